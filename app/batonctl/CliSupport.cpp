@@ -1,0 +1,211 @@
+#include "CliSupport.h"
+
+#include "common/FileIo.h"
+#include "common/TimeFormat.h"
+#include "crypto/KeyCodec.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cerrno>
+#include <cstdio>
+#include <termios.h>
+#include <unistd.h>
+
+namespace baton::cli {
+
+namespace {
+
+// Key files hold one key, perhaps with its certificate chain: a few KiB. A larger file is a
+// wrong path, and refusing it keeps every read bounded.
+constexpr qint64 kMaxKeyFileSize = 1 << 20;
+constexpr qint64 kMaxSecretSize = 4096;
+// A certificate chain is a few KiB; even a large CA bundle stays far below this.
+constexpr qint64 kMaxCertificateFileSize = 10 << 20;
+
+QByteArray firstLine(QByteArray data)
+{
+    const qsizetype newline = data.indexOf('\n');
+    QByteArray line = newline >= 0 ? data.left(newline) : data;
+    if (line.endsWith('\r'))
+        line.chop(1);
+    OPENSSL_cleanse(data.data(), size_t(data.size()));
+    return line;
+}
+
+Result<SecretBytes> readFromFd(int fd)
+{
+    QByteArray data;
+    char buffer[512];
+    while (data.size() <= kMaxSecretSize) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return Error{QStringLiteral("cannot read the secret from descriptor %1").arg(fd)};
+        if (n == 0)
+            break;
+        data.append(buffer, n);
+        if (data.contains('\n'))
+            break;
+    }
+    OPENSSL_cleanse(buffer, sizeof buffer);
+    return SecretBytes(firstLine(std::move(data)));
+}
+
+Result<SecretBytes> promptWithoutEcho(const QString &prompt)
+{
+    if (!::isatty(STDIN_FILENO))
+        return Error{QStringLiteral("%1 is needed, and there is no terminal to ask on; give it "
+                                    "with a SRC option (pass:, env:, file: or fd:)")
+                         .arg(prompt)};
+    std::fprintf(stderr, "%s: ", qPrintable(prompt));
+    std::fflush(stderr);
+    termios saved{};
+    const bool restore = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (restore) {
+        termios silent = saved;
+        silent.c_lflag &= tcflag_t(~ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    }
+    auto secret = readFromFd(STDIN_FILENO);
+    if (restore)
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::fprintf(stderr, "\n");
+    return secret;
+}
+
+} // namespace
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+int fail(const QString &message)
+{
+    out().flush();
+    err() << "batonctl: " << message << Qt::endl;
+    return ExitUnusable;
+}
+
+bool parseArguments(QCommandLineParser &parser, const QStringList &arguments, int *exitCode)
+{
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(arguments)) {
+        *exitCode = fail(parser.errorText() + QStringLiteral(" (see --help)"));
+        return false;
+    }
+    if (parser.isSet(help)) {
+        out() << parser.helpText();
+        out().flush();
+        *exitCode = ExitOk;
+        return false;
+    }
+    return true;
+}
+
+Result<QDateTime> timeOption(const QCommandLineParser &parser, const QString &option)
+{
+    if (!parser.isSet(option))
+        return SystemClock().now();
+    return withContext(parseRfc3339(parser.value(option)), QStringLiteral("--") + option);
+}
+
+Result<SecretBytes> readSecret(const QString &source, const QString &prompt)
+{
+    if (source.isEmpty())
+        return promptWithoutEcho(prompt);
+    const qsizetype colon = source.indexOf(QLatin1Char(':'));
+    const QString kind = source.left(colon);
+    const QString argument = colon >= 0 ? source.mid(colon + 1) : QString();
+    if (kind == QLatin1String("pass") && colon >= 0)
+        return SecretBytes(argument.toUtf8());
+    if (kind == QLatin1String("env") && !argument.isEmpty()) {
+        if (!qEnvironmentVariableIsSet(argument.toLocal8Bit().constData()))
+            return Error{QStringLiteral("environment variable %1 is not set").arg(argument)};
+        return SecretBytes(qgetenv(argument.toLocal8Bit().constData()));
+    }
+    if (kind == QLatin1String("file") && !argument.isEmpty()) {
+        auto data = readFileBounded(argument, kMaxSecretSize);
+        if (!data)
+            return data.error();
+        return SecretBytes(firstLine(std::move(data).value()));
+    }
+    if (kind == QLatin1String("fd")) {
+        bool ok = false;
+        const int fd = argument.toInt(&ok);
+        if (ok && fd >= 0)
+            return readFromFd(fd);
+    }
+    // Never echo the source back: it may be pass:<the secret itself>.
+    return Error{QStringLiteral("a secret source must be pass:TEXT, env:VAR, file:PATH or fd:N")};
+}
+
+Result<Certificate> readCertificateFile(const QString &path)
+{
+    auto data = readFileBounded(path, kMaxCertificateFileSize);
+    if (!data)
+        return data.error();
+    return withContext(Certificate::readFirst(*data), path);
+}
+
+Result<EvpPkeyPtr> readPrivateKeyFile(const QString &path, const QString &passSource)
+{
+    auto data = readFileBounded(path, kMaxKeyFileSize);
+    if (!data)
+        return data.error();
+    SecretBytes keyFile(std::move(data).value());
+    std::optional<QByteArray> passphrase;
+    SecretBytes secret;
+    if (isEncryptedPrivateKey(keyFile.bytes()) || !passSource.isEmpty()) {
+        auto read = readSecret(passSource, QStringLiteral("Passphrase for %1").arg(path));
+        if (!read)
+            return withContext<EvpPkeyPtr>(read.error(), path);
+        secret = std::move(read).value();
+        passphrase = secret.bytes();
+    }
+    auto key = decodePrivateKey(keyFile.bytes(), passphrase);
+    passphrase.reset(); // drop the shared reference so `secret` alone owns, and wipes, it
+    return withContext(std::move(key), path);
+}
+
+void printChecks(const QList<DcCheck> &checks, const QString &indent)
+{
+    for (const DcCheck &check : checks) {
+        const QString mark = check.outcome == CheckOutcome::Fail
+                                 ? QStringLiteral("FAIL")
+                                 : checkOutcomeName(check.outcome);
+        out() << indent << '[' << mark << "] " << check.title << ": " << check.detail << '\n';
+    }
+}
+
+QJsonArray checksToJson(const QList<DcCheck> &checks)
+{
+    QJsonArray array;
+    for (const DcCheck &check : checks)
+        array.append(QJsonObject{{QStringLiteral("id"), check.id},
+                                 {QStringLiteral("title"), check.title},
+                                 {QStringLiteral("outcome"), checkOutcomeName(check.outcome)},
+                                 {QStringLiteral("detail"), check.detail}});
+    return array;
+}
+
+void printJson(const QJsonObject &object)
+{
+    out() << QJsonDocument(object).toJson(QJsonDocument::Indented);
+    out().flush();
+}
+
+} // namespace baton::cli

@@ -1,0 +1,58 @@
+#pragma once
+
+// What every batonctl command shares: exit codes, output streams, option helpers.
+
+#include "common/Clock.h"
+#include "common/Result.h"
+#include "crypto/OpenSsl.h"
+#include "dc/DcCheck.h"
+#include "x509/Certificate.h"
+
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <optional>
+
+namespace baton::cli {
+
+/// The exit codes scripts rely on (a systemd timer, CI jobs): keep them stable.
+enum ExitCode : int
+{
+    ExitOk = 0,
+    ExitInvalid = 1,  ///< the answer is "no" (invalid DC, problems found)
+    ExitUnusable = 2, ///< unusable input or usage: nothing was judged or written
+};
+
+QTextStream &out();
+QTextStream &err();
+
+/// Prints "batonctl: <message>" on stderr and returns ExitUnusable.
+int fail(const QString &message);
+
+/// Parses a subcommand's arguments; on a usage error prints one line and returns false.
+/// `--help` prints the help and sets `*exitCode` to ExitOk.
+bool parseArguments(QCommandLineParser &parser, const QStringList &arguments, int *exitCode);
+
+/// `--now`/`--at`: an RFC 3339 time, or the system clock when the option is absent.
+Result<QDateTime> timeOption(const QCommandLineParser &parser, const QString &option);
+
+/// Reads a secret named by SRC: pass:TEXT, env:VAR, file:PATH (first line), fd:N (first line),
+/// or, when SRC is empty and stdin is a terminal, a prompt that does not echo.
+Result<SecretBytes> readSecret(const QString &source, const QString &prompt);
+
+/// Reads the first certificate of a PEM or DER file (the leaf, in a chain file).
+Result<Certificate> readCertificateFile(const QString &path);
+
+/// Reads a private key file, asking for its passphrase (via `passSource`) only if encrypted.
+Result<EvpPkeyPtr> readPrivateKeyFile(const QString &path, const QString &passSource);
+
+/// "[pass] Title: detail" lines, in the order given.
+void printChecks(const QList<DcCheck> &checks, const QString &indent);
+QJsonArray checksToJson(const QList<DcCheck> &checks);
+
+/// Writes pretty JSON to stdout.
+void printJson(const QJsonObject &object);
+
+} // namespace baton::cli

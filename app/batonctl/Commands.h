@@ -1,0 +1,13 @@
+#pragma once
+
+#include <QStringList>
+
+namespace baton::cli {
+
+// Each takes the arguments after its command words (argv[0] replaced by the command's name,
+// for help texts) and returns the process exit code.
+int runDcIssue(const QStringList &arguments);
+int runDcVerify(const QStringList &arguments);
+int runInspect(const QStringList &arguments);
+
+} // namespace baton::cli

@@ -1,0 +1,182 @@
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/FileIo.h"
+#include "common/TimeFormat.h"
+#include "crypto/KeyCodec.h"
+#include "dc/DcIssuer.h"
+#include "tls/SignatureScheme.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+
+namespace baton::cli {
+
+namespace {
+
+QString sha256Hex(const QByteArray &bytes)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+}
+} // namespace
+
+int runDcIssue(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Issue a delegated credential (RFC 9345) under a certificate.\n"
+        "Writes DIR/dc.bin (the raw DC) and, when the DC key is generated, DIR/dc-key.pem "
+        "(unencrypted PKCS#8, mode 0600)."));
+    const QCommandLineOption cert(QStringLiteral("cert"),
+                                  QStringLiteral("The delegating certificate (PEM or DER; the "
+                                                 "first of a chain)."),
+                                  QStringLiteral("CERT"));
+    const QCommandLineOption key(QStringLiteral("key"),
+                                 QStringLiteral("The certificate's private key."),
+                                 QStringLiteral("KEY"));
+    const QCommandLineOption keyPass(QStringLiteral("key-pass"),
+                                     QStringLiteral("Passphrase of an encrypted KEY: pass:TEXT, "
+                                                    "env:VAR, file:PATH or fd:N (else a prompt on "
+                                                    "a terminal)."),
+                                     QStringLiteral("SRC"));
+    const QCommandLineOption dcKey(QStringLiteral("dc-key"),
+                                   QStringLiteral("Use this existing DC private key."),
+                                   QStringLiteral("FILE"));
+    const QCommandLineOption dcAlg(QStringLiteral("dc-alg"),
+                                   QStringLiteral("Generate the DC key: %1 (default ecdsa-p256).")
+                                       .arg(generatableKeyNames()),
+                                   QStringLiteral("ALG"));
+    const QCommandLineOption valid(QStringLiteral("valid"),
+                                   QStringLiteral("DC lifetime: 90m, 6h, 2d, 1d12h or seconds "
+                                                  "(default 24h, at most 7d)."),
+                                   QStringLiteral("DURATION"), QStringLiteral("24h"));
+    const QCommandLineOption client(QStringLiteral("client"),
+                                    QStringLiteral("Issue a client DC (default: server)."));
+    const QCommandLineOption clamp(QStringLiteral("clamp"),
+                                   QStringLiteral("Shorten the lifetime to end at the "
+                                                  "certificate's notAfter instead of refusing."));
+    const QCommandLineOption now(QStringLiteral("now"),
+                                 QStringLiteral("Issue as if it were TIME (RFC 3339, e.g. "
+                                                "2026-12-01T10:00:00Z)."),
+                                 QStringLiteral("TIME"));
+    const QCommandLineOption outDir(QStringLiteral("out"),
+                                    QStringLiteral("Output directory (default: the current one)."),
+                                    QStringLiteral("DIR"), QStringLiteral("."));
+    const QCommandLineOption force(QStringLiteral("force"),
+                                   QStringLiteral("Overwrite existing output files."));
+    parser.addOptions({cert, key, keyPass, dcKey, dcAlg, valid, client, clamp, now, outDir, force});
+    int exitCode = ExitOk;
+    if (!parseArguments(parser, arguments, &exitCode))
+        return exitCode;
+    if (!parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("dc issue takes no file arguments (got '%1')")
+                        .arg(parser.positionalArguments().first()));
+    if (!parser.isSet(cert) || !parser.isSet(key))
+        return fail(QStringLiteral("dc issue needs --cert CERT and --key KEY"));
+    if (parser.isSet(dcKey) && parser.isSet(dcAlg))
+        return fail(QStringLiteral("--dc-key and --dc-alg exclude each other: give an existing "
+                                   "key, or the algorithm of a new one"));
+
+    const KeySpec *dcKeySpec = nullptr;
+    if (parser.isSet(dcAlg)) {
+        dcKeySpec = keySpecByName(parser.value(dcAlg));
+        if (!dcKeySpec)
+            return fail(QStringLiteral("unknown --dc-alg '%1'; choose one of: %2")
+                            .arg(parser.value(dcAlg), generatableKeyNames()));
+    }
+    auto lifetime = parseDuration(parser.value(valid));
+    if (!lifetime)
+        return fail(QStringLiteral("--valid: ") + lifetime.errorMessage());
+    auto issueTime = timeOption(parser, now.names().first());
+    if (!issueTime)
+        return fail(issueTime.errorMessage());
+
+    auto certificate = readCertificateFile(parser.value(cert));
+    if (!certificate)
+        return fail(certificate.errorMessage());
+    auto certificateKey = readPrivateKeyFile(parser.value(key), parser.value(keyPass));
+    if (!certificateKey)
+        return fail(certificateKey.errorMessage());
+    std::optional<EvpPkeyPtr> givenDcKey;
+    if (parser.isSet(dcKey)) {
+        auto loaded = readPrivateKeyFile(parser.value(dcKey), QString());
+        if (!loaded)
+            return fail(loaded.errorMessage());
+        givenDcKey = std::move(loaded).value();
+    }
+
+    const QDir directory(parser.value(outDir));
+    if (!directory.exists())
+        return fail(QStringLiteral("--out %1: no such directory").arg(parser.value(outDir)));
+    const QString dcPath = directory.filePath(QStringLiteral("dc.bin"));
+    const QString keyPath = directory.filePath(QStringLiteral("dc-key.pem"));
+    const bool writesKey = !givenDcKey.has_value();
+    const Overwrite overwrite = parser.isSet(force) ? Overwrite::Replace : Overwrite::Refuse;
+    if (overwrite == Overwrite::Refuse) {
+        // Checked before any work, so a refusal leaves nothing behind and costs no signature.
+        for (const QString &path : writesKey ? QStringList{dcPath, keyPath} : QStringList{dcPath}) {
+            if (QFileInfo::exists(path) || QFileInfo(path).isSymLink())
+                return fail(QStringLiteral("%1 already exists; use --force to overwrite it, or "
+                                           "--out another directory")
+                                .arg(path));
+        }
+    }
+
+    const DcIssueRequest request{
+        .certificate = *certificate,
+        .certificateKey = certificateKey->get(),
+        .dcKey = givenDcKey ? givenDcKey->get() : nullptr,
+        .dcKeySpec = dcKeySpec,
+        .lifetimeSeconds = *lifetime,
+        .role = parser.isSet(client) ? DcRole::Client : DcRole::Server,
+        .now = *issueTime,
+        .clampToCertificate = parser.isSet(clamp),
+    };
+    auto issued = issueDelegatedCredential(request);
+    if (!issued)
+        return fail(QStringLiteral("cannot issue: ") + issued.errorMessage());
+
+    // The key first: a dc.bin on disk must never lack its key. If the DC cannot be written,
+    // the key written for it is removed again, leaving no partial output.
+    if (writesKey) {
+        auto pem = encodePrivateKeyPkcs8Pem(issued->generatedKey.get());
+        if (!pem)
+            return fail(pem.errorMessage());
+        if (auto written = writeFileAtomically(keyPath, pem->bytes(), 0600, overwrite); !written)
+            return fail(written.errorMessage());
+    }
+    if (auto written = writeFileAtomically(dcPath, issued->bytes, 0644, overwrite); !written) {
+        if (writesKey)
+            QFile::remove(keyPath);
+        return fail(written.errorMessage());
+    }
+
+    const DelegatedCredential &dc = issued->credential;
+    const EVP_PKEY *dcKeyUsed = writesKey ? issued->generatedKey.get() : givenDcKey->get();
+    out() << "Issued a " << dcRoleName(request.role) << " delegated credential\n"
+          << "  DC:            " << dcPath << " (" << issued->bytes.size() << " bytes)\n"
+          << "  SHA-256:       " << sha256Hex(issued->bytes) << '\n'
+          << "  DC key:        "
+          << (writesKey ? keyPath + QStringLiteral(" (generated, mode 0600)")
+                        : parser.value(dcKey) + QStringLiteral(" (given)"))
+          << ", " << describeKey(dcKeyUsed) << '\n'
+          << "  Expires:       " << formatUtc(issued->expiry) << " ("
+          << formatRelative(request.now, issued->expiry) << ")\n"
+          << "  Lifetime:      " << formatDuration(issued->lifetimeSeconds) << '\n'
+          << "  valid_time:    " << dc.validTime << " s after the certificate's notBefore ("
+          << formatUtc(certificate->notBefore()) << ")\n"
+          << "  DC scheme:     " << signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm)
+          << "  (dc_cert_verify_algorithm)\n"
+          << "  Signed with:   " << signatureSchemeDisplayName(dc.algorithm) << "  (algorithm)\n"
+          << "  Certificate:   " << certificate->subject() << '\n'
+          << "  Cert SHA-256:  " << colonHex(certificate->sha256Fingerprint()) << '\n';
+    for (const QString &note : issued->notes)
+        out() << "note: " << note << '\n';
+    out().flush();
+    for (const QString &warning : issued->warnings)
+        err() << "warning: " << warning << '\n';
+    err().flush();
+    return ExitOk;
+}
+
+} // namespace baton::cli

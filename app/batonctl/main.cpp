@@ -1,0 +1,75 @@
+// batonctl: the command-line face of Baton. QtCore only, so it runs headless on servers
+// (from a systemd timer, in CI) without any GUI library installed.
+
+#include "CliSupport.h"
+#include "Commands.h"
+
+#include <QCoreApplication>
+
+#include <functional>
+#include <map>
+
+namespace {
+
+using baton::cli::out;
+
+struct Command
+{
+    const char *words; ///< "dc issue"
+    const char *summary;
+    std::function<int(const QStringList &)> run;
+};
+
+const Command kCommands[] = {
+    {"dc issue", "issue a delegated credential under a certificate", baton::cli::runDcIssue},
+    {"dc verify", "verify a delegated credential against its certificate",
+     baton::cli::runDcVerify},
+    {"inspect", "show what certificates, DCs and keys contain", baton::cli::runInspect},
+};
+
+void printUsage()
+{
+    out() << "Usage: batonctl COMMAND [OPTIONS]\n\n"
+             "Baton: issue, verify and inspect TLS delegated credentials (RFC 9345).\n\n"
+             "Commands:\n";
+    for (const Command &command : kCommands)
+        out() << QStringLiteral("  %1 %2\n").arg(QLatin1String(command.words), -12).arg(
+            QLatin1String(command.summary));
+    out() << "\nRun 'batonctl COMMAND --help' for a command's options.\n"
+             "Times are RFC 3339 (2026-12-01T10:00:00Z); durations 90m, 6h, 2d, 1d12h or "
+             "seconds;\nsecret sources pass:TEXT, env:VAR, file:PATH or fd:N.\n"
+             "Exit status: 0 success, 1 a negative answer (e.g. invalid DC), 2 unusable input "
+             "or usage.\n";
+    out().flush();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("batonctl"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));
+    const QStringList arguments = QCoreApplication::arguments();
+
+    if (arguments.size() < 2 || arguments[1] == QLatin1String("help") ||
+        arguments[1] == QLatin1String("--help") || arguments[1] == QLatin1String("-h")) {
+        printUsage();
+        return arguments.size() < 2 ? baton::cli::ExitUnusable : baton::cli::ExitOk;
+    }
+    if (arguments[1] == QLatin1String("--version")) {
+        out() << "batonctl " << BATON_VERSION << '\n';
+        return baton::cli::ExitOk;
+    }
+    for (const Command &command : kCommands) {
+        const QStringList words = QString::fromLatin1(command.words).split(QLatin1Char(' '));
+        if (arguments.mid(1, words.size()) != words)
+            continue;
+        // The command's own parser sees "batonctl dc issue" as its program name.
+        QStringList rest = arguments.mid(1 + words.size());
+        rest.prepend(QStringLiteral("batonctl ") + words.join(QLatin1Char(' ')));
+        return command.run(rest);
+    }
+    return baton::cli::fail(QStringLiteral("unknown command '%1'; run 'batonctl --help'")
+                                .arg(arguments.mid(1, 2).join(QLatin1Char(' '))));
+}

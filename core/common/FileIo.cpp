@@ -1,0 +1,155 @@
+#include "FileIo.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRandomGenerator>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace baton {
+
+namespace {
+
+QString systemError(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+Error fileError(const QString &path, const QString &what, int error)
+{
+    return Error{QStringLiteral("%1: %2: %3").arg(path, what, systemError(error))};
+}
+
+/// Closes the descriptor and removes the temporary file unless the write was committed.
+class TemporaryFile
+{
+public:
+    TemporaryFile(QByteArray path, int fd) : m_path(std::move(path)), m_fd(fd) {}
+    TemporaryFile(const TemporaryFile &) = delete;
+    TemporaryFile &operator=(const TemporaryFile &) = delete;
+    ~TemporaryFile()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        if (!m_committed)
+            ::unlink(m_path.constData());
+    }
+    int fd() const { return m_fd; }
+    const QByteArray &path() const { return m_path; }
+    int close()
+    {
+        const int result = ::close(m_fd);
+        m_fd = -1;
+        return result;
+    }
+    void commit() { m_committed = true; }
+
+private:
+    QByteArray m_path;
+    int m_fd;
+    bool m_committed = false;
+};
+
+void syncDirectory(const QString &directory)
+{
+    const int fd = ::open(QFile::encodeName(directory).constData(), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+} // namespace
+
+Result<QByteArray> readFileBounded(const QString &path, qint64 maxBytes)
+{
+    QFile file(path);
+    if (!QFileInfo(path).isFile()) {
+        if (!QFileInfo::exists(path))
+            return Error{QStringLiteral("%1: no such file").arg(path)};
+        return Error{QStringLiteral("%1: not a regular file").arg(path)};
+    }
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{QStringLiteral("%1: cannot open: %2").arg(path, file.errorString())};
+    if (file.size() > maxBytes)
+        return Error{QStringLiteral("%1: %2 bytes is too large for this kind of file (at most %3 "
+                                    "bytes); is it the right file?")
+                         .arg(path)
+                         .arg(file.size())
+                         .arg(maxBytes)};
+    QByteArray data = file.read(maxBytes + 1);
+    if (file.error() != QFileDevice::NoError)
+        return Error{QStringLiteral("%1: cannot read: %2").arg(path, file.errorString())};
+    if (data.size() > maxBytes)
+        return Error{QStringLiteral("%1: larger than %2 bytes").arg(path).arg(maxBytes)};
+    return data;
+}
+
+Status writeFileAtomically(const QString &path, QByteArrayView data, int mode,
+                           Overwrite overwrite)
+{
+    const QFileInfo target(path);
+    const QString directory = target.absolutePath();
+    if (!QFileInfo(directory).isDir())
+        return Error{QStringLiteral("%1: the directory %2 does not exist").arg(path, directory)};
+    if (overwrite == Overwrite::Refuse && (target.exists() || target.isSymLink()))
+        return Error{QStringLiteral("%1 already exists; not overwriting it").arg(path)};
+
+    // The temporary is created with the final mode (O_CREAT's mode, under the umask), so a key
+    // file is 0600 from the moment it exists; nothing is chmod'ed afterwards.
+    QByteArray temporaryPath;
+    int fd = -1;
+    for (int attempt = 0; fd < 0 && attempt < 16; ++attempt) {
+        temporaryPath = QFile::encodeName(
+            QStringLiteral("%1/.%2.tmp-%3")
+                .arg(directory, target.fileName())
+                .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0')));
+        fd = ::open(temporaryPath.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                    mode_t(mode));
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0)
+        return fileError(path, QStringLiteral("cannot create a temporary file beside it"), errno);
+    TemporaryFile temporary(temporaryPath, fd);
+
+    const char *cursor = data.data();
+    qsizetype left = data.size();
+    while (left > 0) {
+        const ssize_t written = ::write(fd, cursor, size_t(left));
+        if (written < 0 && errno == EINTR)
+            continue;
+        if (written <= 0)
+            return fileError(path, QStringLiteral("cannot write"), written < 0 ? errno : ENOSPC);
+        cursor += written;
+        left -= written;
+    }
+    if (::fsync(fd) != 0)
+        return fileError(path, QStringLiteral("cannot sync"), errno);
+    if (temporary.close() != 0)
+        return fileError(path, QStringLiteral("cannot close"), errno);
+
+    const QByteArray finalPath = QFile::encodeName(path);
+    if (overwrite == Overwrite::Refuse) {
+        // link() fails with EEXIST instead of replacing: no window where another file that
+        // appeared since the check above would be clobbered.
+        if (::link(temporary.path().constData(), finalPath.constData()) != 0) {
+            if (errno == EEXIST)
+                return Error{QStringLiteral("%1 already exists; not overwriting it").arg(path)};
+            return fileError(path, QStringLiteral("cannot create"), errno);
+        }
+    } else if (::rename(temporary.path().constData(), finalPath.constData()) != 0) {
+        return fileError(path, QStringLiteral("cannot replace"), errno);
+    } else {
+        temporary.commit();
+    }
+    syncDirectory(directory);
+    return {};
+}
+
+} // namespace baton

@@ -1,0 +1,111 @@
+#include "TimeFormat.h"
+
+#include <QRegularExpression>
+#include <QTimeZone>
+
+#include <iterator>
+
+namespace baton {
+
+namespace {
+constexpr qint64 kMinute = 60;
+constexpr qint64 kHour = 60 * kMinute;
+constexpr qint64 kDay = 24 * kHour;
+// Durations are lifetimes of credentials and certificates; a century is far beyond any of them
+// and keeps every arithmetic on them clear of overflow.
+constexpr qint64 kMaxDuration = 100LL * 366 * kDay;
+} // namespace
+
+Result<QDateTime> parseRfc3339(const QString &text)
+{
+    static const QRegularExpression shape(QStringLiteral(
+        R"(^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$)"));
+    const QString trimmed = text.trimmed();
+    if (!shape.match(trimmed).hasMatch())
+        return Error{QStringLiteral("'%1' is not an RFC 3339 time; expected e.g. "
+                                    "2026-12-01T10:00:00Z (the zone, Z or +hh:mm, is required)")
+                         .arg(text)};
+    QString normalized = trimmed.toUpper();
+    normalized[10] = QLatin1Char('T');
+    const QDateTime parsed = QDateTime::fromString(normalized, Qt::ISODateWithMs);
+    if (!parsed.isValid())
+        return Error{QStringLiteral("'%1' is not a valid calendar time").arg(text)};
+    return parsed.toUTC();
+}
+
+QString formatRfc3339(const QDateTime &instant)
+{
+    return instant.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ"));
+}
+
+QString formatUtc(const QDateTime &instant)
+{
+    return instant.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
+}
+
+Result<qint64> parseDuration(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    static const QRegularExpression plainSeconds(QStringLiteral(R"(^\d{1,12}$)"));
+    static const QRegularExpression units(
+        QStringLiteral(R"(^(?:(\d{1,6})d)?(?:(\d{1,7})h)?(?:(\d{1,9})m)?(?:(\d{1,12})s)?$)"));
+    const auto invalid = [&] {
+        return Error{QStringLiteral("'%1' is not a duration; expected e.g. 90m, 6h, 2d, 1d12h or "
+                                    "a number of seconds")
+                         .arg(text)};
+    };
+    qint64 seconds = 0;
+    if (plainSeconds.match(trimmed).hasMatch()) {
+        seconds = trimmed.toLongLong();
+    } else {
+        const auto m = units.match(trimmed);
+        if (trimmed.isEmpty() || !m.hasMatch())
+            return invalid();
+        const qint64 factors[] = {kDay, kHour, kMinute, 1};
+        for (int i = 0; i < 4; ++i)
+            seconds += m.captured(i + 1).toLongLong() * factors[i];
+    }
+    if (seconds > kMaxDuration)
+        return Error{QStringLiteral("duration '%1' is longer than a century").arg(text)};
+    return seconds;
+}
+
+QString formatDuration(qint64 seconds)
+{
+    seconds = qAbs(seconds);
+    struct Unit
+    {
+        qint64 size;
+        const char *name;
+    };
+    static constexpr Unit units[] = {{kDay, "d"}, {kHour, "h"}, {kMinute, "min"}, {1, "s"}};
+    constexpr int unitCount = int(std::size(units));
+    const auto part = [](qint64 count, const Unit &unit) {
+        return QStringLiteral("%1 %2").arg(count).arg(QLatin1String(unit.name));
+    };
+    // The largest non-zero unit and, when non-zero, the next one: "1 d 12 h", not "… 3 s".
+    for (int i = 0; i < unitCount; ++i) {
+        const qint64 count = seconds / units[i].size;
+        if (count == 0)
+            continue;
+        QString text = part(count, units[i]);
+        if (i + 1 < unitCount) {
+            const qint64 rest = (seconds % units[i].size) / units[i + 1].size;
+            if (rest > 0)
+                text += QLatin1Char(' ') + part(rest, units[i + 1]);
+        }
+        return text;
+    }
+    return QStringLiteral("0 s");
+}
+
+QString formatRelative(const QDateTime &now, const QDateTime &instant)
+{
+    const qint64 delta = now.secsTo(instant);
+    if (delta == 0)
+        return QStringLiteral("now");
+    return delta > 0 ? QStringLiteral("in %1").arg(formatDuration(delta))
+                     : QStringLiteral("%1 ago").arg(formatDuration(delta));
+}
+
+} // namespace baton

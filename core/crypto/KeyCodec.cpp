@@ -1,0 +1,282 @@
+#include "KeyCodec.h"
+
+#include "common/Pem.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/rsa.h>
+
+#include <cstring>
+
+namespace baton {
+
+namespace {
+
+constexpr KeySpec kGeneratableKeys[] = {
+    {"ecdsa-p256", KeyType::EcP256, 0},    {"ecdsa-p384", KeyType::EcP384, 0},
+    {"ecdsa-p521", KeyType::EcP521, 0},    {"ed25519", KeyType::Ed25519, 0},
+    {"ed448", KeyType::Ed448, 0},          {"rsa-pss-2048", KeyType::RsaPss, 2048},
+    {"rsa-pss-3072", KeyType::RsaPss, 3072}, {"rsa-pss-4096", KeyType::RsaPss, 4096},
+};
+
+const char *curveName(KeyType type)
+{
+    switch (type) {
+    case KeyType::EcP256:
+        return "P-256";
+    case KeyType::EcP384:
+        return "P-384";
+    case KeyType::EcP521:
+        return "P-521";
+    default:
+        return nullptr;
+    }
+}
+
+const char *algorithmName(KeyType type)
+{
+    switch (type) {
+    case KeyType::EcP256:
+    case KeyType::EcP384:
+    case KeyType::EcP521:
+        return "EC";
+    case KeyType::Ed25519:
+        return "ED25519";
+    case KeyType::Ed448:
+        return "ED448";
+    case KeyType::RsaPss:
+        return "RSA-PSS";
+    case KeyType::Rsa:
+        return "RSA";
+    default:
+        return nullptr;
+    }
+}
+
+struct PassphraseState
+{
+    const std::optional<QByteArray> *passphrase = nullptr;
+    bool requested = false;
+};
+
+int supplyPassphrase(char *buffer, size_t size, size_t *length, const OSSL_PARAM[], void *arg)
+{
+    auto *state = static_cast<PassphraseState *>(arg);
+    state->requested = true;
+    // No passphrase: fail instead of letting any default UI prompt behind the caller's back.
+    if (!state->passphrase->has_value())
+        return 0;
+    const QByteArray &pass = **state->passphrase;
+    if (size_t(pass.size()) > size)
+        return 0;
+    std::memcpy(buffer, pass.constData(), size_t(pass.size()));
+    *length = size_t(pass.size());
+    return 1;
+}
+
+struct DecodeOutcome
+{
+    EvpPkeyPtr key;
+    bool passphraseRequested = false;
+    size_t bytesLeft = 0;
+};
+
+DecodeOutcome decodeWith(const char *inputType, QByteArrayView bytes,
+                         const std::optional<QByteArray> &passphrase)
+{
+    DecodeOutcome outcome;
+    EVP_PKEY *raw = nullptr;
+    DecoderCtxPtr ctx(OSSL_DECODER_CTX_new_for_pkey(
+        &raw, inputType, nullptr, nullptr, OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr, nullptr));
+    if (!ctx)
+        return outcome;
+    PassphraseState state{&passphrase, false};
+    OSSL_DECODER_CTX_set_passphrase_cb(ctx.get(), supplyPassphrase, &state);
+    const auto *cursor = reinterpret_cast<const unsigned char *>(bytes.data());
+    size_t left = size_t(bytes.size());
+    const bool ok = OSSL_DECODER_from_data(ctx.get(), &cursor, &left) == 1;
+    outcome.key.reset(raw);
+    outcome.passphraseRequested = state.requested;
+    outcome.bytesLeft = left;
+    if (!ok)
+        outcome.key.reset();
+    return outcome;
+}
+
+bool isStandardPrivateKeyLabel(const QString &label)
+{
+    return label == QLatin1String("PRIVATE KEY") ||
+           label == QLatin1String("ENCRYPTED PRIVATE KEY") ||
+           label == QLatin1String("EC PRIVATE KEY") || label == QLatin1String("RSA PRIVATE KEY");
+}
+
+Result<QByteArray> encodeWith(const EVP_PKEY *key, int selection, const char *structure)
+{
+    EncoderCtxPtr ctx(
+        OSSL_ENCODER_CTX_new_for_pkey(key, selection, "DER", structure, nullptr));
+    if (!ctx || OSSL_ENCODER_CTX_get_num_encoders(ctx.get()) == 0)
+        return openSslError(QStringLiteral("no encoder for a %1 key").arg(describeKey(key)));
+    unsigned char *data = nullptr;
+    size_t length = 0;
+    if (!OSSL_ENCODER_to_data(ctx.get(), &data, &length))
+        return openSslError(QStringLiteral("cannot encode the %1 key").arg(describeKey(key)));
+    QByteArray out(reinterpret_cast<const char *>(data), qsizetype(length));
+    OPENSSL_clear_free(data, length);
+    return out;
+}
+
+} // namespace
+
+std::span<const KeySpec> generatableKeys()
+{
+    return kGeneratableKeys;
+}
+
+const KeySpec *keySpecByName(QStringView name)
+{
+    for (const KeySpec &spec : kGeneratableKeys) {
+        if (name.compare(QLatin1String(spec.name), Qt::CaseInsensitive) == 0)
+            return &spec;
+    }
+    return nullptr;
+}
+
+QString generatableKeyNames()
+{
+    QStringList names;
+    for (const KeySpec &spec : kGeneratableKeys)
+        names << QLatin1String(spec.name);
+    return names.join(QStringLiteral(", "));
+}
+
+Result<EvpPkeyPtr> generateKey(const KeySpec &spec)
+{
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, algorithmName(spec.type), nullptr));
+    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0)
+        return openSslError(QStringLiteral("cannot set up %1 key generation")
+                                .arg(QLatin1String(spec.name)));
+    if (const char *curve = curveName(spec.type)) {
+        if (EVP_PKEY_CTX_set_group_name(ctx.get(), curve) <= 0)
+            return openSslError(QStringLiteral("cannot select curve %1")
+                                    .arg(QLatin1String(curve)));
+    }
+    if (spec.rsaBits > 0 && EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), spec.rsaBits) <= 0)
+        return openSslError(QStringLiteral("cannot set RSA key size %1").arg(spec.rsaBits));
+    EVP_PKEY *raw = nullptr;
+    if (EVP_PKEY_generate(ctx.get(), &raw) <= 0)
+        return openSslError(QStringLiteral("%1 key generation failed")
+                                .arg(QLatin1String(spec.name)));
+    return EvpPkeyPtr(raw);
+}
+
+Result<EvpPkeyPtr> decodePrivateKey(QByteArrayView data,
+                                    const std::optional<QByteArray> &passphrase)
+{
+    QByteArrayView input = data;
+    const char *inputType = "DER";
+    QByteArray pemText;
+    if (containsPem(data)) {
+        auto blocks = parsePem(data);
+        if (!blocks)
+            return blocks.error();
+        const PemBlock *keyBlock = nullptr;
+        QStringList labels;
+        for (const PemBlock &block : *blocks) {
+            labels << block.label;
+            if (!keyBlock && block.label.endsWith(QLatin1String("PRIVATE KEY")))
+                keyBlock = &block;
+        }
+        if (!keyBlock)
+            return Error{QStringLiteral("no private key in this PEM (it holds: %1)")
+                             .arg(labels.join(QStringLiteral(", ")))};
+        if (isStandardPrivateKeyLabel(keyBlock->label)) {
+            pemText = keyBlock->text;
+            input = pemText;
+            inputType = "PEM";
+        } else {
+            // Fizz's "SERVER DC PRIVATE KEY" and similar carry a plain PKCS#8 body.
+            pemText = keyBlock->der;
+            input = pemText;
+        }
+    }
+    DecodeOutcome outcome = decodeWith(inputType, input, passphrase);
+    SecretBytes wipe(std::move(pemText));
+    if (!outcome.key) {
+        if (outcome.passphraseRequested && !passphrase)
+            return Error{QStringLiteral("the private key is encrypted; its passphrase is needed")};
+        if (outcome.passphraseRequested) {
+            discardOpenSslErrors();
+            return Error{QStringLiteral("wrong passphrase for the encrypted private key (or the "
+                                        "key is damaged)")};
+        }
+        return openSslError(QStringLiteral("not a readable private key (expected PKCS#8, SEC1 or "
+                                           "PKCS#1, as PEM or DER)"));
+    }
+    if (std::strcmp(inputType, "DER") == 0 && outcome.bytesLeft != 0)
+        return Error{QStringLiteral("%1 unexpected bytes after the DER private key")
+                         .arg(outcome.bytesLeft)};
+    discardOpenSslErrors();
+    return std::move(outcome.key);
+}
+
+bool isEncryptedPrivateKey(QByteArrayView data)
+{
+    if (containsPem(data)) {
+        auto blocks = parsePem(data);
+        if (!blocks)
+            return false;
+        for (const PemBlock &block : *blocks) {
+            if (block.label == QLatin1String("ENCRYPTED PRIVATE KEY") ||
+                (block.label.endsWith(QLatin1String("PRIVATE KEY")) && block.hasHeaders &&
+                 block.text.contains("ENCRYPTED")))
+                return true;
+        }
+        return false;
+    }
+    const DecodeOutcome outcome = decodeWith("DER", data, std::nullopt);
+    discardOpenSslErrors();
+    return outcome.passphraseRequested;
+}
+
+Result<EvpPkeyPtr> decodeSubjectPublicKeyInfo(QByteArrayView der)
+{
+    const auto *cursor = reinterpret_cast<const unsigned char *>(der.data());
+    const auto *end = cursor + der.size();
+    EvpPkeyPtr key(d2i_PUBKEY(nullptr, &cursor, long(der.size())));
+    if (!key)
+        return openSslError(QStringLiteral("not a valid SubjectPublicKeyInfo"));
+    if (cursor != end)
+        return Error{QStringLiteral("%1 unexpected bytes after the SubjectPublicKeyInfo")
+                         .arg(end - cursor)};
+    return key;
+}
+
+Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key)
+{
+    return encodeWith(key, OSSL_KEYMGMT_SELECT_PUBLIC_KEY, "SubjectPublicKeyInfo");
+}
+
+Result<SecretBytes> encodePrivateKeyPkcs8Der(const EVP_PKEY *key)
+{
+    auto der = encodeWith(key, OSSL_KEYMGMT_SELECT_KEYPAIR, "PrivateKeyInfo");
+    if (!der)
+        return der.error();
+    return SecretBytes(std::move(der).value());
+}
+
+Result<SecretBytes> encodePrivateKeyPkcs8Pem(const EVP_PKEY *key)
+{
+    auto der = encodePrivateKeyPkcs8Der(key);
+    if (!der)
+        return der.error();
+    return SecretBytes(encodePem(QStringLiteral("PRIVATE KEY"), der->bytes()));
+}
+
+bool samePublicKey(const EVP_PKEY *a, const EVP_PKEY *b)
+{
+    const bool same = a && b && EVP_PKEY_eq(a, b) == 1;
+    discardOpenSslErrors();
+    return same;
+}
+
+} // namespace baton

@@ -1,0 +1,76 @@
+#include "KeyType.h"
+
+#include <openssl/evp.h>
+
+namespace baton {
+
+KeyType keyTypeOf(const EVP_PKEY *key)
+{
+    if (!key)
+        return KeyType::Unknown;
+    if (EVP_PKEY_is_a(key, "EC")) {
+        char group[64] = {};
+        size_t length = 0;
+        if (!EVP_PKEY_get_group_name(key, group, sizeof group, &length))
+            return KeyType::EcOtherCurve;
+        const QByteArray name(group, qsizetype(length));
+        if (name == "prime256v1" || name == "P-256")
+            return KeyType::EcP256;
+        if (name == "secp384r1" || name == "P-384")
+            return KeyType::EcP384;
+        if (name == "secp521r1" || name == "P-521")
+            return KeyType::EcP521;
+        return KeyType::EcOtherCurve;
+    }
+    if (EVP_PKEY_is_a(key, "ED25519"))
+        return KeyType::Ed25519;
+    if (EVP_PKEY_is_a(key, "ED448"))
+        return KeyType::Ed448;
+    if (EVP_PKEY_is_a(key, "RSA-PSS"))
+        return KeyType::RsaPss;
+    if (EVP_PKEY_is_a(key, "RSA"))
+        return KeyType::Rsa;
+    return KeyType::Unknown;
+}
+
+QString keyTypeName(KeyType type)
+{
+    switch (type) {
+    case KeyType::EcP256:
+        return QStringLiteral("EC P-256");
+    case KeyType::EcP384:
+        return QStringLiteral("EC P-384");
+    case KeyType::EcP521:
+        return QStringLiteral("EC P-521");
+    case KeyType::EcOtherCurve:
+        return QStringLiteral("EC (other curve)");
+    case KeyType::Ed25519:
+        return QStringLiteral("Ed25519");
+    case KeyType::Ed448:
+        return QStringLiteral("Ed448");
+    case KeyType::Rsa:
+        return QStringLiteral("RSA");
+    case KeyType::RsaPss:
+        return QStringLiteral("RSA-PSS");
+    case KeyType::Unknown:
+        break;
+    }
+    return QStringLiteral("unknown key type");
+}
+
+QString describeKey(const EVP_PKEY *key)
+{
+    const KeyType type = keyTypeOf(key);
+    if (type == KeyType::Unknown && key)
+        return QStringLiteral("%1 (%2 bits)")
+            .arg(QString::fromUtf8(EVP_PKEY_get0_type_name(key)))
+            .arg(EVP_PKEY_get_bits(key));
+    return QStringLiteral("%1 (%2 bits)").arg(keyTypeName(type)).arg(EVP_PKEY_get_bits(key));
+}
+
+bool isRsa(KeyType type)
+{
+    return type == KeyType::Rsa || type == KeyType::RsaPss;
+}
+
+} // namespace baton

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "DcCheck.h"
+#include "x509/Certificate.h"
+
+#include <QDateTime>
+
+namespace baton {
+
+struct SignatureScheme;
+
+/// The certificate-side rules of RFC 9345 as checks. One source for `inspect`, the issuer
+/// (which refuses on a Fail and passes Warns on) and the verifier.
+DcCheck delegationUsageCheck(const Certificate &certificate);
+DcCheck keyUsageCheck(const Certificate &certificate);
+DcCheck endEntityCheck(const Certificate &certificate);
+/// Whether the certificate key can sign DCs in TLS 1.3, and with which scheme.
+DcCheck signingKeyCheck(const Certificate &certificate);
+/// Whether the certificate is valid at `now`, and how long a DC issued now may last.
+DcCheck certificateValidityCheck(const Certificate &certificate, const QDateTime &now);
+
+/// Can this certificate delegate at `now`? Every check above, in that order.
+struct DcReadiness
+{
+    QList<DcCheck> checks;
+    const SignatureScheme *algorithm = nullptr; ///< what DCs under it are signed with
+    qint64 maxLifetimeSeconds = 0;              ///< min(7 days, validity left)
+
+    bool ready() const { return noCheckFailed(checks); }
+};
+
+DcReadiness assessDcReadiness(const Certificate &certificate, const QDateTime &now);
+
+} // namespace baton

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs everything Baton needs to build, run and test on Debian 12 (bookworm).
+# Idempotent: packages already present are left alone, and apt's lists are only
+# refreshed when something is actually missing.
+set -eu
+
+PACKAGES="
+  build-essential cmake ninja-build pkg-config git clang-format
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-svg-dev libqt6svg6
+  libgl-dev libvulkan-dev
+  libssl-dev openssl
+  libnss3-dev libnss3-tools libnspr4-dev
+"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing:$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,296 @@
+// Interop with Mozilla NSS (Debian 12's NSS 3.87, what Firefox is built on): an NSS server
+// serves Baton-issued DCs to an NSS client that has delegated credentials enabled, and DCs
+// minted by NSS's own SSL_DelegateCredential are verified by Baton. Loopback only, every
+// wait bounded.
+
+#include "TestPki.h"
+#include "common/Clock.h"
+#include "common/FileIo.h"
+#include "common/TimeFormat.h"
+#include "dc/DcDocument.h"
+#include "dc/DcIssuer.h"
+#include "dc/DcVerifier.h"
+#include "tls/SignatureScheme.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace baton;
+using namespace baton::test;
+
+namespace {
+
+constexpr int kProcessTimeoutMs = 20000;
+
+struct ServerRun
+{
+    QString clientOutput;
+    QString serverOutput;
+};
+
+QString unixSeconds(const QDateTime &t)
+{
+    return QString::number(t.toSecsSinceEpoch());
+}
+
+} // namespace
+
+class NssInterop : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void bakedIntoNssClient_data();
+    void bakedIntoNssClient();
+    void rejectedByNssClient_data();
+    void rejectedByNssClient();
+    void tstclntReportsDelegatedCredential();
+    void nssMintedVerifiesInBaton_data();
+    void nssMintedVerifiesInBaton();
+
+private:
+    /// Starts `nss_peer serve` with the DC, connects `client` (nss_peer connect or tstclnt),
+    /// and returns what both printed.
+    ServerRun serveAndConnect(const QString &dcPath, const QString &dcKeyPath,
+                              const std::function<QProcess *(int port)> &startClient);
+    QString connectWithNss(const QString &dcPath, const QString &dcKeyPath,
+                           const QDateTime &clientTime);
+    /// Issues a DC through the real `batonctl dc issue`, into a fresh directory.
+    QString issueWithBatonctl(const QString &dcAlg, const QString &valid, const QDateTime &now);
+    QString writeDc(const QString &name, const QByteArray &bytes, const EVP_PKEY *key);
+
+    QTemporaryDir m_dir;
+    QDateTime m_now;
+    std::optional<TestIdentity> m_identity;
+    QString m_certificatePath;
+    QString m_keyPath;
+    int m_counter = 0;
+};
+
+void NssInterop::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY2(QFileInfo(QStringLiteral(NSS_PEER_PATH)).isExecutable(), NSS_PEER_PATH);
+    // The NSS client is told this time explicitly (SSL_SetTimeFunc); the certificate is made
+    // around the real time anyway, so tstclnt, which uses the real clock, agrees.
+    m_now = SystemClock().now();
+    CertificateOptions options;
+    options.notBefore = m_now.addDays(-1);
+    options.notAfter = m_now.addDays(60);
+    m_identity = makeIdentity(options);
+    std::tie(m_certificatePath, m_keyPath) = writeIdentity(*m_identity, m_dir.path(), u"leaf"_qs);
+}
+
+ServerRun NssInterop::serveAndConnect(const QString &dcPath, const QString &dcKeyPath,
+                                      const std::function<QProcess *(int port)> &startClient)
+{
+    ServerRun run;
+    QProcess server;
+    server.start(QStringLiteral(NSS_PEER_PATH),
+                 {u"serve"_qs, u"--cert"_qs, m_certificatePath, u"--key"_qs, m_keyPath,
+                  u"--dc"_qs, dcPath, u"--dc-key"_qs, dcKeyPath, u"--port"_qs, u"0"_qs,
+                  u"--accept"_qs, u"1"_qs, u"--timeout-ms"_qs, u"15000"_qs});
+    if (!server.waitForStarted(kProcessTimeoutMs))
+        return run;
+    QByteArray banner;
+    static const QRegularExpression listening(QStringLiteral(R"(LISTENING (\d+))"));
+    QRegularExpressionMatch match;
+    while (!(match = listening.match(QString::fromLatin1(banner))).hasMatch()) {
+        if (!server.waitForReadyRead(kProcessTimeoutMs)) {
+            server.kill();
+            server.waitForFinished();
+            run.serverOutput = QString::fromLocal8Bit(banner + server.readAllStandardError());
+            return run;
+        }
+        banner += server.readAllStandardOutput();
+    }
+    std::unique_ptr<QProcess> client(startClient(match.captured(1).toInt()));
+    client->waitForFinished(kProcessTimeoutMs);
+    run.clientOutput = QString::fromLocal8Bit(client->readAllStandardOutput() +
+                                              client->readAllStandardError());
+    if (!server.waitForFinished(kProcessTimeoutMs))
+        server.kill();
+    run.serverOutput = QString::fromLocal8Bit(banner + server.readAllStandardOutput() +
+                                              server.readAllStandardError());
+    return run;
+}
+
+QString NssInterop::connectWithNss(const QString &dcPath, const QString &dcKeyPath,
+                                   const QDateTime &clientTime)
+{
+    const ServerRun run = serveAndConnect(dcPath, dcKeyPath, [&](int port) {
+        auto *client = new QProcess;
+        client->start(QStringLiteral(NSS_PEER_PATH),
+                      {u"connect"_qs, u"--port"_qs, QString::number(port), u"--now"_qs,
+                       unixSeconds(clientTime), u"--timeout-ms"_qs, u"10000"_qs});
+        return client;
+    });
+    return run.clientOutput.trimmed() + QLatin1Char('\n') + run.serverOutput.trimmed();
+}
+
+QString NssInterop::issueWithBatonctl(const QString &dcAlg, const QString &valid,
+                                      const QDateTime &now)
+{
+    const QString out = m_dir.filePath(QStringLiteral("issued-%1").arg(++m_counter));
+    QDir().mkpath(out);
+    QProcess batonctl;
+    batonctl.start(QStringLiteral(BATONCTL_PATH),
+                   {u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificatePath, u"--key"_qs, m_keyPath,
+                    u"--dc-alg"_qs, dcAlg, u"--valid"_qs, valid, u"--now"_qs, formatRfc3339(now),
+                    u"--out"_qs, out});
+    batonctl.waitForFinished(kProcessTimeoutMs);
+    if (batonctl.exitCode() != 0)
+        qWarning() << batonctl.readAllStandardError();
+    return batonctl.exitCode() == 0 ? out : QString();
+}
+
+QString NssInterop::writeDc(const QString &name, const QByteArray &bytes, const EVP_PKEY *key)
+{
+    const QString dcPath = m_dir.filePath(name + u".bin"_qs);
+    const QString keyPath = m_dir.filePath(name + u"-key.pem"_qs);
+    auto pem = encodePrivateKeyPkcs8Pem(key);
+    if (!pem || !writeFileAtomically(dcPath, bytes, 0644, Overwrite::Replace) ||
+        !writeFileAtomically(keyPath, pem->bytes(), 0600, Overwrite::Replace))
+        return {};
+    return dcPath;
+}
+
+void NssInterop::bakedIntoNssClient_data()
+{
+    QTest::addColumn<QString>("dcAlg");
+    QTest::addColumn<QString>("scheme");
+    QTest::newRow("ecdsa-p256") << u"ecdsa-p256"_qs << u"0x0403"_qs;
+    QTest::newRow("ecdsa-p384") << u"ecdsa-p384"_qs << u"0x0503"_qs;
+    QTest::newRow("ecdsa-p521") << u"ecdsa-p521"_qs << u"0x0603"_qs;
+    QTest::newRow("rsa-pss-2048") << u"rsa-pss-2048"_qs << u"0x0809"_qs;
+}
+
+void NssInterop::bakedIntoNssClient()
+{
+    QFETCH(QString, dcAlg);
+    QFETCH(QString, scheme);
+    const QString dir = issueWithBatonctl(dcAlg, u"1d"_qs, m_now);
+    QVERIFY(!dir.isEmpty());
+    // The client judges the DC an hour after issuance, as a real client would.
+    const QString output = connectWithNss(dir + u"/dc.bin"_qs, dir + u"/dc-key.pem"_qs,
+                                          m_now.addSecs(3600));
+    QVERIFY2(output.contains(QStringLiteral("RESULT ok dc=yes scheme=%1").arg(scheme)),
+             qPrintable(output));
+    QVERIFY2(output.contains(u"HANDSHAKE ok"_qs), qPrintable(output));
+}
+
+void NssInterop::rejectedByNssClient_data()
+{
+    QTest::addColumn<QString>("tamper");
+    QTest::addColumn<QString>("nssError");
+    QTest::newRow("flipped signature bit") << u"flip"_qs << u"SSL_ERROR_DC_BAD_SIGNATURE"_qs;
+    QTest::newRow("expired") << u"expired"_qs << u"SSL_ERROR_DC_EXPIRED"_qs;
+    QTest::newRow("over 7 days") << u"8d"_qs << u"SSL_ERROR_DC_INAPPROPRIATE_VALIDITY_PERIOD"_qs;
+}
+
+void NssInterop::rejectedByNssClient()
+{
+    QFETCH(QString, tamper);
+    QFETCH(QString, nssError);
+    EvpPkeyPtr dcKey = makeKey(u"ecdsa-p256"_qs);
+    auto issued = issueDelegatedCredential({.certificate = m_identity->certificate,
+                                            .certificateKey = m_identity->key.get(),
+                                            .dcKey = dcKey.get(),
+                                            .lifetimeSeconds = 24 * 3600,
+                                            .now = m_now});
+    QVERIFY2(issued, qPrintable(issued.errorMessage()));
+    DelegatedCredential dc = issued->credential;
+    QDateTime clientTime = m_now.addSecs(60);
+    if (tamper == u"flip"_qs) {
+        dc.signature[dc.signature.size() - 1] = char(dc.signature.back() ^ 0x01);
+    } else if (tamper == u"expired"_qs) {
+        clientTime = issued->expiry.addSecs(1);
+    } else {
+        // Baton refuses to issue this; build it by hand (same signature path), as a buggy or
+        // hostile issuer would, to see NSS reject it.
+        dc.validTime += quint32(7 * 24 * 3600);
+        auto signature =
+            signWithScheme(m_identity->key.get(), *signatureSchemeByCode(dc.algorithm),
+                           dc.signedMessage(DcRole::Server, m_identity->certificate.der()));
+        QVERIFY(signature);
+        dc.signature = *signature;
+    }
+    // Baton's own verifier agrees before NSS is asked.
+    const QByteArray bytes = dc.encode();
+    QVERIFY(!verifyDelegatedCredential(m_identity->certificate, bytes, DcRole::Server, clientTime)
+                 .valid());
+    const QString dcPath = writeDc(u"tampered-"_qs + tamper, bytes, dcKey.get());
+    QVERIFY(!dcPath.isEmpty());
+    const QString output = connectWithNss(dcPath, dcPath.chopped(4) + u"-key.pem"_qs, clientTime);
+    QVERIFY2(output.contains(u"RESULT error "_qs + nssError), qPrintable(output));
+}
+
+void NssInterop::tstclntReportsDelegatedCredential()
+{
+    const QString tstclnt = QStandardPaths::findExecutable(u"tstclnt"_qs);
+    QVERIFY2(!tstclnt.isEmpty(), "tstclnt (libnss3-tools) is not installed");
+    const QString dir = issueWithBatonctl(u"ecdsa-p256"_qs, u"1d"_qs, SystemClock().now());
+    QVERIFY(!dir.isEmpty());
+    const ServerRun run =
+        serveAndConnect(dir + u"/dc.bin"_qs, dir + u"/dc-key.pem"_qs, [&](int port) {
+            auto *client = new QProcess;
+            client->setStandardInputFile(QProcess::nullDevice());
+            client->start(tstclnt, {u"-h"_qs, u"127.0.0.1"_qs, u"-p"_qs, QString::number(port),
+                                    u"-B"_qs, u"-o"_qs, u"-D"_qs, u"-V"_qs, u"tls1.3:tls1.3"_qs,
+                                    u"-Q"_qs});
+            return client;
+        });
+    QVERIFY2(run.clientOutput.contains(u"Received a Delegated Credential"_qs),
+             qPrintable(run.clientOutput + run.serverOutput));
+}
+
+void NssInterop::nssMintedVerifiesInBaton_data()
+{
+    QTest::addColumn<QString>("dcAlg");
+    QTest::addColumn<quint16>("scheme");
+    QTest::newRow("ecdsa-p256") << u"ecdsa-p256"_qs << quint16(0x0403);
+    QTest::newRow("ecdsa-p384") << u"ecdsa-p384"_qs << quint16(0x0503);
+    QTest::newRow("ecdsa-p521") << u"ecdsa-p521"_qs << quint16(0x0603);
+    QTest::newRow("rsa-pss-2048") << u"rsa-pss-2048"_qs << quint16(0x0809);
+}
+
+void NssInterop::nssMintedVerifiesInBaton()
+{
+    QFETCH(QString, dcAlg);
+    QFETCH(quint16, scheme);
+    const QString dcPath = m_dir.filePath(u"nss-"_qs + dcAlg + u".bin"_qs);
+    const QString keyPath = m_dir.filePath(u"nss-"_qs + dcAlg + u"-key.pem"_qs);
+    QProcess mint;
+    mint.start(QStringLiteral(NSS_PEER_PATH),
+               {u"delegate"_qs, u"--cert"_qs, m_certificatePath, u"--key"_qs, m_keyPath,
+                u"--dc-alg"_qs, dcAlg, u"--valid"_qs, u"86400"_qs, u"--now"_qs,
+                unixSeconds(m_now), u"--out-dc"_qs, dcPath, u"--out-dc-key"_qs, keyPath});
+    QVERIFY(mint.waitForFinished(kProcessTimeoutMs));
+    QVERIFY2(mint.exitCode() == 0, mint.readAllStandardError().constData());
+
+    auto document = readDelegatedCredentialFile(dcPath);
+    QVERIFY2(document, qPrintable(document.errorMessage()));
+    QCOMPARE(document->credential.dcCertVerifyAlgorithm, scheme);
+    QCOMPARE(document->credential.algorithm, quint16(0x0403));
+    QCOMPARE(document->credential.expiry(m_identity->certificate), m_now.addSecs(86400));
+    const DcVerification report = verifyDelegatedCredential(
+        m_identity->certificate, document->bytes, DcRole::Server, m_now.addSecs(60));
+    for (const DcCheck &check : report.checks)
+        QVERIFY2(check.outcome == CheckOutcome::Pass,
+                 qPrintable(check.id + u": "_qs + check.detail));
+    // NSS's DC key file holds the private half of the DC's public key.
+    auto keyFile = readFileBounded(keyPath, 1 << 16);
+    QVERIFY(keyFile);
+    auto key = decodePrivateKey(*keyFile);
+    QVERIFY2(key, qPrintable(key.errorMessage()));
+    auto spki = encodeSubjectPublicKeyInfo(key->get());
+    QVERIFY(spki);
+    QCOMPARE(*spki, document->credential.subjectPublicKeyInfo);
+}
+
+QTEST_GUILESS_MAIN(NssInterop)
+#include "tst_nss_interop.moc"
