@@ -7,7 +7,7 @@ namespace baton {
 namespace {
 QDateTime wholeSecondsUtc(const QDateTime &t)
 {
-    return QDateTime::fromSecsSinceEpoch(t.toSecsSinceEpoch(), QTimeZone::utc());
+    return QDateTime::fromSecsSinceEpoch(t.toSecsSinceEpoch(), Qt::UTC);
 }
 } // namespace
 

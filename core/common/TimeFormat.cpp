@@ -30,7 +30,9 @@ Result<QDateTime> parseRfc3339(const QString &text)
     const QDateTime parsed = QDateTime::fromString(normalized, Qt::ISODateWithMs);
     if (!parsed.isValid())
         return Error{QStringLiteral("'%1' is not a valid calendar time").arg(text)};
-    return parsed.toUTC();
+    // DCs count whole seconds; a fraction kept here would make printed expiries disagree with
+    // the valid_time actually written.
+    return QDateTime::fromSecsSinceEpoch(parsed.toSecsSinceEpoch(), Qt::UTC);
 }
 
 QString formatRfc3339(const QDateTime &instant)

@@ -125,6 +125,45 @@ Result<QByteArray> encodeWith(const EVP_PKEY *key, int selection, const char *st
     return out;
 }
 
+/// DER's length rules, recursively through constructed values: every length definite and in
+/// its shortest form. OpenSSL's d2i functions also take BER (indefinite or padded lengths),
+/// which the TLS stacks that consume DCs (BoringSSL, NSS, Go) all reject.
+bool hasDerLengths(const unsigned char *p, const unsigned char *end, int depth = 0)
+{
+    if (depth > 32)
+        return false;
+    while (p < end) {
+        const unsigned char tag = *p++;
+        if ((tag & 0x1f) == 0x1f) { // high tag number: base-128 continuation bytes
+            while (p < end && (*p & 0x80))
+                ++p;
+            if (p++ >= end)
+                return false;
+        }
+        if (p >= end)
+            return false;
+        size_t length = *p++;
+        if (length == 0x80) // indefinite
+            return false;
+        if (length & 0x80) {
+            const size_t count = length & 0x7f;
+            if (count > sizeof(size_t) || size_t(end - p) < count || *p == 0)
+                return false;
+            length = 0;
+            for (size_t i = 0; i < count; ++i)
+                length = (length << 8) | *p++;
+            if (length < 0x80) // would have fitted the short form
+                return false;
+        }
+        if (size_t(end - p) < length)
+            return false;
+        if ((tag & 0x20) && !hasDerLengths(p, p + length, depth + 1))
+            return false;
+        p += length;
+    }
+    return true;
+}
+
 } // namespace
 
 std::span<const KeySpec> generatableKeys()
@@ -202,10 +241,13 @@ Result<EvpPkeyPtr> decodePrivateKey(QByteArrayView data,
     DecodeOutcome outcome = decodeWith(inputType, input, passphrase);
     SecretBytes wipe(std::move(pemText));
     if (!outcome.key) {
-        if (outcome.passphraseRequested && !passphrase)
-            return Error{QStringLiteral("the private key is encrypted; its passphrase is needed")};
         if (outcome.passphraseRequested) {
+            // The decoders' reasons ("bad decrypt", "interrupted or cancelled") are this
+            // sentence; left on the queue they would end up in the next, unrelated error.
             discardOpenSslErrors();
+            if (!passphrase)
+                return Error{
+                    QStringLiteral("the private key is encrypted; its passphrase is needed")};
             return Error{QStringLiteral("wrong passphrase for the encrypted private key (or the "
                                         "key is damaged)")};
         }
@@ -248,6 +290,9 @@ Result<EvpPkeyPtr> decodeSubjectPublicKeyInfo(QByteArrayView der)
     if (cursor != end)
         return Error{QStringLiteral("%1 unexpected bytes after the SubjectPublicKeyInfo")
                          .arg(end - cursor)};
+    if (!hasDerLengths(reinterpret_cast<const unsigned char *>(der.data()), end))
+        return Error{QStringLiteral("not a valid SubjectPublicKeyInfo: not DER (it has BER "
+                                    "indefinite or non-minimal lengths)")};
     return key;
 }
 

@@ -89,12 +89,14 @@ DcCheck signingKeyCheck(const Certificate &certificate)
                          QStringLiteral("a %1 key has no TLS 1.3 signature scheme, so it cannot "
                                         "sign DCs")
                              .arg(describeKey(certificate.publicKey())));
-    if (isRsa(type))
+    if (type == KeyType::Rsa)
         return makeCheck(id, title, CheckOutcome::Warn,
-                         QStringLiteral("DCs are signed with %1; but with an RSA certificate, a "
-                                        "server that still offers TLS 1.2 RSA key exchange "
-                                        "exposes DCs to signature forgery (RFC 9345 §7.6): "
-                                        "prefer an EC certificate")
+                         QStringLiteral("DCs are signed with %1, which Firefox/NSS never accepts "
+                                        "as a DC's signature (it offers no rsa_pss_rsae scheme "
+                                        "for DCs), so Firefox rejects every DC under this "
+                                        "certificate; and a server still offering TLS 1.2 RSA "
+                                        "key exchange exposes DCs to signature forgery (RFC 9345 "
+                                        "§7.6). Prefer an EC certificate")
                              .arg(scheme->displayName()));
     return makeCheck(id, title, CheckOutcome::Pass,
                      QStringLiteral("DCs are signed with %1").arg(scheme->displayName()));

@@ -176,20 +176,20 @@ DcVerification verifyDelegatedCredential(const Certificate &certificate, QByteAr
     auto decoded = DelegatedCredential::decode(dcBytes);
     if (!decoded) {
         out.fail("parse", kParse, decoded.errorMessage());
-        const std::pair<const char *, const QString *> unjudged[] = {
-            {"rsae-ban", &kRsaeBan},
-            {"scheme-key", &kSchemeKey},
-            {"not-expired", &kNotExpired},
-            {"max-validity", &kMaxValidity},
-            {"within-certificate", &kWithinCertificate},
-            {"certificate-algorithm", &kCertificateAlgorithm},
-            {"signature", &kSignature}};
-        for (const auto &[id, title] : unjudged)
-            out.add(id, *title, CheckOutcome::Skipped,
-                    QStringLiteral("not checked: the DC could not be read"));
+        const auto skip = [&](std::initializer_list<std::pair<const char *, QString>> checks) {
+            for (const auto &[id, title] : checks)
+                out.add(id, title, CheckOutcome::Skipped,
+                        QStringLiteral("not checked: the DC could not be read"));
+        };
+        skip({{"rsae-ban", kRsaeBan},
+              {"scheme-key", kSchemeKey},
+              {"not-expired", kNotExpired},
+              {"max-validity", kMaxValidity},
+              {"within-certificate", kWithinCertificate}});
         // The certificate's own checks do not depend on the DC.
         report.checks << delegationUsageCheck(certificate) << keyUsageCheck(certificate)
                       << endEntityCheck(certificate);
+        skip({{"certificate-algorithm", kCertificateAlgorithm}, {"signature", kSignature}});
         return report;
     }
     const DelegatedCredential &dc = *decoded;

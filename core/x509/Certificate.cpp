@@ -22,7 +22,7 @@ QDateTime fromAsn1Time(const ASN1_TIME *time)
     if (!time || ASN1_TIME_to_tm(time, &tm) != 1)
         return {};
     return QDateTime(QDate(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday),
-                     QTime(tm.tm_hour, tm.tm_min, tm.tm_sec), QTimeZone::utc());
+                     QTime(tm.tm_hour, tm.tm_min, tm.tm_sec), Qt::UTC);
 }
 
 QString nameToString(const X509_NAME *name)
@@ -202,9 +202,12 @@ DelegationUsage Certificate::delegationUsage() const
     const ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(extension);
     const QByteArray value(reinterpret_cast<const char *>(ASN1_STRING_get0_data(data)),
                            ASN1_STRING_length(data));
+    // DelegationUsage ::= NULL, so extnValue holds 05 00. The "empty OCTET STRING" of older test
+    // data (tls-tris, the draft's test vectors, gokeyless) is an empty extnValue (04 00 on the
+    // wire); an empty OCTET STRING inside extnValue (04 02 04 00) is taken as the same thing.
     if (value == QByteArrayLiteral("\x05\x00"))
         usage.value = DelegationUsage::Value::Null;
-    else if (value == QByteArrayLiteral("\x04\x00"))
+    else if (value.isEmpty() || value == QByteArrayLiteral("\x04\x00"))
         usage.value = DelegationUsage::Value::EmptyOctetString;
     else
         usage.value = DelegationUsage::Value::Other;

@@ -20,7 +20,7 @@ struct DelegationUsage
     {
         Absent,
         Null,             ///< ASN.1 NULL (05 00): what RFC 9345 specifies
-        EmptyOctetString, ///< 04 00: seen in older test data; tolerated, non-conformant
+        EmptyOctetString, ///< empty extnValue (04 00): older test data; tolerated, non-conformant
         Other,            ///< anything else
     };
     Value value = Value::Absent;

@@ -41,8 +41,9 @@ void addDelegationUsage(X509 *x509, CertificateOptions::Delegation delegation)
     if (delegation == D::Absent)
         return;
     Asn1ObjectPtr oid(OBJ_txt2obj("1.3.6.1.4.1.44363.44", 1));
-    const QByteArray value = delegation == D::EmptyOctetString ? QByteArrayLiteral("\x04\x00")
-                                                               : QByteArrayLiteral("\x05\x00");
+    // EmptyOctetString: an extnValue with no content at all, as in the older test data.
+    const QByteArray value =
+        delegation == D::EmptyOctetString ? QByteArray() : QByteArrayLiteral("\x05\x00");
     OpenSslPtr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free> data(ASN1_OCTET_STRING_new());
     ASN1_OCTET_STRING_set(data.get(), reinterpret_cast<const unsigned char *>(value.constData()),
                           int(value.size()));
@@ -57,7 +58,7 @@ void addDelegationUsage(X509 *x509, CertificateOptions::Delegation delegation)
 
 QDateTime utc(int year, int month, int day, int hour, int minute, int second)
 {
-    return QDateTime(QDate(year, month, day), QTime(hour, minute, second), QTimeZone::utc());
+    return QDateTime(QDate(year, month, day), QTime(hour, minute, second), Qt::UTC);
 }
 
 EvpPkeyPtr makeKey(const QString &name)
@@ -132,6 +133,24 @@ TestIdentity makeIdentity(const CertificateOptions &options)
     TestIdentity identity{std::move(certificate).value(), std::move(key), {}, keyPem->bytes()};
     identity.certificatePem = encodePem(QStringLiteral("CERTIFICATE"), derBytes);
     return identity;
+}
+
+QByteArray encryptedKeyPem(const EVP_PKEY *key, const QByteArray &passphrase)
+{
+    EncoderCtxPtr ctx(OSSL_ENCODER_CTX_new_for_pkey(key, OSSL_KEYMGMT_SELECT_KEYPAIR, "PEM",
+                                                    "EncryptedPrivateKeyInfo", nullptr));
+    if (!ctx || !OSSL_ENCODER_CTX_set_cipher(ctx.get(), "AES-256-CBC", nullptr) ||
+        !OSSL_ENCODER_CTX_set_passphrase(
+            ctx.get(), reinterpret_cast<const unsigned char *>(passphrase.constData()),
+            size_t(passphrase.size())))
+        die(QStringLiteral("setting up key encryption"));
+    unsigned char *data = nullptr;
+    size_t length = 0;
+    if (!OSSL_ENCODER_to_data(ctx.get(), &data, &length))
+        die(QStringLiteral("encrypting the key"));
+    QByteArray pem(reinterpret_cast<const char *>(data), qsizetype(length));
+    OPENSSL_free(data);
+    return pem;
 }
 
 std::pair<QString, QString> writeIdentity(const TestIdentity &identity, const QString &dir,

@@ -25,8 +25,8 @@ struct CertificateOptions
     QString keyAlgorithm = QStringLiteral("ecdsa-p256");
     QString commonName = QStringLiteral("localhost");
     QStringList dnsNames{QStringLiteral("localhost")};
-    QDateTime notBefore = QDateTime(QDate(2026, 1, 1), QTime(0, 0), QTimeZone::utc());
-    QDateTime notAfter = QDateTime(QDate(2027, 1, 1), QTime(0, 0), QTimeZone::utc());
+    QDateTime notBefore = QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC);
+    QDateTime notAfter = QDateTime(QDate(2027, 1, 1), QTime(0, 0), Qt::UTC);
     Delegation delegation = Delegation::Null;
     bool keyUsageExtension = true;
     bool digitalSignature = true;
@@ -47,6 +47,9 @@ EvpPkeyPtr makeKey(const QString &name);
 /// A self-signed certificate with the requested extensions. Aborts the test binary on
 /// failure: a fixture that cannot be built makes every assertion after it meaningless.
 TestIdentity makeIdentity(const CertificateOptions &options = {});
+
+/// The key as encrypted PKCS#8 PEM (PBES2, AES-256-CBC) under `passphrase`.
+QByteArray encryptedKeyPem(const EVP_PKEY *key, const QByteArray &passphrase);
 
 /// Writes `<dir>/<base>.pem` (certificate) and `<dir>/<base>-key.pem`; returns their paths.
 std::pair<QString, QString> writeIdentity(const TestIdentity &identity, const QString &dir,

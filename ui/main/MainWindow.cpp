@@ -56,7 +56,9 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
-    quit->setShortcut(QKeySequence::Quit);
+    // Spelled out: QKeySequence::Quit is empty under platform themes without a Quit binding
+    // (the Windows scheme, the offscreen platform), and Ctrl+Q is what Linux users press.
+    quit->setShortcut(QKeySequence(tr("Ctrl+Q")));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Baton"), this, &MainWindow::showAbout);
