@@ -7,7 +7,6 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-
 #include <cerrno>
 #include <cstdio>
 #include <termios.h>
@@ -184,9 +183,8 @@ Result<EvpPkeyPtr> readPrivateKeyFile(const QString &path, const QString &passSo
 void printChecks(const QList<DcCheck> &checks, const QString &indent)
 {
     for (const DcCheck &check : checks) {
-        const QString mark = check.outcome == CheckOutcome::Fail
-                                 ? QStringLiteral("FAIL")
-                                 : checkOutcomeName(check.outcome);
+        const QString mark = check.outcome == CheckOutcome::Fail ? QStringLiteral("FAIL")
+                                                                 : checkOutcomeName(check.outcome);
         out() << indent << '[' << mark << "] " << check.title << ": " << check.detail << '\n';
     }
 }

@@ -12,7 +12,6 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QTextStream>
-
 #include <optional>
 
 namespace baton::cli {

@@ -42,10 +42,10 @@ int runDcIssue(const QStringList &arguments)
     const QCommandLineOption dcKey(QStringLiteral("dc-key"),
                                    QStringLiteral("Use this existing DC private key."),
                                    QStringLiteral("FILE"));
-    const QCommandLineOption dcAlg(QStringLiteral("dc-alg"),
-                                   QStringLiteral("Generate the DC key: %1 (default ecdsa-p256).")
-                                       .arg(generatableKeyNames()),
-                                   QStringLiteral("ALG"));
+    const QCommandLineOption dcAlg(
+        QStringLiteral("dc-alg"),
+        QStringLiteral("Generate the DC key: %1 (default ecdsa-p256).").arg(generatableKeyNames()),
+        QStringLiteral("ALG"));
     const QCommandLineOption valid(QStringLiteral("valid"),
                                    QStringLiteral("DC lifetime: 90m, 6h, 2d, 1d12h or seconds "
                                                   "(default 24h, at most 7d)."),

@@ -104,8 +104,8 @@ int runDcVerify(const QStringList &arguments)
             warned += check.outcome == CheckOutcome::Warn;
         }
         if (report.valid())
-            out() << "VALID" << (warned ? QStringLiteral(" (%1 warning(s))").arg(warned) : QString())
-                  << '\n';
+            out() << "VALID"
+                  << (warned ? QStringLiteral(" (%1 warning(s))").arg(warned) : QString()) << '\n';
         else
             out() << "INVALID: " << failed << " check(s) failed\n";
         out().flush();

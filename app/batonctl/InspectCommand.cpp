@@ -35,22 +35,23 @@ void addCertificate(Findings &findings, const Certificate &certificate, int inde
                     const QDateTime &now)
 {
     const DcReadiness readiness = assessDcReadiness(certificate, now);
-    const QString validity = QStringLiteral("%1 to %2 (%3)")
-                                 .arg(formatUtc(certificate.notBefore()),
-                                      formatUtc(certificate.notAfter()),
-                                      now > certificate.notAfter()
-                                          ? QStringLiteral("expired %1")
-                                                .arg(formatRelative(now, certificate.notAfter()))
-                                          : QStringLiteral("expires %1")
-                                                .arg(formatRelative(now, certificate.notAfter())));
+    const QString validity =
+        QStringLiteral("%1 to %2 (%3)")
+            .arg(formatUtc(certificate.notBefore()), formatUtc(certificate.notAfter()),
+                 now > certificate.notAfter()
+                     ? QStringLiteral("expired %1").arg(formatRelative(now, certificate.notAfter()))
+                     : QStringLiteral("expires %1")
+                           .arg(formatRelative(now, certificate.notAfter())));
     const QByteArray sha1 = QCryptographicHash::hash(certificate.der(), QCryptographicHash::Sha1);
     QStringList lines{
-        QStringLiteral("certificate %1 of %2: %3").arg(index + 1).arg(count).arg(
-            certificate.displayName()),
+        QStringLiteral("certificate %1 of %2: %3")
+            .arg(index + 1)
+            .arg(count)
+            .arg(certificate.displayName()),
         field(QStringLiteral("Subject"), certificate.subject()),
         field(QStringLiteral("Issuer"),
-              certificate.issuer() + (certificate.isSelfIssued() ? QStringLiteral(" (self-issued)")
-                                                                 : QString())),
+              certificate.issuer() +
+                  (certificate.isSelfIssued() ? QStringLiteral(" (self-issued)") : QString())),
         field(QStringLiteral("Serial"), certificate.serialNumberHex()),
         field(QStringLiteral("Validity"), validity),
         field(QStringLiteral("Key"), describeKey(certificate.publicKey())),
@@ -60,10 +61,9 @@ void addCertificate(Findings &findings, const Certificate &certificate, int inde
     if (const QStringList dns = certificate.dnsNames(); !dns.isEmpty())
         lines << field(QStringLiteral("DNS names"), dns.join(QStringLiteral(", ")));
     lines << field(QStringLiteral("DC readiness"),
-                   readiness.ready()
-                       ? QStringLiteral("can delegate: DCs up to %1")
-                             .arg(formatDuration(readiness.maxLifetimeSeconds))
-                       : QStringLiteral("cannot delegate"));
+                   readiness.ready() ? QStringLiteral("can delegate: DCs up to %1")
+                                           .arg(formatDuration(readiness.maxLifetimeSeconds))
+                                     : QStringLiteral("cannot delegate"));
     for (const DcCheck &check : readiness.checks)
         lines << QStringLiteral("    [%1] %2: %3")
                      .arg(check.outcome == CheckOutcome::Fail ? QStringLiteral("FAIL")
@@ -117,15 +117,17 @@ void addDelegatedCredential(Findings &findings, const DcDocument &document,
     };
     if (certificate) {
         const QDateTime expiry = dc.expiry(*certificate);
-        lines << field(QStringLiteral("Expires"), QStringLiteral("%1 (%2)").arg(
-                                                      formatUtc(expiry), formatRelative(now, expiry)));
+        lines << field(
+            QStringLiteral("Expires"),
+            QStringLiteral("%1 (%2)").arg(formatUtc(expiry), formatRelative(now, expiry)));
         object.insert(QStringLiteral("expiry"), formatRfc3339(expiry));
     } else {
         lines << field(QStringLiteral("Expires"),
                        QStringLiteral("unknown without the certificate (give --cert)"));
     }
     lines << field(QStringLiteral("DC key"), keyDescription)
-          << field(QStringLiteral("DC scheme"), signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm))
+          << field(QStringLiteral("DC scheme"),
+                   signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm))
           << field(QStringLiteral("Signed with"), signatureSchemeDisplayName(dc.algorithm))
           << field(QStringLiteral("SHA-256"), object.value(QStringLiteral("sha256")).toString());
     if (!document.pemLabel.isEmpty()) {
@@ -275,10 +277,10 @@ int runInspect(const QStringList &arguments)
         if (!data) {
             everythingRead = false;
             if (parser.isSet(json))
-                report.append(QJsonObject{
-                    {QStringLiteral("file"), path},
-                    {QStringLiteral("objects"), QJsonArray()},
-                    {QStringLiteral("errors"), QJsonArray{data.errorMessage()}}});
+                report.append(
+                    QJsonObject{{QStringLiteral("file"), path},
+                                {QStringLiteral("objects"), QJsonArray()},
+                                {QStringLiteral("errors"), QJsonArray{data.errorMessage()}}});
             else
                 fail(data.errorMessage());
             continue;

@@ -5,7 +5,6 @@
 #include "Commands.h"
 
 #include <QCoreApplication>
-
 #include <functional>
 #include <map>
 
@@ -22,8 +21,7 @@ struct Command
 
 const Command kCommands[] = {
     {"dc issue", "issue a delegated credential under a certificate", baton::cli::runDcIssue},
-    {"dc verify", "verify a delegated credential against its certificate",
-     baton::cli::runDcVerify},
+    {"dc verify", "verify a delegated credential against its certificate", baton::cli::runDcVerify},
     {"inspect", "show what certificates, DCs and keys contain", baton::cli::runInspect},
 };
 
@@ -33,8 +31,9 @@ void printUsage()
              "Baton: issue, verify and inspect TLS delegated credentials (RFC 9345).\n\n"
              "Commands:\n";
     for (const Command &command : kCommands)
-        out() << QStringLiteral("  %1 %2\n").arg(QLatin1String(command.words), -12).arg(
-            QLatin1String(command.summary));
+        out() << QStringLiteral("  %1 %2\n")
+                     .arg(QLatin1String(command.words), -12)
+                     .arg(QLatin1String(command.summary));
     out() << "\nRun 'batonctl COMMAND --help' for a command's options.\n"
              "Times are RFC 3339 (2026-12-01T10:00:00Z); durations 90m, 6h, 2d, 1d12h or "
              "seconds;\nsecret sources pass:TEXT, env:VAR, file:PATH or fd:N.\n"

@@ -4,7 +4,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -90,8 +89,7 @@ Result<QByteArray> readFileBounded(const QString &path, qint64 maxBytes)
     return data;
 }
 
-Status writeFileAtomically(const QString &path, QByteArrayView data, int mode,
-                           Overwrite overwrite)
+Status writeFileAtomically(const QString &path, QByteArrayView data, int mode, Overwrite overwrite)
 {
     const QFileInfo target(path);
     const QString directory = target.absolutePath();

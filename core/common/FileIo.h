@@ -21,7 +21,6 @@ enum class Overwrite
 /// goes to a temporary file in the same directory, created with `mode` (so a key file is 0600
 /// from its first byte, never chmod'ed later), is synced, then renamed into place.
 /// With Overwrite::Refuse an existing file is left untouched and reported, race-free.
-Status writeFileAtomically(const QString &path, QByteArrayView data, int mode,
-                           Overwrite overwrite);
+Status writeFileAtomically(const QString &path, QByteArrayView data, int mode, Overwrite overwrite);
 
 } // namespace baton

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <utility>
 #include <variant>
 
@@ -16,8 +15,7 @@ struct Error
 
 /// Either a value or an Error. Core code returns these instead of throwing so that every
 /// caller (CLI, GUI, tests) must decide what a failure means to it.
-template <typename T>
-class [[nodiscard]] Result
+template <typename T> class [[nodiscard]] Result
 {
 public:
     Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
@@ -44,8 +42,7 @@ private:
 };
 
 /// Success without a value, or an Error.
-template <>
-class [[nodiscard]] Result<void>
+template <> class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;
@@ -64,8 +61,7 @@ private:
 using Status = Result<void>;
 
 /// Prefixes an error with where it happened ("dc.bin: …"), leaving a value untouched.
-template <typename T>
-Result<T> withContext(Result<T> result, const QString &context)
+template <typename T> Result<T> withContext(Result<T> result, const QString &context)
 {
     if (result.ok() || context.isEmpty())
         return result;

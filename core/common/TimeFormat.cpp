@@ -2,7 +2,6 @@
 
 #include <QRegularExpression>
 #include <QTimeZone>
-
 #include <iterator>
 
 namespace baton {

@@ -2,21 +2,24 @@
 
 #include "common/Pem.h"
 
+#include <cstring>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/rsa.h>
-
-#include <cstring>
 
 namespace baton {
 
 namespace {
 
 constexpr KeySpec kGeneratableKeys[] = {
-    {"ecdsa-p256", KeyType::EcP256, 0},    {"ecdsa-p384", KeyType::EcP384, 0},
-    {"ecdsa-p521", KeyType::EcP521, 0},    {"ed25519", KeyType::Ed25519, 0},
-    {"ed448", KeyType::Ed448, 0},          {"rsa-pss-2048", KeyType::RsaPss, 2048},
-    {"rsa-pss-3072", KeyType::RsaPss, 3072}, {"rsa-pss-4096", KeyType::RsaPss, 4096},
+    {"ecdsa-p256", KeyType::EcP256, 0},
+    {"ecdsa-p384", KeyType::EcP384, 0},
+    {"ecdsa-p521", KeyType::EcP521, 0},
+    {"ed25519", KeyType::Ed25519, 0},
+    {"ed448", KeyType::Ed448, 0},
+    {"rsa-pss-2048", KeyType::RsaPss, 2048},
+    {"rsa-pss-3072", KeyType::RsaPss, 3072},
+    {"rsa-pss-4096", KeyType::RsaPss, 4096},
 };
 
 const char *curveName(KeyType type)
@@ -86,8 +89,8 @@ DecodeOutcome decodeWith(const char *inputType, QByteArrayView bytes,
 {
     DecodeOutcome outcome;
     EVP_PKEY *raw = nullptr;
-    DecoderCtxPtr ctx(OSSL_DECODER_CTX_new_for_pkey(
-        &raw, inputType, nullptr, nullptr, OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr, nullptr));
+    DecoderCtxPtr ctx(OSSL_DECODER_CTX_new_for_pkey(&raw, inputType, nullptr, nullptr,
+                                                    OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr, nullptr));
     if (!ctx)
         return outcome;
     PassphraseState state{&passphrase, false};
@@ -112,8 +115,7 @@ bool isStandardPrivateKeyLabel(const QString &label)
 
 Result<QByteArray> encodeWith(const EVP_PKEY *key, int selection, const char *structure)
 {
-    EncoderCtxPtr ctx(
-        OSSL_ENCODER_CTX_new_for_pkey(key, selection, "DER", structure, nullptr));
+    EncoderCtxPtr ctx(OSSL_ENCODER_CTX_new_for_pkey(key, selection, "DER", structure, nullptr));
     if (!ctx || OSSL_ENCODER_CTX_get_num_encoders(ctx.get()) == 0)
         return openSslError(QStringLiteral("no encoder for a %1 key").arg(describeKey(key)));
     unsigned char *data = nullptr;
@@ -192,19 +194,18 @@ Result<EvpPkeyPtr> generateKey(const KeySpec &spec)
 {
     EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, algorithmName(spec.type), nullptr));
     if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0)
-        return openSslError(QStringLiteral("cannot set up %1 key generation")
-                                .arg(QLatin1String(spec.name)));
+        return openSslError(
+            QStringLiteral("cannot set up %1 key generation").arg(QLatin1String(spec.name)));
     if (const char *curve = curveName(spec.type)) {
         if (EVP_PKEY_CTX_set_group_name(ctx.get(), curve) <= 0)
-            return openSslError(QStringLiteral("cannot select curve %1")
-                                    .arg(QLatin1String(curve)));
+            return openSslError(QStringLiteral("cannot select curve %1").arg(QLatin1String(curve)));
     }
     if (spec.rsaBits > 0 && EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), spec.rsaBits) <= 0)
         return openSslError(QStringLiteral("cannot set RSA key size %1").arg(spec.rsaBits));
     EVP_PKEY *raw = nullptr;
     if (EVP_PKEY_generate(ctx.get(), &raw) <= 0)
-        return openSslError(QStringLiteral("%1 key generation failed")
-                                .arg(QLatin1String(spec.name)));
+        return openSslError(
+            QStringLiteral("%1 key generation failed").arg(QLatin1String(spec.name)));
     return EvpPkeyPtr(raw);
 }
 
@@ -255,8 +256,8 @@ Result<EvpPkeyPtr> decodePrivateKey(QByteArrayView data,
                                            "PKCS#1, as PEM or DER)"));
     }
     if (std::strcmp(inputType, "DER") == 0 && outcome.bytesLeft != 0)
-        return Error{QStringLiteral("%1 unexpected bytes after the DER private key")
-                         .arg(outcome.bytesLeft)};
+        return Error{
+            QStringLiteral("%1 unexpected bytes after the DER private key").arg(outcome.bytesLeft)};
     discardOpenSslErrors();
     return std::move(outcome.key);
 }
@@ -288,8 +289,8 @@ Result<EvpPkeyPtr> decodeSubjectPublicKeyInfo(QByteArrayView der)
     if (!key)
         return openSslError(QStringLiteral("not a valid SubjectPublicKeyInfo"));
     if (cursor != end)
-        return Error{QStringLiteral("%1 unexpected bytes after the SubjectPublicKeyInfo")
-                         .arg(end - cursor)};
+        return Error{
+            QStringLiteral("%1 unexpected bytes after the SubjectPublicKeyInfo").arg(end - cursor)};
     if (!hasDerLengths(reinterpret_cast<const unsigned char *>(der.data()), end))
         return Error{QStringLiteral("not a valid SubjectPublicKeyInfo: not DER (it has BER "
                                     "indefinite or non-minimal lengths)")};

@@ -5,7 +5,6 @@
 
 #include <QByteArrayView>
 #include <QList>
-
 #include <optional>
 #include <span>
 

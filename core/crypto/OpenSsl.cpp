@@ -1,9 +1,8 @@
 #include "OpenSsl.h"
 
+#include <QStringList>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
-
-#include <QStringList>
 
 namespace baton {
 
@@ -14,8 +13,8 @@ QString takeOpenSslErrors()
     int flags = 0;
     while (unsigned long code = ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags)) {
         const char *reason = ERR_reason_error_string(code);
-        QString text = reason ? QString::fromUtf8(reason)
-                              : QStringLiteral("error %1").arg(code, 0, 16);
+        QString text =
+            reason ? QString::fromUtf8(reason) : QStringLiteral("error %1").arg(code, 0, 16);
         if ((flags & ERR_TXT_STRING) && data && *data)
             text += QStringLiteral(" (%1)").arg(QString::fromUtf8(data));
         if (!reasons.contains(text))

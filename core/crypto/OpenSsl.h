@@ -2,6 +2,8 @@
 
 #include "common/Result.h"
 
+#include <QString>
+#include <memory>
 #include <openssl/bio.h>
 #include <openssl/decoder.h>
 #include <openssl/encoder.h>
@@ -9,15 +11,10 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <QString>
-
-#include <memory>
-
 namespace baton {
 
 /// Every OpenSSL object Baton holds is owned by one of these, so no early return can leak one.
-template <typename T, void (*Free)(T *)>
-struct OpenSslDeleter
+template <typename T, void (*Free)(T *)> struct OpenSslDeleter
 {
     void operator()(T *p) const { Free(p); }
 };

@@ -85,7 +85,8 @@ Result<DcDocument> readPem(QByteArrayView data)
         return Error{QStringLiteral("no '… DELEGATED CREDENTIAL' PEM block (found: %1)")
                          .arg(labels.join(QStringLiteral(", ")))};
     const bool combined = keyBlock || certificateBlock;
-    auto document = decodeAs(combined ? DcEncoding::FizzCombinedPem : DcEncoding::Pem, dcBlock->der);
+    auto document =
+        decodeAs(combined ? DcEncoding::FizzCombinedPem : DcEncoding::Pem, dcBlock->der);
     if (!document)
         return Error{QStringLiteral("PEM block '%1' at byte offset %2: %3")
                          .arg(dcBlock->label)

@@ -5,7 +5,6 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <optional>
 
 namespace baton {
@@ -29,10 +28,10 @@ struct DcDocument
     DelegatedCredential credential;
     QByteArray bytes; ///< the raw DC
     DcEncoding encoding = DcEncoding::Binary;
-    QString pemLabel;                  ///< for the PEM encodings
+    QString pemLabel;                   ///< for the PEM encodings
     std::optional<DcRole> labelledRole; ///< what a SERVER/CLIENT label claims
-    SecretBytes privateKey;            ///< the DC key, when the encoding carries one
-    QByteArray certificateDer;         ///< the certificate, in Fizz's combined PEM
+    SecretBytes privateKey;             ///< the DC key, when the encoding carries one
+    QByteArray certificateDer;          ///< the certificate, in Fizz's combined PEM
 };
 
 /// Everything above a few KiB is not a DC file; refusing it early keeps parsing bounded.

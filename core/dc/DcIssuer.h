@@ -13,23 +13,23 @@ struct DcIssueRequest
 {
     Certificate certificate;
     EVP_PKEY *certificateKey = nullptr;
-    EVP_PKEY *dcKey = nullptr;             ///< an existing DC key; when null one is generated
-    const KeySpec *dcKeySpec = nullptr;    ///< the key to generate; null means ecdsa-p256
+    EVP_PKEY *dcKey = nullptr;          ///< an existing DC key; when null one is generated
+    const KeySpec *dcKeySpec = nullptr; ///< the key to generate; null means ecdsa-p256
     qint64 lifetimeSeconds = 24 * 3600;
     DcRole role = DcRole::Server;
-    QDateTime now;                         ///< injected: the issuer never reads a clock
-    bool clampToCertificate = false;       ///< shorten the lifetime to end at notAfter
+    QDateTime now;                   ///< injected: the issuer never reads a clock
+    bool clampToCertificate = false; ///< shorten the lifetime to end at notAfter
 };
 
 struct DcIssueResult
 {
     DelegatedCredential credential;
-    QByteArray bytes;          ///< the encoded DC
-    EvpPkeyPtr generatedKey;   ///< the DC private key, when the issuer generated it
+    QByteArray bytes;        ///< the encoded DC
+    EvpPkeyPtr generatedKey; ///< the DC private key, when the issuer generated it
     QDateTime expiry;
     qint64 lifetimeSeconds = 0; ///< as issued (shorter than asked when clamped)
-    QStringList warnings;      ///< issued anyway, but a person should know
-    QStringList notes;         ///< what the issuer changed on request (clamping)
+    QStringList warnings;       ///< issued anyway, but a person should know
+    QStringList notes;          ///< what the issuer changed on request (clamping)
 };
 
 /// Issues a DC by RFC 9345, refusing (with why and what to do) whatever a conforming peer

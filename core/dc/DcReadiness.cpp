@@ -125,10 +125,10 @@ DcCheck certificateValidityCheck(const Certificate &certificate, const QDateTime
                                         "last at most %3; renew the certificate")
                              .arg(formatRelative(now, certificate.notAfter()),
                                   formatUtc(certificate.notAfter()), formatDuration(left)));
-    return makeCheck(id, title, CheckOutcome::Pass,
-                     QStringLiteral("valid until %1 (%2); DCs may last the full 7 d")
-                         .arg(formatUtc(certificate.notAfter()),
-                              formatRelative(now, certificate.notAfter())));
+    return makeCheck(
+        id, title, CheckOutcome::Pass,
+        QStringLiteral("valid until %1 (%2); DCs may last the full 7 d")
+            .arg(formatUtc(certificate.notAfter()), formatRelative(now, certificate.notAfter())));
 }
 
 DcReadiness assessDcReadiness(const Certificate &certificate, const QDateTime &now)

@@ -80,7 +80,8 @@ void checkDcKey(ReportBuilder &out, const DelegatedCredential &dc, KeyType dcKey
 void checkTimes(ReportBuilder &out, const Certificate &certificate, const QDateTime &expiry,
                 const QDateTime &at)
 {
-    const QString when = QStringLiteral("%1 (%2)").arg(formatUtc(expiry), formatRelative(at, expiry));
+    const QString when =
+        QStringLiteral("%1 (%2)").arg(formatUtc(expiry), formatRelative(at, expiry));
     if (at >= expiry)
         out.fail("not-expired", kNotExpired,
                  QStringLiteral("the DC expired at %1; peers reject it").arg(when));
@@ -147,9 +148,9 @@ void checkSignature(ReportBuilder &out, const Certificate &certificate,
         return verdict.ok() && *verdict;
     };
     if (verifyAs(role)) {
-        out.pass("signature", kSignature,
-                 QStringLiteral("valid %1 DC signature by the certificate's key")
-                     .arg(dcRoleName(role)));
+        out.pass(
+            "signature", kSignature,
+            QStringLiteral("valid %1 DC signature by the certificate's key").arg(dcRoleName(role)));
         return;
     }
     const DcRole other = role == DcRole::Server ? DcRole::Client : DcRole::Server;
@@ -158,8 +159,7 @@ void checkSignature(ReportBuilder &out, const Certificate &certificate,
                  QStringLiteral("this is a %1 DC: its signature is valid only in the %1 context, "
                                 "and a %2 DC was asked for%3")
                      .arg(dcRoleName(other), dcRoleName(role),
-                          other == DcRole::Client ? QStringLiteral(" (use --client)")
-                                                  : QString()));
+                          other == DcRole::Client ? QStringLiteral(" (use --client)") : QString()));
     else
         out.fail("signature", kSignature,
                  QStringLiteral("the signature does not verify under this certificate's key: "
@@ -193,8 +193,7 @@ DcVerification verifyDelegatedCredential(const Certificate &certificate, QByteAr
         return report;
     }
     const DelegatedCredential &dc = *decoded;
-    out.pass("parse", kParse,
-             QStringLiteral("%1 bytes, RFC 9345 layout").arg(dcBytes.size()));
+    out.pass("parse", kParse, QStringLiteral("%1 bytes, RFC 9345 layout").arg(dcBytes.size()));
     report.credential = dc;
     report.expiry = dc.expiry(certificate);
 

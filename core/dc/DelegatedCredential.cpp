@@ -119,8 +119,8 @@ Result<DelegatedCredential> decodeRfcLayout(QByteArrayView bytes)
     if (!signatureLength)
         return signatureLength.error();
     if (*signatureLength == 0)
-        return Error{QStringLiteral("field signature at byte offset %1 is empty")
-                         .arg(signatureOffset)};
+        return Error{
+            QStringLiteral("field signature at byte offset %1 is empty").arg(signatureOffset)};
     auto signature = in.bytes("signature", qsizetype(*signatureLength));
     if (!signature)
         return signature.error();

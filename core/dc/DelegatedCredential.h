@@ -28,10 +28,10 @@ struct DelegatedCredential
     /// RFC 9345 §4.1.3: a DC may be valid for at most 7 days from the moment it is checked.
     static constexpr qint64 kMaxValiditySeconds = 7 * 24 * 3600;
 
-    quint32 validTime = 0;              ///< seconds from the certificate's notBefore
-    quint16 dcCertVerifyAlgorithm = 0;  ///< the scheme the DC key signs CertificateVerify with
-    QByteArray subjectPublicKeyInfo;    ///< the DC public key, DER
-    quint16 algorithm = 0;              ///< the scheme the certificate key signed the DC with
+    quint32 validTime = 0;             ///< seconds from the certificate's notBefore
+    quint16 dcCertVerifyAlgorithm = 0; ///< the scheme the DC key signs CertificateVerify with
+    QByteArray subjectPublicKeyInfo;   ///< the DC public key, DER
+    quint16 algorithm = 0;             ///< the scheme the certificate key signed the DC with
     QByteArray signature;
 
     /// Strict decoding: truncation, trailing bytes, an empty SPKI or signature, and an SPKI that

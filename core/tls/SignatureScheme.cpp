@@ -41,23 +41,22 @@ Result<EvpMdCtxPtr> makeContext(EVP_PKEY *key, const SignatureScheme &scheme, bo
         return Error{QStringLiteral("a %1 key cannot %2 with %3")
                          .arg(describeKey(key), purpose, scheme.displayName())};
     if (scheme.padding == P::Pkcs1 || scheme.keyType == KeyType::Unknown)
-        return Error{QStringLiteral("%1 is not a TLS 1.3 signature scheme")
-                         .arg(scheme.displayName())};
+        return Error{
+            QStringLiteral("%1 is not a TLS 1.3 signature scheme").arg(scheme.displayName())};
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX *pctx = nullptr;
-    const int initialized =
-        forSigning ? EVP_DigestSignInit_ex(ctx.get(), &pctx, scheme.digest, nullptr, nullptr, key,
-                                           nullptr)
-                   : EVP_DigestVerifyInit_ex(ctx.get(), &pctx, scheme.digest, nullptr, nullptr,
-                                             key, nullptr);
+    const int initialized = forSigning ? EVP_DigestSignInit_ex(ctx.get(), &pctx, scheme.digest,
+                                                               nullptr, nullptr, key, nullptr)
+                                       : EVP_DigestVerifyInit_ex(ctx.get(), &pctx, scheme.digest,
+                                                                 nullptr, nullptr, key, nullptr);
     if (!ctx || initialized != 1)
         return openSslError(QStringLiteral("cannot %1 with %2").arg(purpose, scheme.displayName()));
     if (scheme.padding == P::Pss &&
         (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
          EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
          EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, scheme.digest, nullptr) != 1))
-        return openSslError(QStringLiteral("cannot set up RSA-PSS for %1")
-                                .arg(scheme.displayName()));
+        return openSslError(
+            QStringLiteral("cannot set up RSA-PSS for %1").arg(scheme.displayName()));
     return ctx;
 }
 
@@ -65,9 +64,7 @@ Result<EvpMdCtxPtr> makeContext(EVP_PKEY *key, const SignatureScheme &scheme, bo
 
 QString SignatureScheme::displayName() const
 {
-    return QStringLiteral("%1 (0x%2)")
-        .arg(QLatin1String(name))
-        .arg(code, 4, 16, QLatin1Char('0'));
+    return QStringLiteral("%1 (0x%2)").arg(QLatin1String(name)).arg(code, 4, 16, QLatin1Char('0'));
 }
 
 std::span<const SignatureScheme> signatureSchemes()
@@ -136,8 +133,8 @@ Result<QByteArray> signWithScheme(EVP_PKEY *key, const SignatureScheme &scheme,
     return signature;
 }
 
-Result<bool> verifyWithScheme(EVP_PKEY *key, const SignatureScheme &scheme,
-                              QByteArrayView message, QByteArrayView signature)
+Result<bool> verifyWithScheme(EVP_PKEY *key, const SignatureScheme &scheme, QByteArrayView message,
+                              QByteArrayView signature)
 {
     auto ctx = makeContext(key, scheme, false);
     if (!ctx)

@@ -5,9 +5,7 @@
 
 #include <QByteArrayView>
 #include <QString>
-
 #include <openssl/types.h>
-
 #include <span>
 
 namespace baton {
@@ -56,7 +54,7 @@ Result<QByteArray> signWithScheme(EVP_PKEY *key, const SignatureScheme &scheme,
 
 /// True for a good signature, false for a bad one; an Error only when the key cannot be used
 /// with the scheme at all.
-Result<bool> verifyWithScheme(EVP_PKEY *key, const SignatureScheme &scheme,
-                              QByteArrayView message, QByteArrayView signature);
+Result<bool> verifyWithScheme(EVP_PKEY *key, const SignatureScheme &scheme, QByteArrayView message,
+                              QByteArrayView signature);
 
 } // namespace baton

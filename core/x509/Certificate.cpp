@@ -2,13 +2,11 @@
 
 #include "common/Pem.h"
 
+#include <QTimeZone>
+#include <ctime>
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
 #include <openssl/objects.h>
-
-#include <QTimeZone>
-
-#include <ctime>
 
 namespace baton {
 
@@ -41,8 +39,7 @@ Certificate::Certificate(X509Ptr x509, QByteArray der)
     : m_x509(x509.release(), X509_free), m_der(std::move(der)),
       m_notBefore(fromAsn1Time(X509_get0_notBefore(m_x509.get()))),
       m_notAfter(fromAsn1Time(X509_get0_notAfter(m_x509.get())))
-{
-}
+{}
 
 Result<Certificate> Certificate::fromDer(QByteArrayView der)
 {
@@ -52,8 +49,8 @@ Result<Certificate> Certificate::fromDer(QByteArrayView der)
     if (!x509)
         return openSslError(QStringLiteral("not a DER X.509 certificate"));
     if (cursor != end)
-        return Error{QStringLiteral("%1 unexpected bytes after the DER certificate")
-                         .arg(end - cursor)};
+        return Error{
+            QStringLiteral("%1 unexpected bytes after the DER certificate").arg(end - cursor)};
     Certificate certificate(std::move(x509), der.toByteArray());
     if (!certificate.m_notBefore.isValid() || !certificate.m_notAfter.isValid())
         return Error{QStringLiteral("the certificate's validity dates cannot be read")};
@@ -181,8 +178,8 @@ QByteArray Certificate::sha256Fingerprint() const
 
 bool Certificate::isSelfIssued() const
 {
-    return X509_NAME_cmp(X509_get_subject_name(m_x509.get()),
-                         X509_get_issuer_name(m_x509.get())) == 0;
+    return X509_NAME_cmp(X509_get_subject_name(m_x509.get()), X509_get_issuer_name(m_x509.get())) ==
+           0;
 }
 
 EVP_PKEY *Certificate::publicKey() const

@@ -8,7 +8,6 @@
 #include <QDateTime>
 #include <QList>
 #include <QStringList>
-
 #include <memory>
 
 namespace baton {
@@ -50,7 +49,7 @@ public:
     /// notBefore <= at <= notAfter, as RFC 5280 counts both ends as valid.
     bool isValidAt(const QDateTime &at) const;
 
-    QString subject() const;    ///< RFC 2253 form: "CN=example.com,O=Example"
+    QString subject() const; ///< RFC 2253 form: "CN=example.com,O=Example"
     QString issuer() const;
     QString commonName() const; ///< empty when the subject has none
     QStringList dnsNames() const;
@@ -65,7 +64,7 @@ public:
     DelegationUsage delegationUsage() const;
     bool hasKeyUsage() const;
     bool allowsDigitalSignature() const; ///< KeyUsage present with digitalSignature
-    bool isCa() const; ///< basicConstraints CA:TRUE
+    bool isCa() const;                   ///< basicConstraints CA:TRUE
 
 private:
     Certificate(X509Ptr x509, QByteArray der);

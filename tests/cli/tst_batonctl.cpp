@@ -13,7 +13,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <sys/stat.h>
 
 using namespace baton;
@@ -49,9 +48,9 @@ Run batonctl(const QStringList &arguments, const QProcessEnvironment &environmen
 
 int fileMode(const QString &path)
 {
-    struct stat info{};
-    return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? int(info.st_mode & 0777)
-                                                                    : -1;
+    struct stat info
+    {};
+    return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? int(info.st_mode & 0777) : -1;
 }
 
 // Every test issues "now" = this instant; certificates are valid around it.
@@ -144,10 +143,9 @@ void Batonctl::issueThenVerify_data()
     QTest::newRow("default (ecdsa-p256, 24 h)")
         << QStringList{} << u"ecdsa_secp256r1_sha256 (0x0403)"_qs << u"EC P-256 (256 bits)"_qs
         << false;
-    QTest::newRow("ecdsa-p384 6h") << QStringList{u"--dc-alg"_qs, u"ecdsa-p384"_qs, u"--valid"_qs,
-                                                  u"6h"_qs}
-                                   << u"ecdsa_secp384r1_sha384 (0x0503)"_qs
-                                   << u"EC P-384 (384 bits)"_qs << false;
+    QTest::newRow("ecdsa-p384 6h")
+        << QStringList{u"--dc-alg"_qs, u"ecdsa-p384"_qs, u"--valid"_qs, u"6h"_qs}
+        << u"ecdsa_secp384r1_sha384 (0x0503)"_qs << u"EC P-384 (384 bits)"_qs << false;
     QTest::newRow("ed25519 client") << QStringList{u"--dc-alg"_qs, u"ed25519"_qs, u"--client"_qs}
                                     << u"ed25519 (0x0807)"_qs << u"Ed25519 (256 bits)"_qs << true;
     QTest::newRow("rsa-pss-2048 2d")
@@ -162,10 +160,10 @@ void Batonctl::issueThenVerify()
     QFETCH(QString, keyDescription);
     QFETCH(bool, client);
     const QString out = makeOut();
-    const Run issued = batonctl(QStringList{u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate,
-                                            u"--key"_qs, m_key, u"--now"_qs, kNowText, u"--out"_qs,
-                                            out} +
-                                extra);
+    const Run issued =
+        batonctl(QStringList{u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs, m_key,
+                             u"--now"_qs, kNowText, u"--out"_qs, out} +
+                 extra);
     QVERIFY2(issued.exitCode == 0, qPrintable(issued.err));
     const QString dcPath = out + u"/dc.bin"_qs;
     const QString keyPath = out + u"/dc-key.pem"_qs;
@@ -185,8 +183,9 @@ void Batonctl::issueThenVerify()
     QVERIFY(!issued.out.contains(QString::fromLatin1(keyBody)));
     QVERIFY(!issued.err.contains(QString::fromLatin1(keyBody)));
 
-    const QStringList verify{u"dc"_qs, u"verify"_qs, u"--cert"_qs, m_certificate, u"--at"_qs,
-                             u"2026-06-01T12:30:00Z"_qs, dcPath};
+    const QStringList verify{u"dc"_qs,      u"verify"_qs, u"--cert"_qs,
+                             m_certificate, u"--at"_qs,   u"2026-06-01T12:30:00Z"_qs,
+                             dcPath};
     const Run asIssued = batonctl(client ? verify + QStringList{u"--client"_qs} : verify);
     QVERIFY2(asIssued.exitCode == 0, qPrintable(asIssued.out + asIssued.err));
     QVERIFY(asIssued.out.contains(u"VALID"_qs));
@@ -218,8 +217,8 @@ void Batonctl::issueRefusals_data()
                                       leaf
                                << u"is not an RFC 3339 time"_qs;
     QTest::newRow("no DelegationUsage")
-        << base + QStringList{u"--cert"_qs, m_noDelegationCertificate, u"--key"_qs,
-                              m_noDelegationKey}
+        << base +
+               QStringList{u"--cert"_qs, m_noDelegationCertificate, u"--key"_qs, m_noDelegationKey}
         << u"lacks the DelegationUsage extension"_qs;
     QTest::newRow("beyond notAfter")
         << base + QStringList{u"--cert"_qs, m_shortCertificate, u"--key"_qs, m_shortKey}
@@ -231,8 +230,8 @@ void Batonctl::issueRefusals_data()
         << base + QStringList{u"--cert"_qs, m_certificate, u"--key"_qs, m_encryptedKey}
         << u"there is no terminal to ask on"_qs;
     QTest::newRow("encrypted key, wrong passphrase")
-        << base + QStringList{u"--cert"_qs, m_certificate, u"--key"_qs, m_encryptedKey,
-                              u"--key-pass"_qs, u"pass:not-it"_qs}
+        << base + QStringList{u"--cert"_qs,   m_certificate,    u"--key"_qs,
+                              m_encryptedKey, u"--key-pass"_qs, u"pass:not-it"_qs}
         << u"wrong passphrase"_qs;
     QTest::newRow("missing certificate")
         << base + QStringList{u"--cert"_qs, path(u"nope.pem"_qs), u"--key"_qs, m_key}
@@ -241,7 +240,8 @@ void Batonctl::issueRefusals_data()
         << base + QStringList{u"--cert"_qs, m_certificate, u"--key"_qs, m_certificate}
         << u"no private key in this PEM (it holds: CERTIFICATE)"_qs;
     QTest::newRow("missing output directory")
-        << base + leaf + QStringList{u"--out"_qs, path(u"no/such/dir"_qs)} << u"no such directory"_qs;
+        << base + leaf + QStringList{u"--out"_qs, path(u"no/such/dir"_qs)}
+        << u"no such directory"_qs;
 }
 
 void Batonctl::issueRefusals()
@@ -253,7 +253,7 @@ void Batonctl::issueRefusals()
     const Run run = batonctl(hasOut ? arguments : arguments + QStringList{u"--out"_qs, out});
     QCOMPARE(run.exitCode, 2);
     QVERIFY2(run.err.contains(message), qPrintable(run.err));
-    QCOMPARE(run.err.count(u'\n'), 1); // one clear line
+    QCOMPARE(run.err.count(u'\n'), 1);        // one clear line
     QVERIFY(!run.err.contains(u"not-it"_qs)); // a passphrase is never echoed
     QVERIFY(QDir(out).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty());
 }
@@ -262,7 +262,7 @@ void Batonctl::issueRefusesToOverwrite()
 {
     const QString out = makeOut();
     const QStringList issue{u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs,
-                            m_key,    u"--now"_qs, kNowText,    u"--out"_qs,  out};
+                            m_key,    u"--now"_qs, kNowText,     u"--out"_qs,   out};
     QCOMPARE(batonctl(issue).exitCode, 0);
     const QByteArray first = *readFileBounded(out + u"/dc.bin"_qs, 1 << 20);
     const Run again = batonctl(issue);
@@ -306,13 +306,13 @@ void Batonctl::keyPassphraseSources()
         environment.insert(u"BATON_TEST_PASS"_qs, environmentValue);
     if (source == u"file:"_qs) {
         source += path(u"pass.txt"_qs);
-        QVERIFY(writeFileAtomically(path(u"pass.txt"_qs), "s3cret pass\n", 0600,
-                                    Overwrite::Replace));
+        QVERIFY(
+            writeFileAtomically(path(u"pass.txt"_qs), "s3cret pass\n", 0600, Overwrite::Replace));
     }
-    const Run run = batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs,
-                              m_encryptedKey, u"--key-pass"_qs, source, u"--now"_qs, kNowText,
-                              u"--out"_qs, makeOut()},
-                             environment);
+    const Run run =
+        batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs, m_encryptedKey,
+                  u"--key-pass"_qs, source, u"--now"_qs, kNowText, u"--out"_qs, makeOut()},
+                 environment);
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     QVERIFY(!run.out.contains(u"s3cret"_qs));
 }
@@ -324,16 +324,15 @@ void Batonctl::issueWithGivenDcKey()
     const QString dcKeyPath = path(u"given-dc-key.pem"_qs);
     QVERIFY(writeFileAtomically(dcKeyPath, encodePrivateKeyPkcs8Pem(dcKey.get())->bytes(), 0600,
                                 Overwrite::Replace));
-    const Run run = batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs,
-                              m_key, u"--dc-key"_qs, dcKeyPath, u"--now"_qs, kNowText, u"--out"_qs,
-                              out});
+    const Run run =
+        batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs, m_key,
+                  u"--dc-key"_qs, dcKeyPath, u"--now"_qs, kNowText, u"--out"_qs, out});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     QVERIFY(run.out.contains(dcKeyPath + u" (given)"_qs));
     QCOMPARE(QDir(out).entryList(QDir::Files), QStringList{u"dc.bin"_qs});
     auto document = readDelegatedCredentialFile(out + u"/dc.bin"_qs);
     QVERIFY(document);
-    QCOMPARE(document->credential.subjectPublicKeyInfo,
-             *encodeSubjectPublicKeyInfo(dcKey.get()));
+    QCOMPARE(document->credential.subjectPublicKeyInfo, *encodeSubjectPublicKeyInfo(dcKey.get()));
 }
 
 void Batonctl::verifyExitCodes_data()
@@ -352,10 +351,16 @@ void Batonctl::verifyExitCodes_data()
     QTest::newRow("valid") << verify + QStringList{u"--at"_qs, u"2026-06-01T13:00:00Z"_qs, dc} << 0
                            << u"[pass] Signature: valid server DC signature"_qs;
     QTest::newRow("expired") << verify + QStringList{u"--at"_qs, u"2026-06-02T12:00:00Z"_qs, dc}
-                             << 1 << u"[FAIL] Not expired: the DC expired at 2026-06-02 12:00:00"_qs;
+                             << 1
+                             << u"[FAIL] Not expired: the DC expired at 2026-06-02 12:00:00"_qs;
     QTest::newRow("other certificate")
-        << QStringList{u"dc"_qs, u"verify"_qs, u"--cert"_qs, m_shortCertificate, u"--at"_qs,
-                       u"2026-06-01T13:00:00Z"_qs, dc}
+        << QStringList{u"dc"_qs,
+                       u"verify"_qs,
+                       u"--cert"_qs,
+                       m_shortCertificate,
+                       u"--at"_qs,
+                       u"2026-06-01T13:00:00Z"_qs,
+                       dc}
         << 1 << u"[FAIL] Signature: the signature does not verify"_qs;
     QTest::newRow("missing DC") << verify + QStringList{path(u"missing.bin"_qs)} << 2
                                 << u"no such file"_qs;
@@ -405,9 +410,9 @@ void Batonctl::verifyJson()
         QCOMPARE(check.toObject().value(u"outcome"_qs).toString(), u"pass"_qs);
     }
     QCOMPARE(ids, (QStringList{u"parse"_qs, u"rsae-ban"_qs, u"scheme-key"_qs, u"not-expired"_qs,
-                               u"max-validity"_qs, u"within-certificate"_qs,
-                               u"delegation-usage"_qs, u"key-usage"_qs, u"end-entity"_qs,
-                               u"certificate-algorithm"_qs, u"signature"_qs}));
+                               u"max-validity"_qs, u"within-certificate"_qs, u"delegation-usage"_qs,
+                               u"key-usage"_qs, u"end-entity"_qs, u"certificate-algorithm"_qs,
+                               u"signature"_qs}));
 }
 
 void Batonctl::inspectObjects_data()
@@ -420,12 +425,13 @@ void Batonctl::inspectObjects_data()
                       u"--now"_qs, kNowText, u"--out"_qs, dir})
                 .exitCode == 0);
     const QByteArray keyPem = *readFileBounded(m_key, 1 << 20);
-    QTest::newRow("certificate")
-        << QStringList{u"--now"_qs, kNowText, m_certificate}
-        << QStringList{u"certificate 1 of 1: localhost"_qs, u"Key:           EC P-256 (256 bits)"_qs,
-                       u"DC readiness:  can delegate: DCs up to 7 d"_qs,
-                       u"[pass] Certificate has DelegationUsage"_qs, u"SHA-256:"_qs}
-        << QStringList{};
+    QTest::newRow("certificate") << QStringList{u"--now"_qs, kNowText, m_certificate}
+                                 << QStringList{u"certificate 1 of 1: localhost"_qs,
+                                                u"Key:           EC P-256 (256 bits)"_qs,
+                                                u"DC readiness:  can delegate: DCs up to 7 d"_qs,
+                                                u"[pass] Certificate has DelegationUsage"_qs,
+                                                u"SHA-256:"_qs}
+                                 << QStringList{};
     QTest::newRow("certificate without DelegationUsage")
         << QStringList{u"--now"_qs, kNowText, m_noDelegationCertificate}
         << QStringList{u"DC readiness:  cannot delegate"_qs,
@@ -499,13 +505,13 @@ void Batonctl::usageErrors_data()
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QString>("expected");
     QTest::newRow("no command") << QStringList{} << 2 << u"Usage: batonctl COMMAND"_qs;
-    QTest::newRow("unknown command") << QStringList{u"frobnicate"_qs} << 2
-                                     << u"unknown command 'frobnicate'"_qs;
+    QTest::newRow("unknown command")
+        << QStringList{u"frobnicate"_qs} << 2 << u"unknown command 'frobnicate'"_qs;
     QTest::newRow("help") << QStringList{u"--help"_qs} << 0 << u"dc issue"_qs;
-    QTest::newRow("dc issue --help") << QStringList{u"dc"_qs, u"issue"_qs, u"--help"_qs} << 0
-                                     << u"--dc-alg <ALG>"_qs;
-    QTest::newRow("unknown option") << QStringList{u"dc"_qs, u"verify"_qs, u"--bogus"_qs} << 2
-                                    << u"Unknown option 'bogus'"_qs;
+    QTest::newRow("dc issue --help")
+        << QStringList{u"dc"_qs, u"issue"_qs, u"--help"_qs} << 0 << u"--dc-alg <ALG>"_qs;
+    QTest::newRow("unknown option")
+        << QStringList{u"dc"_qs, u"verify"_qs, u"--bogus"_qs} << 2 << u"Unknown option 'bogus'"_qs;
     QTest::newRow("version") << QStringList{u"--version"_qs} << 0 << u"batonctl 0."_qs;
 }
 

@@ -60,8 +60,7 @@ void MainWindowTest::inventoryColumns()
     QFETCH(QString, title);
     MainWindow window;
     QCOMPARE(window.inventoryModel()->columnCount(), int(InventoryModel::ColumnCount));
-    QCOMPARE(window.inventoryView()->model()->headerData(column, Qt::Horizontal).toString(),
-             title);
+    QCOMPARE(window.inventoryView()->model()->headerData(column, Qt::Horizontal).toString(), title);
 }
 
 void MainWindowTest::menusAreReachableByKeyboard()

@@ -95,8 +95,8 @@ ServerRun NssInterop::serveAndConnect(const QStringList &credentials,
     QProcess server;
     server.start(QStringLiteral(NSS_PEER_PATH),
                  QStringList{u"serve"_qs} + credentials +
-                     QStringList{u"--port"_qs, u"0"_qs, u"--accept"_qs, u"1"_qs,
-                                 u"--timeout-ms"_qs, u"15000"_qs});
+                     QStringList{u"--port"_qs, u"0"_qs, u"--accept"_qs, u"1"_qs, u"--timeout-ms"_qs,
+                                 u"15000"_qs});
     if (!server.waitForStarted(kProcessTimeoutMs))
         return run;
     QByteArray banner;
@@ -113,8 +113,8 @@ ServerRun NssInterop::serveAndConnect(const QStringList &credentials,
     }
     std::unique_ptr<QProcess> client(startClient(match.captured(1).toInt()));
     client->waitForFinished(kProcessTimeoutMs);
-    run.clientOutput = QString::fromLocal8Bit(client->readAllStandardOutput() +
-                                              client->readAllStandardError());
+    run.clientOutput =
+        QString::fromLocal8Bit(client->readAllStandardOutput() + client->readAllStandardError());
     if (!server.waitForFinished(kProcessTimeoutMs))
         server.kill();
     run.serverOutput = QString::fromLocal8Bit(banner + server.readAllStandardOutput() +
@@ -183,8 +183,8 @@ void NssInterop::bakedIntoNssClient()
     const QString dir = issueWithBatonctl(dcAlg, u"1d"_qs, m_now);
     QVERIFY(!dir.isEmpty());
     // The client judges the DC an hour after issuance, as a real client would.
-    const QString output = connectWithNss(dir + u"/dc.bin"_qs, dir + u"/dc-key.pem"_qs,
-                                          m_now.addSecs(3600));
+    const QString output =
+        connectWithNss(dir + u"/dc.bin"_qs, dir + u"/dc-key.pem"_qs, m_now.addSecs(3600));
     QVERIFY2(output.contains(QStringLiteral("RESULT ok dc=yes scheme=%1").arg(scheme)),
              qPrintable(output));
     QVERIFY2(output.contains(u"HANDSHAKE ok"_qs), qPrintable(output));
@@ -269,17 +269,17 @@ void NssInterop::tstclntReportsDelegatedCredential()
     QVERIFY2(!tstclnt.isEmpty(), "tstclnt (libnss3-tools) is not installed");
     const QString dir = issueWithBatonctl(u"ecdsa-p256"_qs, u"1d"_qs, SystemClock().now());
     QVERIFY(!dir.isEmpty());
-    const QStringList credentials{u"--cert"_qs, m_certificatePath, u"--key"_qs, m_keyPath,
-                                  u"--dc"_qs, dir + u"/dc.bin"_qs, u"--dc-key"_qs,
-                                  dir + u"/dc-key.pem"_qs};
+    const QStringList credentials{
+        u"--cert"_qs, m_certificatePath,   u"--key"_qs,    m_keyPath,
+        u"--dc"_qs,   dir + u"/dc.bin"_qs, u"--dc-key"_qs, dir + u"/dc-key.pem"_qs};
     const ServerRun run = serveAndConnect(credentials, [&](int port) {
-            auto *client = new QProcess;
-            client->setStandardInputFile(QProcess::nullDevice());
-            client->start(tstclnt, {u"-h"_qs, u"127.0.0.1"_qs, u"-p"_qs, QString::number(port),
-                                    u"-B"_qs, u"-o"_qs, u"-D"_qs, u"-V"_qs, u"tls1.3:tls1.3"_qs,
-                                    u"-Q"_qs});
-            return client;
-        });
+        auto *client = new QProcess;
+        client->setStandardInputFile(QProcess::nullDevice());
+        client->start(tstclnt,
+                      {u"-h"_qs, u"127.0.0.1"_qs, u"-p"_qs, QString::number(port), u"-B"_qs,
+                       u"-o"_qs, u"-D"_qs, u"-V"_qs, u"tls1.3:tls1.3"_qs, u"-Q"_qs});
+        return client;
+    });
     QVERIFY2(run.clientOutput.contains(u"Received a Delegated Credential"_qs),
              qPrintable(run.clientOutput + run.serverOutput));
 }
@@ -303,8 +303,8 @@ void NssInterop::nssMintedVerifiesInBaton()
     QProcess mint;
     mint.start(QStringLiteral(NSS_PEER_PATH),
                {u"delegate"_qs, u"--cert"_qs, m_certificatePath, u"--key"_qs, m_keyPath,
-                u"--dc-alg"_qs, dcAlg, u"--valid"_qs, u"86400"_qs, u"--now"_qs,
-                unixSeconds(m_now), u"--out-dc"_qs, dcPath, u"--out-dc-key"_qs, keyPath});
+                u"--dc-alg"_qs, dcAlg, u"--valid"_qs, u"86400"_qs, u"--now"_qs, unixSeconds(m_now),
+                u"--out-dc"_qs, dcPath, u"--out-dc-key"_qs, keyPath});
     QVERIFY(mint.waitForFinished(kProcessTimeoutMs));
     QVERIFY2(mint.exitCode() == 0, mint.readAllStandardError().constData());
 

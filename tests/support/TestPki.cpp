@@ -3,15 +3,13 @@
 #include "common/FileIo.h"
 #include "common/Pem.h"
 
-#include <openssl/objects.h>
-#include <openssl/rand.h>
-
 #include <QDir>
 #include <QFileInfo>
 #include <QTimeZone>
-
 #include <cstdio>
 #include <cstdlib>
+#include <openssl/objects.h>
+#include <openssl/rand.h>
 
 namespace baton::test {
 
@@ -170,7 +168,7 @@ QString dcVectorsDirectory()
     if (dir.isEmpty())
         dir = QStringLiteral(BATON_SOURCE_DIR "/../shared/dc_vectors");
     return QFileInfo(dir + QStringLiteral("/README.txt")).isFile() ? QDir(dir).absolutePath()
-                                                                     : QString();
+                                                                   : QString();
 }
 
 } // namespace baton::test

@@ -6,8 +6,8 @@
 #include "x509/Certificate.h"
 
 #include <QDateTime>
-#include <QTimeZone>
 #include <QStringList>
+#include <QTimeZone>
 
 namespace baton::test {
 
@@ -15,7 +15,7 @@ struct CertificateOptions
 {
     enum class Delegation
     {
-        Null,             ///< as RFC 9345 specifies
+        Null, ///< as RFC 9345 specifies
         CriticalNull,
         EmptyOctetString, ///< as in older test data
         Absent,
