@@ -173,7 +173,8 @@ DcVerification verifyDelegatedCredential(const Certificate &certificate, QByteAr
 {
     DcVerification report;
     ReportBuilder out(report);
-    auto decoded = DelegatedCredential::decode(dcBytes);
+    EvpPkeyPtr dcKey;
+    auto decoded = DelegatedCredential::decode(dcBytes, &dcKey);
     if (!decoded) {
         out.fail("parse", kParse, decoded.errorMessage());
         const auto skip = [&](std::initializer_list<std::pair<const char *, QString>> checks) {
@@ -197,8 +198,7 @@ DcVerification verifyDelegatedCredential(const Certificate &certificate, QByteAr
     report.credential = dc;
     report.expiry = dc.expiry(certificate);
 
-    auto dcKey = decodeSubjectPublicKeyInfo(dc.subjectPublicKeyInfo);
-    checkDcKey(out, dc, dcKey ? keyTypeOf(dcKey->get()) : KeyType::Unknown);
+    checkDcKey(out, dc, keyTypeOf(dcKey.get()));
     checkTimes(out, certificate, report.expiry, at);
     report.checks << delegationUsageCheck(certificate) << keyUsageCheck(certificate)
                   << endEntityCheck(certificate);

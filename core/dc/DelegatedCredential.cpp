@@ -86,7 +86,7 @@ bool looksLikeDraftWithVersion(QByteArrayView bytes)
     return afterSpki + 4 + signatureLength == bytes.size();
 }
 
-Result<DelegatedCredential> decodeRfcLayout(QByteArrayView bytes)
+Result<DelegatedCredential> decodeRfcLayout(QByteArrayView bytes, EvpPkeyPtr *dcPublicKey)
 {
     Reader in(bytes);
     DelegatedCredential dc;
@@ -130,10 +130,13 @@ Result<DelegatedCredential> decodeRfcLayout(QByteArrayView bytes)
                                     "signature")
                          .arg(in.remaining())
                          .arg(in.offset())};
-    if (auto key = decodeSubjectPublicKeyInfo(dc.subjectPublicKeyInfo); !key)
+    auto key = decodeSubjectPublicKeyInfo(dc.subjectPublicKeyInfo);
+    if (!key)
         return Error{QStringLiteral("field ASN1_subjectPublicKeyInfo at byte offset %1: %2")
                          .arg(spkiOffset + 3)
                          .arg(key.errorMessage())};
+    if (dcPublicKey)
+        *dcPublicKey = std::move(key).value();
     return dc;
 }
 
@@ -144,9 +147,10 @@ QString dcRoleName(DcRole role)
     return role == DcRole::Server ? QStringLiteral("server") : QStringLiteral("client");
 }
 
-Result<DelegatedCredential> DelegatedCredential::decode(QByteArrayView bytes)
+Result<DelegatedCredential> DelegatedCredential::decode(QByteArrayView bytes,
+                                                        EvpPkeyPtr *dcPublicKey)
 {
-    auto dc = decodeRfcLayout(bytes);
+    auto dc = decodeRfcLayout(bytes, dcPublicKey);
     if (!dc && looksLikeDraftWithVersion(bytes))
         return Error{QStringLiteral("pre-RFC draft format: this DC has a protocol version field "
                                     "(0x%1) after dc_cert_verify_algorithm, as in "

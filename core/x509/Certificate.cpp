@@ -190,7 +190,8 @@ EVP_PKEY *Certificate::publicKey() const
 DelegationUsage Certificate::delegationUsage() const
 {
     DelegationUsage usage;
-    Asn1ObjectPtr oid(OBJ_txt2obj(kDelegationUsageOid, 1));
+    // Parsed once: OBJ_txt2obj costs microseconds, and this runs on every issue and verify.
+    static const Asn1ObjectPtr oid(OBJ_txt2obj(kDelegationUsageOid, 1));
     const int index = oid ? X509_get_ext_by_OBJ(m_x509.get(), oid.get(), -1) : -1;
     if (index < 0)
         return usage;
