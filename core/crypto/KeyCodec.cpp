@@ -119,7 +119,7 @@ Result<QByteArray> encodeWith(const EVP_PKEY *key, int selection, const char *st
 {
     EncoderCtxPtr ctx(OSSL_ENCODER_CTX_new_for_pkey(key, selection, "DER", structure, nullptr));
     if (!ctx || OSSL_ENCODER_CTX_get_num_encoders(ctx.get()) == 0)
-        return openSslError(QStringLiteral("no encoder for a %1 key").arg(describeKey(key)));
+        return openSslError(QStringLiteral("no encoder for the key (%1)").arg(describeKey(key)));
     unsigned char *data = nullptr;
     size_t length = 0;
     if (!OSSL_ENCODER_to_data(ctx.get(), &data, &length))

@@ -10,10 +10,6 @@ namespace baton {
 
 namespace {
 
-// RFC 9345 clients compare the remaining validity with 7 days on their own clock; one that runs
-// behind sees more remaining time. An hour of headroom covers ordinary clock skew.
-constexpr qint64 kSkewHeadroomSeconds = 3600;
-
 Status checkCertificateKey(const DcIssueRequest &request)
 {
     if (!request.certificateKey)
@@ -67,14 +63,14 @@ Result<DcIssueResult> issueDelegatedCredential(const DcIssueRequest &request)
                                     "rsa-pss-2048) or, better, an EC key (--dc-alg ecdsa-p256)")};
     const SignatureScheme *dcScheme = dcSchemeForKey(dcKeyType);
     if (!dcScheme)
-        return Error{QStringLiteral("a %1 key cannot be a DC key: TLS 1.3 has no signature "
-                                    "scheme for it")
+        return Error{QStringLiteral("the DC key (%1) has no TLS 1.3 signature scheme, so it "
+                                    "cannot be a DC key")
                          .arg(describeKey(dcKey))};
 
     QDateTime expiry = request.now.addSecs(request.lifetimeSeconds);
     if (expiry > certificate.notAfter()) {
         if (!request.clampToCertificate)
-            return Error{QStringLiteral("a %1 DC would expire %2 (%3), after the certificate "
+            return Error{QStringLiteral("a DC of %1 would expire %2 (%3), after the certificate "
                                         "itself (notAfter %4); ask for at most %5, or clamp the "
                                         "DC to the certificate (--clamp)")
                              .arg(formatDuration(request.lifetimeSeconds),
@@ -111,7 +107,7 @@ Result<DcIssueResult> issueDelegatedCredential(const DcIssueRequest &request)
     dc.signature = std::move(signature).value();
     result.bytes = dc.encode();
 
-    if (result.lifetimeSeconds > maxLifetime - kSkewHeadroomSeconds)
+    if (result.lifetimeSeconds > maxLifetime - DelegatedCredential::kSkewHeadroomSeconds)
         result.warnings << QStringLiteral("the lifetime is within 1 h of the 7-day maximum: "
                                           "clients whose clock is behind see more than 7 days "
                                           "left and reject the DC; 6d23h or less is safer");

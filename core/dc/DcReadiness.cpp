@@ -85,10 +85,11 @@ DcCheck signingKeyCheck(const Certificate &certificate)
     const KeyType type = certificate.keyType();
     const SignatureScheme *scheme = certificateSchemeForKey(type);
     if (!scheme)
-        return makeCheck(id, title, CheckOutcome::Fail,
-                         QStringLiteral("a %1 key has no TLS 1.3 signature scheme, so it cannot "
-                                        "sign DCs")
-                             .arg(describeKey(certificate.publicKey())));
+        return makeCheck(
+            id, title, CheckOutcome::Fail,
+            QStringLiteral("the certificate key (%1) has no TLS 1.3 signature scheme, so it cannot "
+                           "sign DCs")
+                .arg(describeKey(certificate.publicKey())));
     if (type == KeyType::Rsa)
         return makeCheck(id, title, CheckOutcome::Warn,
                          QStringLiteral("DCs are signed with %1, which Firefox/NSS never accepts "

@@ -9,8 +9,6 @@ namespace baton {
 
 namespace {
 
-constexpr qint64 kSkewHeadroomSeconds = 3600;
-
 class ReportBuilder
 {
 public:
@@ -54,7 +52,7 @@ void checkDcKey(ReportBuilder &out, const DelegatedCredential &dc, KeyType dcKey
     if (dcKeyType == KeyType::Rsa || rsaeOrLegacy)
         out.fail("rsae-ban", kRsaeBan,
                  QStringLiteral("RFC 9345 forbids rsaEncryption DC keys and rsa_pss_rsae_* / "
-                                "PKCS#1 schemes for them; this DC has a %1 key with %2. RSA DC "
+                                "PKCS#1 schemes for them; this DC's key is %1, with %2. RSA DC "
                                 "keys must be RSA-PSS (id-RSASSA-PSS) with rsa_pss_pss_*")
                      .arg(keyTypeName(dcKeyType), schemeName));
     else
@@ -68,12 +66,12 @@ void checkDcKey(ReportBuilder &out, const DelegatedCredential &dc, KeyType dcKey
                      .arg(schemeName));
     else if (scheme->keyType != dcKeyType)
         out.fail("scheme-key", kSchemeKey,
-                 QStringLiteral("dc_cert_verify_algorithm %1 needs a %2 key, but the DC carries "
-                                "a %3 key")
+                 QStringLiteral("dc_cert_verify_algorithm %1 needs a key of type %2, but the DC "
+                                "key is %3")
                      .arg(schemeName, keyTypeName(scheme->keyType), keyTypeName(dcKeyType)));
     else
         out.pass("scheme-key", kSchemeKey,
-                 QStringLiteral("%1 uses a %2 key, and the DC carries one")
+                 QStringLiteral("the DC key is %2, as %1 requires")
                      .arg(schemeName, keyTypeName(dcKeyType)));
 }
 
@@ -95,7 +93,7 @@ void checkTimes(ReportBuilder &out, const Certificate &certificate, const QDateT
                  QStringLiteral("%1 left, more than the 7 days RFC 9345 allows; every peer "
                                 "rejects it until it is within 7 days of expiry")
                      .arg(formatDuration(left)));
-    else if (left > max - kSkewHeadroomSeconds)
+    else if (left > max - DelegatedCredential::kSkewHeadroomSeconds)
         out.warn("max-validity", kMaxValidity,
                  QStringLiteral("%1 left: within 1 h of the 7-day limit, so a peer whose clock "
                                 "is behind rejects it")

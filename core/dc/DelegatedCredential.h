@@ -28,6 +28,9 @@ struct DelegatedCredential
 {
     /// RFC 9345 §4.1.3: a DC may be valid for at most 7 days from the moment it is checked.
     static constexpr qint64 kMaxValiditySeconds = 7 * 24 * 3600;
+    /// Peers compare the validity left with 7 days on their own clock, and one running behind
+    /// sees more left than there is. Lifetimes within this of the maximum draw a warning.
+    static constexpr qint64 kSkewHeadroomSeconds = 3600;
 
     quint32 validTime = 0;             ///< seconds from the certificate's notBefore
     quint16 dcCertVerifyAlgorithm = 0; ///< the scheme the DC key signs CertificateVerify with

@@ -37,12 +37,13 @@ constexpr SignatureScheme kSchemes[] = {
 Result<EvpMdCtxPtr> makeContext(EVP_PKEY *key, const SignatureScheme &scheme, bool forSigning)
 {
     const QString purpose = forSigning ? QStringLiteral("sign") : QStringLiteral("verify");
-    if (keyTypeOf(key) != scheme.keyType)
-        return Error{QStringLiteral("a %1 key cannot %2 with %3")
-                         .arg(describeKey(key), purpose, scheme.displayName())};
     if (scheme.padding == P::Pkcs1 || scheme.keyType == KeyType::Unknown)
         return Error{
             QStringLiteral("%1 is not a TLS 1.3 signature scheme").arg(scheme.displayName())};
+    if (keyTypeOf(key) != scheme.keyType)
+        return Error{
+            QStringLiteral("cannot %1 with %2: it needs key type %3, not %4")
+                .arg(purpose, scheme.displayName(), keyTypeName(scheme.keyType), describeKey(key))};
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX *pctx = nullptr;
     const int initialized = forSigning ? EVP_DigestSignInit_ex(ctx.get(), &pctx, scheme.digest,

@@ -46,6 +46,17 @@ Run batonctl(const QStringList &arguments, const QProcessEnvironment &environmen
     return run;
 }
 
+/// Runs the row's `arguments` and checks its `exitCode` and that the output has `expected`.
+void expectExitAndOutput()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, expected);
+    const Run run = batonctl(arguments);
+    QCOMPARE(run.exitCode, exitCode);
+    QVERIFY2((run.out + run.err).contains(expected), qPrintable(run.out + run.err));
+}
+
 int fileMode(const QString &path)
 {
     struct stat info
@@ -377,12 +388,7 @@ void Batonctl::verifyExitCodes_data()
 
 void Batonctl::verifyExitCodes()
 {
-    QFETCH(QStringList, arguments);
-    QFETCH(int, exitCode);
-    QFETCH(QString, expected);
-    const Run run = batonctl(arguments);
-    QCOMPARE(run.exitCode, exitCode);
-    QVERIFY2((run.out + run.err).contains(expected), qPrintable(run.out + run.err));
+    expectExitAndOutput();
 }
 
 void Batonctl::verifyJson()
@@ -517,12 +523,7 @@ void Batonctl::usageErrors_data()
 
 void Batonctl::usageErrors()
 {
-    QFETCH(QStringList, arguments);
-    QFETCH(int, exitCode);
-    QFETCH(QString, expected);
-    const Run run = batonctl(arguments);
-    QCOMPARE(run.exitCode, exitCode);
-    QVERIFY2((run.out + run.err).contains(expected), qPrintable(run.out + run.err));
+    expectExitAndOutput();
 }
 
 QTEST_GUILESS_MAIN(Batonctl)

@@ -133,6 +133,38 @@ TestIdentity makeIdentity(const CertificateOptions &options)
     return identity;
 }
 
+std::map<QString, TestIdentity> makeNonconformingIdentities()
+{
+    using D = CertificateOptions::Delegation;
+    const auto variant = [](auto change) {
+        CertificateOptions options;
+        change(options);
+        return makeIdentity(options);
+    };
+    std::map<QString, TestIdentity> identities;
+    identities.emplace(u"no-delegation"_qs,
+                       variant([](CertificateOptions &o) { o.delegation = D::Absent; }));
+    identities.emplace(u"critical-delegation"_qs,
+                       variant([](CertificateOptions &o) { o.delegation = D::CriticalNull; }));
+    identities.emplace(u"empty-octet-delegation"_qs,
+                       variant([](CertificateOptions &o) { o.delegation = D::EmptyOctetString; }));
+    identities.emplace(u"no-digital-signature"_qs,
+                       variant([](CertificateOptions &o) { o.digitalSignature = false; }));
+    identities.emplace(u"no-key-usage"_qs,
+                       variant([](CertificateOptions &o) { o.keyUsageExtension = false; }));
+    identities.emplace(u"ca"_qs, variant([](CertificateOptions &o) { o.ca = true; }));
+    return identities;
+}
+
+QString describeChecks(const QList<DcCheck> &checks)
+{
+    QStringList lines;
+    for (const DcCheck &check : checks)
+        lines << QStringLiteral("%1=%2 (%3)")
+                     .arg(check.id, checkOutcomeName(check.outcome), check.detail);
+    return lines.join(QStringLiteral("\n    "));
+}
+
 QByteArray encryptedKeyPem(const EVP_PKEY *key, const QByteArray &passphrase)
 {
     EncoderCtxPtr ctx(OSSL_ENCODER_CTX_new_for_pkey(key, OSSL_KEYMGMT_SELECT_KEYPAIR, "PEM",

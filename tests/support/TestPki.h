@@ -3,11 +3,13 @@
 // Certificates and keys made at test time, so the repository never holds a private key.
 
 #include "crypto/KeyCodec.h"
+#include "dc/DcCheck.h"
 #include "x509/Certificate.h"
 
 #include <QDateTime>
 #include <QStringList>
 #include <QTimeZone>
+#include <map>
 
 namespace baton::test {
 
@@ -47,6 +49,14 @@ EvpPkeyPtr makeKey(const QString &name);
 /// A self-signed certificate with the requested extensions. Aborts the test binary on
 /// failure: a fixture that cannot be built makes every assertion after it meaningless.
 TestIdentity makeIdentity(const CertificateOptions &options = {});
+
+/// One certificate for each way a certificate can break or strain RFC 9345's rules, keyed
+/// "no-delegation", "critical-delegation", "empty-octet-delegation", "no-digital-signature",
+/// "no-key-usage" and "ca"; everything else as in the default CertificateOptions.
+std::map<QString, TestIdentity> makeNonconformingIdentities();
+
+/// "id=outcome (detail)" per check, one per line: for assertion messages.
+QString describeChecks(const QList<DcCheck> &checks);
 
 /// The key as encrypted PKCS#8 PEM (PBES2, AES-256-CBC) under `passphrase`.
 QByteArray encryptedKeyPem(const EVP_PKEY *key, const QByteArray &passphrase);

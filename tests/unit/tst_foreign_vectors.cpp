@@ -44,15 +44,6 @@ int labelOf(const std::optional<DcRole> &role)
     return role ? int(*role) : kNoLabel;
 }
 
-QString describe(const DcVerification &verification)
-{
-    QStringList lines;
-    for (const DcCheck &check : verification.checks)
-        lines << QStringLiteral("%1=%2 (%3)")
-                     .arg(check.id, checkOutcomeName(check.outcome), check.detail);
-    return lines.join(QStringLiteral("\n    "));
-}
-
 } // namespace
 
 class TestForeignVectors : public QObject
@@ -298,7 +289,7 @@ void TestForeignVectors::verifyVector()
 
     const DcVerification verification =
         verifyDelegatedCredential(*certificate, document->bytes, role, at);
-    const QString report = describe(verification);
+    const QString report = describeChecks(verification.checks);
     QVERIFY2(verification.check(u"parse")->outcome == CheckOutcome::Pass, qPrintable(report));
     QVERIFY2(verification.check(u"signature")->outcome == signature, qPrintable(report));
     QVERIFY2(verification.check(u"delegation-usage")->outcome == delegationUsage,
