@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 #include <optional>
@@ -51,6 +52,8 @@ private slots:
     void readErrors();
     void readFile_data();
     void readFile();
+    void hostileInputIsRejectedCleanly_data();
+    void hostileInputIsRejectedCleanly();
 
 private:
     void makeFixtures();
@@ -350,6 +353,51 @@ void DcDocumentTest::readFile()
     QVERIFY(!document.ok());
     QVERIFY2(document.errorMessage().startsWith(path + messageAfterPath),
              qPrintable(document.errorMessage()));
+}
+
+void DcDocumentTest::hostileInputIsRejectedCleanly_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("random bytes") << QStringLiteral("bytes");
+    QTest::newRow("random printable text") << QStringLiteral("text");
+    QTest::newRow("a valid DC with random bit flips") << QStringLiteral("flips");
+    QTest::newRow("a valid DC PEM with random bit flips") << QStringLiteral("pem-flips");
+}
+
+void DcDocumentTest::hostileInputIsRejectedCleanly()
+{
+    // Thousands of malformed inputs, seeded so a failure replays: none may crash or read out of
+    // bounds (the suite also runs under AddressSanitizer), and every rejection says something.
+    QFETCH(QString, kind);
+    makeFixtures();
+    QRandomGenerator random(0xBA7011);
+    const QByteArray pem = encodePem(QStringLiteral("DELEGATED CREDENTIAL"), m_dc);
+    int accepted = 0;
+    for (int round = 0; round < 3000; ++round) {
+        QByteArray input;
+        if (kind == QLatin1String("bytes") || kind == QLatin1String("text")) {
+            input.resize(random.bounded(1, 400));
+            for (char &c : input)
+                c = kind == QLatin1String("text") ? char(random.bounded(0x20, 0x7f))
+                                                  : char(random.bounded(256));
+        } else {
+            input = kind == QLatin1String("flips") ? m_dc : pem;
+            for (int flips = random.bounded(1, 4); flips > 0; --flips) {
+                const qsizetype at = random.bounded(input.size());
+                input[at] = char(input[at] ^ (1 << random.bounded(8)));
+            }
+        }
+        const auto read = readDelegatedCredential(input);
+        if (read)
+            ++accepted; // a flip inside the signature or valid_time still parses
+        else
+            QVERIFY2(!read.errorMessage().isEmpty(), input.toHex().constData());
+    }
+    // Random bytes and text essentially never form a DC; flipped DCs sometimes still do.
+    if (kind == QLatin1String("bytes") || kind == QLatin1String("text"))
+        QCOMPARE(accepted, 0);
+    else
+        QVERIFY(accepted < 3000);
 }
 
 QTEST_GUILESS_MAIN(DcDocumentTest)
