@@ -5,6 +5,7 @@
 #include "crypto/KeyCodec.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <cerrno>
@@ -150,6 +151,49 @@ Result<SecretBytes> readSecret(const QString &source, const QString &prompt)
     }
     // Never echo the source back: it may be pass:<the secret itself>.
     return Error{QStringLiteral("a secret source must be pass:TEXT, env:VAR, file:PATH or fd:N")};
+}
+
+Result<SecretBytes> readNewSecret(const QString &source, const QString &prompt)
+{
+    auto first = readSecret(source, prompt);
+    if (!first || !source.isEmpty())
+        return first;
+    auto again = readSecret(source, prompt + QStringLiteral(" (again)"));
+    if (!again)
+        return again;
+    if (first->bytes() != again->bytes())
+        return Error{QStringLiteral("the two passphrases differ; nothing was written")};
+    if (first->isEmpty())
+        return Error{QStringLiteral("an empty passphrase protects nothing; use --no-encrypt to "
+                                    "mean that")};
+    return first;
+}
+
+std::optional<QString> existingOutput(const QList<OutputFile> &files, bool force)
+{
+    if (force)
+        return std::nullopt;
+    for (const OutputFile &file : files) {
+        if (QFileInfo::exists(file.path) || QFileInfo(file.path).isSymLink())
+            return QStringLiteral("%1 already exists; use --force to overwrite it, or --out "
+                                  "another directory")
+                .arg(file.path);
+    }
+    return std::nullopt;
+}
+
+Status writeOutputs(const QList<OutputFile> &files, Overwrite overwrite)
+{
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const Status written =
+            writeFileAtomically(files[i].path, files[i].data, files[i].mode, overwrite);
+        if (!written) {
+            for (qsizetype done = 0; done < i; ++done)
+                QFile::remove(files[done].path);
+            return written;
+        }
+    }
+    return {};
 }
 
 Result<Certificate> readCertificateFile(const QString &path)

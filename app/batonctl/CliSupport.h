@@ -3,6 +3,7 @@
 // What every batonctl command shares: exit codes, output streams, option helpers.
 
 #include "common/Clock.h"
+#include "common/FileIo.h"
 #include "common/Result.h"
 #include "crypto/OpenSsl.h"
 #include "dc/DcCheck.h"
@@ -40,6 +41,25 @@ Result<QDateTime> timeOption(const QCommandLineParser &parser, const QString &op
 /// Reads a secret named by SRC: pass:TEXT, env:VAR, file:PATH (first line), fd:N (first line),
 /// or, when SRC is empty and stdin is a terminal, a prompt that does not echo.
 Result<SecretBytes> readSecret(const QString &source, const QString &prompt);
+
+/// Like readSecret, but a passphrase being chosen: on a terminal it is asked twice and must
+/// match, since a mistyped one would lock the key away for good.
+Result<SecretBytes> readNewSecret(const QString &source, const QString &prompt);
+
+struct OutputFile
+{
+    QString path;
+    QByteArrayView data; ///< borrowed: key material is not copied
+    int mode;            ///< 0600 for keys, 0644 otherwise
+};
+
+/// An error message when any of the paths exists and `force` is off: checked before any work,
+/// so a refusal leaves nothing behind.
+std::optional<QString> existingOutput(const QList<OutputFile> &files, bool force);
+
+/// Writes the files atomically, in order (put keys first: nothing on disk then lacks its key).
+/// If one fails, those already written are removed again: no partial output.
+Status writeOutputs(const QList<OutputFile> &files, Overwrite overwrite);
 
 /// Reads the first certificate of a PEM or DER file (the leaf, in a chain file).
 Result<Certificate> readCertificateFile(const QString &path);

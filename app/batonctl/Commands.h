@@ -9,5 +9,8 @@ namespace baton::cli {
 int runDcIssue(const QStringList &arguments);
 int runDcVerify(const QStringList &arguments);
 int runInspect(const QStringList &arguments);
+int runPkiInit(const QStringList &arguments);
+int runPkiCert(const QStringList &arguments);
+int runCsrNew(const QStringList &arguments);
 
 } // namespace baton::cli

@@ -111,16 +111,12 @@ int runDcIssue(const QStringList &arguments)
     const QString dcPath = directory.filePath(QStringLiteral("dc.bin"));
     const QString keyPath = directory.filePath(QStringLiteral("dc-key.pem"));
     const bool writesKey = !givenDcKey.has_value();
-    const Overwrite overwrite = parser.isSet(force) ? Overwrite::Replace : Overwrite::Refuse;
-    if (overwrite == Overwrite::Refuse) {
-        // Checked before any work, so a refusal leaves nothing behind and costs no signature.
-        for (const QString &path : writesKey ? QStringList{dcPath, keyPath} : QStringList{dcPath}) {
-            if (QFileInfo::exists(path) || QFileInfo(path).isSymLink())
-                return fail(QStringLiteral("%1 already exists; use --force to overwrite it, or "
-                                           "--out another directory")
-                                .arg(path));
-        }
-    }
+    // Checked before any work, so a refusal costs no signature.
+    const QList<OutputFile> planned =
+        writesKey ? QList<OutputFile>{{keyPath, {}, 0600}, {dcPath, {}, 0644}}
+                  : QList<OutputFile>{{dcPath, {}, 0644}};
+    if (const auto existing = existingOutput(planned, parser.isSet(force)))
+        return fail(*existing);
 
     const DcIssueRequest request{
         .certificate = *certificate,
@@ -136,20 +132,20 @@ int runDcIssue(const QStringList &arguments)
     if (!issued)
         return fail(QStringLiteral("cannot issue: ") + issued.errorMessage());
 
-    // The key first: a dc.bin on disk must never lack its key. If the DC cannot be written,
-    // the key written for it is removed again, leaving no partial output.
+    SecretBytes keyPem;
     if (writesKey) {
         auto pem = encodePrivateKeyPkcs8Pem(issued->generatedKey.get());
         if (!pem)
             return fail(pem.errorMessage());
-        if (auto written = writeFileAtomically(keyPath, pem->bytes(), 0600, overwrite); !written)
-            return fail(written.errorMessage());
+        keyPem = std::move(pem).value();
     }
-    if (auto written = writeFileAtomically(dcPath, issued->bytes, 0644, overwrite); !written) {
-        if (writesKey)
-            QFile::remove(keyPath);
+    QList<OutputFile> outputs{{dcPath, issued->bytes, 0644}};
+    if (writesKey)
+        outputs.prepend({keyPath, keyPem.bytes(), 0600});
+    if (auto written =
+            writeOutputs(outputs, parser.isSet(force) ? Overwrite::Replace : Overwrite::Refuse);
+        !written)
         return fail(written.errorMessage());
-    }
 
     const DelegatedCredential &dc = issued->credential;
     const EVP_PKEY *dcKeyUsed = writesKey ? issued->generatedKey.get() : givenDcKey->get();

@@ -1,29 +1,28 @@
+// batonctl inspect: renders what the core importer found and the core's certificate model;
+// it decodes nothing itself.
+
 #include "CliSupport.h"
 #include "Commands.h"
-#include "common/FileIo.h"
-#include "common/Pem.h"
 #include "common/TimeFormat.h"
 #include "crypto/KeyCodec.h"
-#include "dc/DcDocument.h"
 #include "dc/DcReadiness.h"
+#include "import/Importer.h"
 #include "tls/SignatureScheme.h"
+#include "x509/CertificateModel.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
+#include <set>
 
 namespace baton::cli {
 
 namespace {
 
-// A certificate bundle or a PEM with a chain is at most a few hundred KiB.
-constexpr qint64 kMaxInspectFileSize = 10 << 20;
-
-/// What inspect found in one file: printable sections and a JSON array, side by side.
-struct Findings
+/// A rendered object: lines for people and JSON for scripts, side by side.
+struct Rendered
 {
-    QStringList text;
-    QJsonArray objects;
-    QStringList errors;
+    QStringList lines;
+    QJsonObject json;
 };
 
 QString field(const QString &name, const QString &value)
@@ -31,206 +30,189 @@ QString field(const QString &name, const QString &value)
     return QStringLiteral("  %1 %2").arg(name + QLatin1Char(':'), -14).arg(value);
 }
 
-void addCertificate(Findings &findings, const Certificate &certificate, int index, int count,
-                    const QDateTime &now)
+QString checkLine(const DcCheck &check)
 {
-    const DcReadiness readiness = assessDcReadiness(certificate, now);
-    const QString validity =
-        QStringLiteral("%1 to %2 (%3)")
-            .arg(formatUtc(certificate.notBefore()), formatUtc(certificate.notAfter()),
-                 now > certificate.notAfter()
-                     ? QStringLiteral("expired %1").arg(formatRelative(now, certificate.notAfter()))
-                     : QStringLiteral("expires %1")
-                           .arg(formatRelative(now, certificate.notAfter())));
-    const QByteArray sha1 = QCryptographicHash::hash(certificate.der(), QCryptographicHash::Sha1);
-    QStringList lines{
-        QStringLiteral("certificate %1 of %2: %3")
-            .arg(index + 1)
-            .arg(count)
-            .arg(certificate.displayName()),
-        field(QStringLiteral("Subject"), certificate.subject()),
-        field(QStringLiteral("Issuer"),
-              certificate.issuer() +
-                  (certificate.isSelfIssued() ? QStringLiteral(" (self-issued)") : QString())),
-        field(QStringLiteral("Serial"), certificate.serialNumberHex()),
-        field(QStringLiteral("Validity"), validity),
-        field(QStringLiteral("Key"), describeKey(certificate.publicKey())),
-        field(QStringLiteral("SHA-256"), colonHex(certificate.sha256Fingerprint())),
-        field(QStringLiteral("SHA-1"), colonHex(sha1)),
-    };
-    if (const QStringList dns = certificate.dnsNames(); !dns.isEmpty())
-        lines << field(QStringLiteral("DNS names"), dns.join(QStringLiteral(", ")));
-    lines << field(QStringLiteral("DC readiness"),
-                   readiness.ready() ? QStringLiteral("can delegate: DCs up to %1")
-                                           .arg(formatDuration(readiness.maxLifetimeSeconds))
-                                     : QStringLiteral("cannot delegate"));
-    for (const DcCheck &check : readiness.checks)
-        lines << QStringLiteral("    [%1] %2: %3")
-                     .arg(check.outcome == CheckOutcome::Fail ? QStringLiteral("FAIL")
-                                                              : checkOutcomeName(check.outcome),
-                          check.title, check.detail);
-    findings.text << lines.join(QLatin1Char('\n'));
-    findings.objects.append(QJsonObject{
-        {QStringLiteral("kind"), QStringLiteral("certificate")},
-        {QStringLiteral("subject"), certificate.subject()},
-        {QStringLiteral("issuer"), certificate.issuer()},
-        {QStringLiteral("serial"), certificate.serialNumberHex()},
-        {QStringLiteral("notBefore"), formatRfc3339(certificate.notBefore())},
-        {QStringLiteral("notAfter"), formatRfc3339(certificate.notAfter())},
-        {QStringLiteral("key"), describeKey(certificate.publicKey())},
-        {QStringLiteral("sha256"), colonHex(certificate.sha256Fingerprint())},
-        {QStringLiteral("sha1"), colonHex(sha1)},
-        {QStringLiteral("dnsNames"), QJsonArray::fromStringList(certificate.dnsNames())},
-        {QStringLiteral("dcReady"), readiness.ready()},
-        {QStringLiteral("dcMaxLifetimeSeconds"), readiness.maxLifetimeSeconds},
-        {QStringLiteral("dcReadiness"), checksToJson(readiness.checks)},
-    });
+    return QStringLiteral("    [%1] %2: %3")
+        .arg(check.outcome == CheckOutcome::Fail ? QStringLiteral("FAIL")
+                                                 : checkOutcomeName(check.outcome),
+             check.title, check.detail);
 }
 
-void addDelegatedCredential(Findings &findings, const DcDocument &document,
-                            const std::optional<Certificate> &certificate, const QDateTime &now)
+void renderFields(QStringList &lines, const QList<ModelField> &fields, int depth)
 {
+    const QString indent(2 * depth, QLatin1Char(' '));
+    for (const ModelField &f : fields) {
+        lines << (f.value.isEmpty() ? indent + f.label
+                                    : QStringLiteral("%1%2: %3").arg(indent, f.label, f.value));
+        renderFields(lines, f.children, depth + 1);
+    }
+}
+
+void renderSection(QStringList &lines, const ModelSection &section)
+{
+    QString heading = QStringLiteral("  ") + section.title;
+    if (section.isExtension)
+        heading += QStringLiteral(" (%1%2)").arg(
+            section.oid, section.critical ? QStringLiteral(", critical") : QString());
+    lines << heading;
+    renderFields(lines, section.fields, 2);
+    for (const QString &note : section.notes)
+        lines << QStringLiteral("    note: ") + note;
+}
+
+Rendered renderCertificate(const Certificate &certificate, const QDateTime &now)
+{
+    Rendered out;
+    const CertificateModel model = describeCertificate(certificate);
+    const DcReadiness readiness = assessDcReadiness(certificate, now);
+    out.lines << QStringLiteral("certificate: %1").arg(certificate.displayName());
+    for (const ModelSection &section : model.sections)
+        renderSection(out.lines, section);
+    out.lines << field(QStringLiteral("DC readiness"),
+                       readiness.ready() ? QStringLiteral("can delegate: DCs up to %1")
+                                               .arg(formatDuration(readiness.maxLifetimeSeconds))
+                                         : QStringLiteral("cannot delegate"));
+    for (const DcCheck &check : readiness.checks)
+        out.lines << checkLine(check);
+    out.lines << field(QStringLiteral("DCs accepted"), QString());
+    for (const DcCheck &check : readiness.clients)
+        out.lines << checkLine(check);
+
+    out.json = model.toJson();
+    out.json.insert(QStringLiteral("subject"), certificate.subject());
+    out.json.insert(QStringLiteral("notBefore"), formatRfc3339(certificate.notBefore()));
+    out.json.insert(QStringLiteral("notAfter"), formatRfc3339(certificate.notAfter()));
+    out.json.insert(QStringLiteral("dcReady"), readiness.ready());
+    out.json.insert(QStringLiteral("dcMaxLifetimeSeconds"), readiness.maxLifetimeSeconds);
+    out.json.insert(QStringLiteral("dcReadiness"), checksToJson(readiness.checks));
+    out.json.insert(QStringLiteral("dcClients"), checksToJson(readiness.clients));
+    return out;
+}
+
+Rendered renderRequest(const CertificateRequest &request)
+{
+    Rendered out;
+    const DelegationUsage usage = request.delegationUsageRequested();
+    out.lines << QStringLiteral("certificate request: %1").arg(request.subject())
+              << field(QStringLiteral("Key"), describeKey(request.publicKey()))
+              << field(QStringLiteral("Signature"), request.signatureValid()
+                                                        ? QStringLiteral("valid (self-signed)")
+                                                        : QStringLiteral("INVALID"))
+              << field(QStringLiteral("Delegation"),
+                       usage.present()
+                           ? (usage.conformant() ? QStringLiteral("asks for DelegationUsage, as "
+                                                                  "RFC 9345 specifies")
+                                                 : QStringLiteral("asks for DelegationUsage, but "
+                                                                  "not in RFC 9345's form"))
+                           : QStringLiteral("does not ask for DelegationUsage: "
+                                            "the certificate will not delegate"));
+    QJsonArray extensions;
+    const X509ExtensionStackPtr requested = request.requestedExtensions();
+    for (int i = 0; requested && i < sk_X509_EXTENSION_num(requested.get()); ++i) {
+        const ModelSection section = describeExtension(sk_X509_EXTENSION_value(requested.get(), i));
+        renderSection(out.lines, section);
+        CertificateModel one{{section}};
+        extensions.append(one.toJson().value(QStringLiteral("sections")).toArray().first());
+    }
+    out.json = {{QStringLiteral("subject"), request.subject()},
+                {QStringLiteral("key"), describeKey(request.publicKey())},
+                {QStringLiteral("signatureValid"), request.signatureValid()},
+                {QStringLiteral("delegationUsageRequested"), usage.present()},
+                {QStringLiteral("extensions"), extensions}};
+    return out;
+}
+
+Rendered renderDelegatedCredential(const DcDocument &document,
+                                   const std::optional<Certificate> &certificate,
+                                   const QDateTime &now)
+{
+    Rendered out;
     const DelegatedCredential &dc = document.credential;
     auto dcKey = decodeSubjectPublicKeyInfo(dc.subjectPublicKeyInfo);
     const QString keyDescription = dcKey ? describeKey(dcKey->get()) : dcKey.errorMessage();
-    QStringList lines{
-        QStringLiteral("delegated credential (%1, %2 bytes)")
-            .arg(dcEncodingName(document.encoding))
-            .arg(document.bytes.size()),
-        field(QStringLiteral("valid_time"),
-              QStringLiteral("%1 s (%2) after the certificate's notBefore")
-                  .arg(dc.validTime)
-                  .arg(formatDuration(dc.validTime))),
-    };
-    QJsonObject object{
-        {QStringLiteral("kind"), QStringLiteral("delegated-credential")},
-        {QStringLiteral("encoding"), dcEncodingName(document.encoding)},
-        {QStringLiteral("size"), document.bytes.size()},
-        {QStringLiteral("validTime"), qint64(dc.validTime)},
-        {QStringLiteral("dcKey"), keyDescription},
-        {QStringLiteral("dcCertVerifyAlgorithm"),
-         signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm)},
-        {QStringLiteral("algorithm"), signatureSchemeDisplayName(dc.algorithm)},
-        {QStringLiteral("sha256"),
-         QString::fromLatin1(
-             QCryptographicHash::hash(document.bytes, QCryptographicHash::Sha256).toHex())},
-    };
+    const QString sha256 = QString::fromLatin1(
+        QCryptographicHash::hash(document.bytes, QCryptographicHash::Sha256).toHex());
+    out.lines << QStringLiteral("delegated credential (%1, %2 bytes)")
+                     .arg(dcEncodingName(document.encoding))
+                     .arg(document.bytes.size())
+              << field(QStringLiteral("valid_time"),
+                       QStringLiteral("%1 s (%2) after the certificate's notBefore")
+                           .arg(dc.validTime)
+                           .arg(formatDuration(dc.validTime)));
+    out.json = {{QStringLiteral("encoding"), dcEncodingName(document.encoding)},
+                {QStringLiteral("size"), document.bytes.size()},
+                {QStringLiteral("validTime"), qint64(dc.validTime)},
+                {QStringLiteral("dcKey"), keyDescription},
+                {QStringLiteral("dcCertVerifyAlgorithm"),
+                 signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm)},
+                {QStringLiteral("algorithm"), signatureSchemeDisplayName(dc.algorithm)},
+                {QStringLiteral("sha256"), sha256}};
     if (certificate) {
         const QDateTime expiry = dc.expiry(*certificate);
-        lines << field(
+        out.lines << field(
             QStringLiteral("Expires"),
             QStringLiteral("%1 (%2)").arg(formatUtc(expiry), formatRelative(now, expiry)));
-        object.insert(QStringLiteral("expiry"), formatRfc3339(expiry));
+        out.json.insert(QStringLiteral("expiry"), formatRfc3339(expiry));
     } else {
-        lines << field(QStringLiteral("Expires"),
-                       QStringLiteral("unknown without the certificate (give --cert)"));
+        out.lines << field(QStringLiteral("Expires"),
+                           QStringLiteral("unknown without the certificate (give --cert)"));
     }
-    lines << field(QStringLiteral("DC key"), keyDescription)
-          << field(QStringLiteral("DC scheme"),
-                   signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm))
-          << field(QStringLiteral("Signed with"), signatureSchemeDisplayName(dc.algorithm))
-          << field(QStringLiteral("SHA-256"), object.value(QStringLiteral("sha256")).toString());
+    out.lines << field(QStringLiteral("DC key"), keyDescription)
+              << field(QStringLiteral("DC scheme"),
+                       signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm))
+              << field(QStringLiteral("Signed with"), signatureSchemeDisplayName(dc.algorithm))
+              << field(QStringLiteral("SHA-256"), sha256);
     if (!document.pemLabel.isEmpty()) {
-        lines << field(QStringLiteral("PEM label"), document.pemLabel);
-        object.insert(QStringLiteral("pemLabel"), document.pemLabel);
+        out.lines << field(QStringLiteral("PEM label"), document.pemLabel);
+        out.json.insert(QStringLiteral("pemLabel"), document.pemLabel);
     }
-    findings.text << lines.join(QLatin1Char('\n'));
-    findings.objects.append(object);
+    return out;
 }
 
-void addPrivateKey(Findings &findings, QByteArrayView data)
+/// The certificate a DC's expiry is counted from: --cert, else the one that travelled with
+/// the DC (Fizz's combined PEM), else the first certificate in the same file.
+std::optional<Certificate> certificateForDc(const ImportedObject &object,
+                                            const std::optional<Certificate> &given,
+                                            const QList<ImportedObject> &sameFile)
 {
-    if (isEncryptedPrivateKey(data)) {
-        findings.text << QStringLiteral("private key: encrypted (its type is readable only with "
-                                        "the passphrase)");
-        findings.objects.append(QJsonObject{{QStringLiteral("kind"), QStringLiteral("private-key")},
-                                            {QStringLiteral("encrypted"), true}});
-        return;
+    if (given)
+        return given;
+    if (!object.delegatedCredential->certificateDer.isEmpty()) {
+        if (auto embedded = Certificate::fromDer(object.delegatedCredential->certificateDer))
+            return std::move(embedded).value();
     }
-    auto key = decodePrivateKey(data);
-    if (!key) {
-        findings.errors << QStringLiteral("private key: ") + key.errorMessage();
-        return;
+    for (const ImportedObject &other : sameFile) {
+        if (other.certificate)
+            return other.certificate;
     }
-    findings.text << QStringLiteral("private key: %1").arg(describeKey(key->get()));
-    findings.objects.append(QJsonObject{{QStringLiteral("kind"), QStringLiteral("private-key")},
-                                        {QStringLiteral("encrypted"), false},
-                                        {QStringLiteral("key"), describeKey(key->get())}});
+    return std::nullopt;
 }
 
-void addCertificates(Findings &findings, QByteArrayView data, const QDateTime &now)
+Rendered renderObject(const ImportedObject &object, const QList<ImportedObject> &sameFile,
+                      const std::optional<Certificate> &givenCertificate, const QDateTime &now)
 {
-    auto certificates = Certificate::readAll(data);
-    if (!certificates) {
-        findings.errors << certificates.errorMessage();
-        return;
+    Rendered rendered;
+    if (object.certificate)
+        rendered = renderCertificate(*object.certificate, now);
+    else if (object.request)
+        rendered = renderRequest(*object.request);
+    else if (object.delegatedCredential)
+        rendered = renderDelegatedCredential(
+            *object.delegatedCredential, certificateForDc(object, givenCertificate, sameFile), now);
+    else
+        rendered.lines << object.summary;
+    if (object.privateKey) {
+        rendered.json.insert(QStringLiteral("key"), describeKey(object.privateKey.get()));
+        rendered.lines = {
+            QStringLiteral("private key: %1%2")
+                .arg(describeKey(object.privateKey.get()),
+                     object.encrypted ? QStringLiteral(" (was encrypted)") : QString())};
     }
-    for (int i = 0; i < certificates->size(); ++i)
-        addCertificate(findings, certificates->at(i), i, int(certificates->size()), now);
-}
-
-Findings inspectPem(QByteArrayView data, const std::optional<Certificate> &givenCertificate,
-                    const QDateTime &now)
-{
-    Findings findings;
-    auto blocks = parsePem(data);
-    if (!blocks) {
-        findings.errors << blocks.errorMessage();
-        return findings;
-    }
-    bool hasDc = false;
-    bool hasCertificate = false;
-    for (const PemBlock &block : *blocks) {
-        if (block.label.endsWith(QLatin1String("DELEGATED CREDENTIAL"))) {
-            hasDc = true;
-        } else if (block.label == QLatin1String("CERTIFICATE")) {
-            hasCertificate = true;
-        } else if (block.label.endsWith(QLatin1String("PRIVATE KEY"))) {
-            addPrivateKey(findings, block.hasHeaders ? QByteArrayView(block.text)
-                                                     : QByteArrayView(block.der));
-        } else if (block.label != QLatin1String("EC PARAMETERS")) {
-            findings.errors << QStringLiteral("PEM block '%1' at byte offset %2: not a kind "
-                                              "batonctl reads yet")
-                                   .arg(block.label)
-                                   .arg(block.offset);
-        }
-    }
-    if (hasCertificate)
-        addCertificates(findings, data, now);
-    if (hasDc) {
-        auto document = readDelegatedCredential(data);
-        if (!document) {
-            findings.errors << document.errorMessage();
-        } else {
-            std::optional<Certificate> certificate = givenCertificate;
-            if (!certificate && !document->certificateDer.isEmpty()) {
-                if (auto embedded = Certificate::fromDer(document->certificateDer))
-                    certificate = std::move(embedded).value();
-            }
-            addDelegatedCredential(findings, *document, certificate, now);
-        }
-    }
-    return findings;
-}
-
-Findings inspectData(QByteArrayView data, const std::optional<Certificate> &certificate,
-                     const QDateTime &now)
-{
-    if (containsPem(data))
-        return inspectPem(data, certificate, now);
-    Findings findings;
-    if (auto document = readDelegatedCredential(data)) {
-        addDelegatedCredential(findings, *document, certificate, now);
-    } else if (auto der = Certificate::fromDer(data)) {
-        addCertificate(findings, *der, 0, 1, now);
-    } else if (auto key = decodePrivateKey(data); key || isEncryptedPrivateKey(data)) {
-        addPrivateKey(findings, data);
-    } else {
-        findings.errors << QStringLiteral("not a certificate, delegated credential or private key "
-                                          "(as a DC: %1)")
-                               .arg(document.errorMessage());
-    }
-    return findings;
+    rendered.json.insert(QStringLiteral("kind"), importedKindName(object.kind));
+    rendered.json.insert(QStringLiteral("location"), object.location);
+    rendered.json.insert(QStringLiteral("summary"), object.summary);
+    rendered.json.insert(QStringLiteral("encrypted"), object.encrypted);
+    return rendered;
 }
 
 } // namespace
@@ -239,18 +221,26 @@ int runInspect(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Show what certificates, delegated credentials and keys contain.\n"
-        "Certificates: identity, validity, key, fingerprints and DC readiness. DCs: their fields, "
-        "and their expiry when the certificate is known. Keys: type and size only.\n"
-        "Exit status: 0 when every object was read, 2 when any file or object could not be."));
+        "Show everything in certificates, CSRs, keys and delegated credentials: PEM bundles, "
+        "DER, PKCS#7, PKCS#12, PKCS#8 (plain or encrypted), SEC1 keys and every DC encoding.\n"
+        "Certificates: every field and extension decoded, and whether and for whom they can "
+        "delegate. DCs: their fields, and their expiry when the certificate is known. Keys: "
+        "type and size only.\n"
+        "Exit status: 0 when every object was read, 2 when any file or object could not be "
+        "(the others are still shown)."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    const QCommandLineOption pass(QStringLiteral("pass"),
+                                  QStringLiteral("Passphrase for encrypted objects (PKCS#12, "
+                                                 "encrypted keys): pass:, env:, file: or fd: "
+                                                 "(else a prompt on a terminal)."),
+                                  QStringLiteral("SRC"));
     const QCommandLineOption cert(QStringLiteral("cert"),
                                   QStringLiteral("The certificate DCs belong to (for expiry)."),
                                   QStringLiteral("CERT"));
     const QCommandLineOption now(QStringLiteral("now"),
                                  QStringLiteral("Judge validity as of TIME (RFC 3339)."),
                                  QStringLiteral("TIME"));
-    parser.addOptions({json, cert, now});
+    parser.addOptions({json, pass, cert, now});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Files to inspect."),
                                  QStringLiteral("FILE..."));
     int exitCode = ExitOk;
@@ -270,36 +260,49 @@ int runInspect(const QStringList &arguments)
         certificate = std::move(read).value();
     }
 
+    // One try per encrypted object: after a wrong passphrase the importer asks again, and
+    // answering "no more" reports the object instead of looping.
+    std::set<QString> asked;
+    const PassphraseProvider passphrase = [&](const QString &what) -> std::optional<QByteArray> {
+        if (!asked.insert(what).second)
+            return std::nullopt;
+        auto secret = readSecret(parser.value(pass), QStringLiteral("Passphrase for ") + what);
+        if (!secret)
+            return std::nullopt;
+        return secret->bytes();
+    };
+
     bool everythingRead = true;
     QJsonArray report;
     for (const QString &path : files) {
-        auto data = readFileBounded(path, kMaxInspectFileSize);
-        if (!data) {
-            everythingRead = false;
-            if (parser.isSet(json))
-                report.append(
-                    QJsonObject{{QStringLiteral("file"), path},
-                                {QStringLiteral("objects"), QJsonArray()},
-                                {QStringLiteral("errors"), QJsonArray{data.errorMessage()}}});
-            else
-                fail(data.errorMessage());
-            continue;
+        const ImportResult result = importFile(path, passphrase);
+        everythingRead = everythingRead && result.complete();
+        QJsonArray objects;
+        QStringList errors;
+        if (!result.error.isEmpty())
+            errors << result.error;
+        for (const ImportedObject &object : result.objects) {
+            if (!object.error.isEmpty()) {
+                errors << object.error;
+                continue;
+            }
+            const Rendered rendered = renderObject(object, result.objects, certificate, *when);
+            objects.append(rendered.json);
+            if (!parser.isSet(json))
+                out() << path << " [" << object.location
+                      << "]: " << rendered.lines.join(QLatin1Char('\n')) << "\n\n";
         }
-        const Findings findings = inspectData(*data, certificate, *when);
-        everythingRead = everythingRead && findings.errors.isEmpty();
         if (parser.isSet(json)) {
-            QJsonObject entry{{QStringLiteral("file"), path},
-                              {QStringLiteral("objects"), findings.objects}};
-            if (!findings.errors.isEmpty())
-                entry.insert(QStringLiteral("errors"), QJsonArray::fromStringList(findings.errors));
+            QJsonObject entry{{QStringLiteral("file"), path}, {QStringLiteral("objects"), objects}};
+            if (!errors.isEmpty())
+                entry.insert(QStringLiteral("errors"), QJsonArray::fromStringList(errors));
             report.append(entry);
             continue;
         }
-        for (const QString &section : std::as_const(findings.text))
-            out() << path << ": " << section << "\n\n";
         out().flush();
-        for (const QString &error : std::as_const(findings.errors))
-            err() << "batonctl: " << path << ": " << error << '\n';
+        for (const QString &error : std::as_const(errors))
+            err() << "batonctl: " << (error.startsWith(path) ? error : path + u": "_qs + error)
+                  << '\n';
         err().flush();
     }
     if (parser.isSet(json))

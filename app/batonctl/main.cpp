@@ -23,6 +23,9 @@ const Command kCommands[] = {
     {"dc issue", "issue a delegated credential under a certificate", baton::cli::runDcIssue},
     {"dc verify", "verify a delegated credential against its certificate", baton::cli::runDcVerify},
     {"inspect", "show what certificates, DCs and keys contain", baton::cli::runInspect},
+    {"pki init", "create a local test CA", baton::cli::runPkiInit},
+    {"pki cert", "issue a test certificate that can delegate", baton::cli::runPkiCert},
+    {"csr new", "create a CSR asking a CA for DelegationUsage", baton::cli::runCsrNew},
 };
 
 void printUsage()

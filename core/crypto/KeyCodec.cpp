@@ -5,6 +5,8 @@
 #include <cstring>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rsa.h>
 #include <string_view>
 #include <utility>
@@ -23,6 +25,30 @@ constexpr KeySpec kGeneratableKeys[] = {
     {"rsa-pss-3072", KeyType::RsaPss, 3072},
     {"rsa-pss-4096", KeyType::RsaPss, 4096},
 };
+
+constexpr KeySpec kCertificateKeys[] = {
+    {"ecdsa-p256", KeyType::EcP256, 0}, {"ecdsa-p384", KeyType::EcP384, 0},
+    {"ecdsa-p521", KeyType::EcP521, 0}, {"ed25519", KeyType::Ed25519, 0},
+    {"rsa-2048", KeyType::Rsa, 2048},   {"rsa-3072", KeyType::Rsa, 3072},
+    {"rsa-4096", KeyType::Rsa, 4096},
+};
+
+const KeySpec *findKeySpec(std::span<const KeySpec> specs, QStringView name)
+{
+    for (const KeySpec &spec : specs) {
+        if (name.compare(QLatin1String(spec.name), Qt::CaseInsensitive) == 0)
+            return &spec;
+    }
+    return nullptr;
+}
+
+QString keySpecNames(std::span<const KeySpec> specs)
+{
+    QStringList names;
+    for (const KeySpec &spec : specs)
+        names << QLatin1String(spec.name);
+    return names.join(QStringLiteral(", "));
+}
 
 const char *curveName(KeyType type)
 {
@@ -177,19 +203,27 @@ std::span<const KeySpec> generatableKeys()
 
 const KeySpec *keySpecByName(QStringView name)
 {
-    for (const KeySpec &spec : kGeneratableKeys) {
-        if (name.compare(QLatin1String(spec.name), Qt::CaseInsensitive) == 0)
-            return &spec;
-    }
-    return nullptr;
+    return findKeySpec(kGeneratableKeys, name);
 }
 
 QString generatableKeyNames()
 {
-    QStringList names;
-    for (const KeySpec &spec : kGeneratableKeys)
-        names << QLatin1String(spec.name);
-    return names.join(QStringLiteral(", "));
+    return keySpecNames(kGeneratableKeys);
+}
+
+std::span<const KeySpec> certificateKeys()
+{
+    return kCertificateKeys;
+}
+
+const KeySpec *certificateKeySpecByName(QStringView name)
+{
+    return findKeySpec(kCertificateKeys, name);
+}
+
+QString certificateKeyNames()
+{
+    return keySpecNames(kCertificateKeys);
 }
 
 Result<EvpPkeyPtr> generateKey(const KeySpec &spec)
@@ -374,6 +408,25 @@ Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key)
     QByteArray out(reinterpret_cast<const char *>(der), length);
     OPENSSL_free(der);
     return out;
+}
+
+Result<QByteArray> encodeEncryptedPrivateKeyPem(const EVP_PKEY *key, QByteArrayView passphrase)
+{
+    OpenSslPtr<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free> info(EVP_PKEY2PKCS8(key));
+    if (!info)
+        return openSslError(QStringLiteral("cannot export the %1 key").arg(describeKey(key)));
+    // pbe_nid -1 selects PBES2; OpenSSL 3 pairs it with PBKDF2-HMAC-SHA256 and a random salt.
+    OpenSslPtr<X509_SIG, X509_SIG_free> encrypted(
+        PKCS8_encrypt_ex(-1, EVP_aes_256_cbc(), passphrase.data(), int(passphrase.size()), nullptr,
+                         0, kPbkdf2Iterations, info.get(), nullptr, nullptr));
+    if (!encrypted)
+        return openSslError(QStringLiteral("cannot encrypt the %1 key").arg(describeKey(key)));
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || !PEM_write_bio_PKCS8(bio.get(), encrypted.get()))
+        return openSslError(QStringLiteral("cannot write the encrypted key"));
+    char *data = nullptr;
+    const long length = BIO_get_mem_data(bio.get(), &data);
+    return QByteArray(data, qsizetype(length));
 }
 
 Result<SecretBytes> encodePrivateKeyPkcs8Der(const EVP_PKEY *key)

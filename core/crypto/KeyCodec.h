@@ -18,10 +18,17 @@ struct KeySpec
     int rsaBits; ///< 0 unless RSA
 };
 
+/// The keys a DC may have (`--dc-alg`): no rsaEncryption, which RFC 9345 forbids for DCs.
 std::span<const KeySpec> generatableKeys();
 const KeySpec *keySpecByName(QStringView name);
 /// "ecdsa-p256, ecdsa-p384, …", for usage and error messages.
 QString generatableKeyNames();
+
+/// The keys Baton makes for certificates and CSRs (`--key-alg`): ECDSA, Ed25519 and
+/// rsaEncryption RSA, what CAs accept.
+std::span<const KeySpec> certificateKeys();
+const KeySpec *certificateKeySpecByName(QStringView name);
+QString certificateKeyNames();
 
 Result<EvpPkeyPtr> generateKey(const KeySpec &spec);
 
@@ -38,6 +45,13 @@ bool isEncryptedPrivateKey(QByteArrayView data);
 /// A DER SubjectPublicKeyInfo, strictly: every byte must belong to it.
 Result<EvpPkeyPtr> decodeSubjectPublicKeyInfo(QByteArrayView der);
 Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key);
+
+/// Encrypted PKCS#8 PEM ("ENCRYPTED PRIVATE KEY"): PBES2 with AES-256-CBC and
+/// PBKDF2-HMAC-SHA256 at kPbkdf2Iterations, readable by OpenSSL and every PKCS#8 reader.
+/// 600,000 iterations is OWASP's 2023 figure for PBKDF2-HMAC-SHA256: about 0.3 s per
+/// decryption, paid once per CA operation, never per DC.
+inline constexpr int kPbkdf2Iterations = 600000;
+Result<QByteArray> encodeEncryptedPrivateKeyPem(const EVP_PKEY *key, QByteArrayView passphrase);
 
 /// Unencrypted PKCS#8 PrivateKeyInfo, DER. Wiped from memory when the result is destroyed.
 Result<SecretBytes> encodePrivateKeyPkcs8Der(const EVP_PKEY *key);

@@ -132,12 +132,34 @@ DcCheck certificateValidityCheck(const Certificate &certificate, const QDateTime
             .arg(formatUtc(certificate.notAfter()), formatRelative(now, certificate.notAfter())));
 }
 
+QList<DcCheck> dcClientSupport(const Certificate &certificate)
+{
+    const KeyType type = certificate.keyType();
+    const bool ec = type == KeyType::EcP256 || type == KeyType::EcP384 || type == KeyType::EcP521;
+    // Firefox offers only ECDSA schemes in its delegated_credential extension, and NSS demands
+    // that both the DC key's scheme and the DC's own signature scheme come from that list.
+    const DcCheck firefox =
+        ec ? makeCheck("client-firefox", "Firefox (NSS)", CheckOutcome::Pass,
+                       QStringLiteral("accepts DCs under this certificate with ECDSA DC keys "
+                                      "(ecdsa-p256, ecdsa-p384, ecdsa-p521)"))
+           : makeCheck("client-firefox", "Firefox (NSS)", CheckOutcome::Warn,
+                       QStringLiteral("rejects every DC under this certificate: Firefox accepts a "
+                                      "DC only when it is signed with ECDSA, which needs an EC "
+                                      "certificate, and this one has a %1 key")
+                           .arg(keyTypeName(type)));
+    const DcCheck boringssl = makeCheck(
+        "server-boringssl", "BoringSSL servers", CheckOutcome::Pass,
+        QStringLiteral("can serve ECDSA and Ed25519 DCs under this certificate, never RSA DCs"));
+    return {firefox, boringssl};
+}
+
 DcReadiness assessDcReadiness(const Certificate &certificate, const QDateTime &now)
 {
     DcReadiness readiness;
     readiness.checks = {delegationUsageCheck(certificate), keyUsageCheck(certificate),
                         endEntityCheck(certificate), signingKeyCheck(certificate),
                         certificateValidityCheck(certificate, now)};
+    readiness.clients = dcClientSupport(certificate);
     readiness.algorithm = certificateSchemeForKey(certificate.keyType());
     readiness.maxLifetimeSeconds = qBound<qint64>(0, now.secsTo(certificate.notAfter()),
                                                   DelegatedCredential::kMaxValiditySeconds);

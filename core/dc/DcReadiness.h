@@ -19,10 +19,15 @@ DcCheck signingKeyCheck(const Certificate &certificate);
 /// Whether the certificate is valid at `now`, and how long a DC issued now may last.
 DcCheck certificateValidityCheck(const Certificate &certificate, const QDateTime &now);
 
+/// Which clients and servers would take DCs under this certificate: Pass, or Warn with why
+/// not. Separate from the checks: a certificate Firefox cannot use may still serve Go clients.
+QList<DcCheck> dcClientSupport(const Certificate &certificate);
+
 /// Can this certificate delegate at `now`? Every check above, in that order.
 struct DcReadiness
 {
     QList<DcCheck> checks;
+    QList<DcCheck> clients;                     ///< dcClientSupport()
     const SignatureScheme *algorithm = nullptr; ///< what DCs under it are signed with
     qint64 maxLifetimeSeconds = 0;              ///< min(7 days, validity left)
 

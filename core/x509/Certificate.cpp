@@ -12,8 +12,6 @@ namespace baton {
 
 namespace {
 
-constexpr char kDelegationUsageOid[] = "1.3.6.1.4.1.44363.44";
-
 QDateTime fromAsn1Time(const ASN1_TIME *time)
 {
     std::tm tm{};
@@ -187,17 +185,23 @@ EVP_PKEY *Certificate::publicKey() const
     return X509_get0_pubkey(m_x509.get());
 }
 
-DelegationUsage Certificate::delegationUsage() const
+const ASN1_OBJECT *delegationUsageObject()
+{
+    static const Asn1ObjectPtr oid(OBJ_txt2obj(kDelegationUsageOid, 1));
+    return oid.get();
+}
+
+DelegationUsage classifyDelegationUsage(const X509_EXTENSION *extension)
 {
     DelegationUsage usage;
-    // Parsed once: OBJ_txt2obj costs microseconds, and this runs on every issue and verify.
-    static const Asn1ObjectPtr oid(OBJ_txt2obj(kDelegationUsageOid, 1));
-    const int index = oid ? X509_get_ext_by_OBJ(m_x509.get(), oid.get(), -1) : -1;
-    if (index < 0)
+    const ASN1_OBJECT *oid = delegationUsageObject();
+    // OpenSSL 3.0's X509_EXTENSION getters take non-const pointers but only read.
+    if (!extension || !oid ||
+        OBJ_cmp(X509_EXTENSION_get_object(const_cast<X509_EXTENSION *>(extension)), oid) != 0)
         return usage;
-    X509_EXTENSION *extension = X509_get_ext(m_x509.get(), index);
     usage.critical = X509_EXTENSION_get_critical(extension) == 1;
-    const ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(extension);
+    const ASN1_OCTET_STRING *data =
+        X509_EXTENSION_get_data(const_cast<X509_EXTENSION *>(extension));
     const QByteArray value(reinterpret_cast<const char *>(ASN1_STRING_get0_data(data)),
                            ASN1_STRING_length(data));
     // DelegationUsage ::= NULL, so extnValue holds 05 00. The "empty OCTET STRING" of older test
@@ -210,6 +214,13 @@ DelegationUsage Certificate::delegationUsage() const
     else
         usage.value = DelegationUsage::Value::Other;
     return usage;
+}
+
+DelegationUsage Certificate::delegationUsage() const
+{
+    const ASN1_OBJECT *oid = delegationUsageObject();
+    const int index = oid ? X509_get_ext_by_OBJ(m_x509.get(), oid, -1) : -1;
+    return classifyDelegationUsage(index < 0 ? nullptr : X509_get_ext(m_x509.get(), index));
 }
 
 bool Certificate::hasKeyUsage() const

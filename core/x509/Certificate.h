@@ -12,6 +12,9 @@
 
 namespace baton {
 
+/// RFC 9345's DelegationUsage extension.
+inline constexpr char kDelegationUsageOid[] = "1.3.6.1.4.1.44363.44";
+
 /// How a certificate carries the DelegationUsage extension (OID 1.3.6.1.4.1.44363.44).
 struct DelegationUsage
 {
@@ -29,6 +32,14 @@ struct DelegationUsage
     /// What RFC 9345 §4.2 asks for: a NULL value in a non-critical extension.
     bool conformant() const { return value == Value::Null && !critical; }
 };
+
+/// The DelegationUsage OID, parsed once (OBJ_txt2obj costs microseconds).
+const ASN1_OBJECT *delegationUsageObject();
+
+/// Classifies one extension as DelegationUsage (Null, EmptyOctetString, Other; Absent for a null
+/// pointer or another OID). The one place that reads the value, shared by certificates and
+/// certificate requests so the two can never disagree.
+DelegationUsage classifyDelegationUsage(const X509_EXTENSION *extension);
 
 /// An X.509 certificate: an immutable, cheaply copyable value.
 class Certificate

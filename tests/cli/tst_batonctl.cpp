@@ -57,6 +57,8 @@ void expectExitAndOutput()
     QVERIFY2((run.out + run.err).contains(expected), qPrintable(run.out + run.err));
 }
 
+Run openssl(const QStringList &arguments);
+
 int fileMode(const QString &path)
 {
     struct stat info
@@ -95,6 +97,10 @@ private slots:
     void inspectJson();
     void usageErrors_data();
     void usageErrors();
+    void devPkiEndToEnd();
+    void devPkiRefusals_data();
+    void devPkiRefusals();
+    void csrForARealCa();
 
 private:
     QString path(const QString &name) const { return m_work.filePath(name); }
@@ -431,13 +437,17 @@ void Batonctl::inspectObjects_data()
                       u"--now"_qs, kNowText, u"--out"_qs, dir})
                 .exitCode == 0);
     const QByteArray keyPem = *readFileBounded(m_key, 1 << 20);
-    QTest::newRow("certificate") << QStringList{u"--now"_qs, kNowText, m_certificate}
-                                 << QStringList{u"certificate 1 of 1: localhost"_qs,
-                                                u"Key:           EC P-256 (256 bits)"_qs,
-                                                u"DC readiness:  can delegate: DCs up to 7 d"_qs,
-                                                u"[pass] Certificate has DelegationUsage"_qs,
-                                                u"SHA-256:"_qs}
-                                 << QStringList{};
+    QTest::newRow("certificate")
+        << QStringList{u"--now"_qs, kNowText, m_certificate}
+        << QStringList{u"[PEM block 1 'CERTIFICATE' at byte 0]: certificate: localhost"_qs,
+                       u"    Key: EC P-256 (256 bits)"_qs,
+                       u"  DelegationUsage (RFC 9345) (1.3.6.1.4.1.44363.44)\n"_qs,
+                       u"  Key Usage (2.5.29.15, critical)\n    Usage: digitalSignature\n"_qs,
+                       u"DC readiness:  can delegate: DCs up to 7 d"_qs,
+                       u"[pass] Certificate has DelegationUsage"_qs,
+                       u"SHA-256:"_qs,
+                       u"[pass] Firefox (NSS): accepts DCs"_qs}
+        << QStringList{};
     QTest::newRow("certificate without DelegationUsage")
         << QStringList{u"--now"_qs, kNowText, m_noDelegationCertificate}
         << QStringList{u"DC readiness:  cannot delegate"_qs,
@@ -455,9 +465,28 @@ void Batonctl::inspectObjects_data()
     QTest::newRow("private key, type only")
         << QStringList{m_key} << QStringList{u"private key: EC P-256 (256 bits)"_qs}
         << QStringList{QString::fromLatin1(keyPem.split('\n').at(1))};
-    QTest::newRow("encrypted private key")
-        << QStringList{m_encryptedKey} << QStringList{u"private key: encrypted"_qs}
+    const QString csrDir = path(u"inspect-csr"_qs);
+    QVERIFY(batonctl({u"csr"_qs, u"new"_qs, u"--dns"_qs, u"csr.test"_qs, u"--out"_qs, csrDir})
+                .exitCode == 0);
+    QTest::newRow("certificate request")
+        << QStringList{csrDir + u"/csr.pem"_qs}
+        << QStringList{u"certificate request: CN=csr.test"_qs,
+                       u"Delegation:    asks for DelegationUsage, as RFC 9345 specifies"_qs,
+                       u"Signature:     valid (self-signed)"_qs}
         << QStringList{};
+    const QString p12 = path(u"leaf.p12"_qs);
+    const Run exported =
+        openssl({u"pkcs12"_qs, u"-export"_qs, u"-in"_qs, m_certificate, u"-inkey"_qs, m_key,
+                 u"-passout"_qs, u"pass:p12 secret"_qs, u"-out"_qs, p12});
+    QVERIFY2(exported.exitCode == 0, qPrintable(exported.out));
+    QTest::newRow("PKCS#12 with its passphrase")
+        << QStringList{u"--pass"_qs, u"pass:p12 secret"_qs, p12}
+        << QStringList{u"certificate: localhost"_qs, u"private key: EC P-256 (256 bits)"_qs}
+        << QStringList{u"p12 secret"_qs};
+    QTest::newRow("encrypted private key, with its passphrase")
+        << QStringList{u"--pass"_qs, u"pass:s3cret pass"_qs, m_encryptedKey}
+        << QStringList{u"private key: EC P-256 (256 bits) (was encrypted)"_qs}
+        << QStringList{u"s3cret"_qs};
 }
 
 void Batonctl::inspectObjects()
@@ -478,12 +507,16 @@ void Batonctl::inspectKeepsGoingAfterABadFile()
     const QString garbage = path(u"bad.pem"_qs);
     QVERIFY(writeFileAtomically(garbage, "-----BEGIN CERTIFICATE-----\nAAAA\n", 0644,
                                 Overwrite::Replace));
-    const Run run = batonctl({u"inspect"_qs, garbage, path(u"absent.pem"_qs), m_certificate});
+    const Run run =
+        batonctl({u"inspect"_qs, garbage, path(u"absent.pem"_qs), m_encryptedKey, m_certificate});
     QCOMPARE(run.exitCode, 2);
-    QVERIFY(run.out.contains(m_certificate + u": certificate 1 of 1"_qs));
-    QVERIFY2(run.err.contains(garbage + u": PEM block 'CERTIFICATE' at byte offset 0 has no "_qs),
+    QVERIFY(run.out.contains(m_certificate + u" [PEM block 1 'CERTIFICATE' at byte 0]: "_qs));
+    QVERIFY2(run.err.contains(garbage + u": PEM block 1 'CERTIFICATE' at byte 0: no matching "_qs),
              qPrintable(run.err));
     QVERIFY(run.err.contains(path(u"absent.pem"_qs) + u": no such file"_qs));
+    // Without a passphrase (and no terminal to ask on) an encrypted key is not read.
+    QVERIFY(run.err.contains(m_encryptedKey + u": PEM block 1 'ENCRYPTED PRIVATE KEY' at byte 0: "
+                                              u"encrypted; passphrase needed"_qs));
 }
 
 void Batonctl::inspectJson()
@@ -524,6 +557,153 @@ void Batonctl::usageErrors_data()
 void Batonctl::usageErrors()
 {
     expectExitAndOutput();
+}
+
+namespace {
+
+/// Runs the openssl CLI (an independent reader of what Baton wrote); stdout and stderr joined.
+Run openssl(const QStringList &arguments)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(u"openssl"_qs, arguments);
+    Run run;
+    if (process.waitForFinished(30000)) {
+        run.exitCode = process.exitCode();
+        run.out = QString::fromUtf8(process.readAll());
+    }
+    return run;
+}
+
+/// The DelegationUsage lines of `openssl … -text -certopt ext_dump`: the header (which would
+/// say "critical" if it were) and the hex dump of the value.
+QString delegationUsageLines(const QString &text)
+{
+    const qsizetype at = text.indexOf(u"1.3.6.1.4.1.44363.44:"_qs);
+    if (at < 0)
+        return {};
+    const qsizetype secondLineEnd = text.indexOf(u'\n', text.indexOf(u'\n', at) + 1);
+    return text.mid(at, secondLineEnd - at).simplified();
+}
+
+} // namespace
+
+void Batonctl::devPkiEndToEnd()
+{
+    const QString caDir = path(u"dev-ca"_qs);
+    const Run init =
+        batonctl({u"pki"_qs, u"init"_qs, u"--dir"_qs, caDir, u"--pass"_qs, u"pass:ca secret"_qs,
+                  u"--now"_qs, kNowText, u"--name"_qs, u"Test CA"_qs});
+    QVERIFY2(init.exitCode == 0, qPrintable(init.err));
+    QVERIFY(!init.out.contains(u"ca secret"_qs));
+    QCOMPARE(fileMode(caDir), 0700);
+    QCOMPARE(fileMode(caDir + u"/ca-key.pem"_qs), 0600);
+    QVERIFY(readFileBounded(caDir + u"/ca-key.pem"_qs, 1 << 16)
+                ->startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    const Run again = batonctl({u"pki"_qs, u"init"_qs, u"--dir"_qs, caDir, u"--no-encrypt"_qs});
+    QCOMPARE(again.exitCode, 2);
+    QVERIFY(again.err.contains(u"already exists"_qs));
+
+    const QString leafDir = path(u"dev-leaf"_qs);
+    const Run cert =
+        batonctl({u"pki"_qs, u"cert"_qs, u"--ca"_qs, caDir, u"--pass"_qs, u"pass:ca secret"_qs,
+                  u"--dns"_qs, u"app.test"_qs, u"--dns"_qs, u"www.app.test"_qs, u"--ip"_qs,
+                  u"127.0.0.1"_qs, u"--now"_qs, kNowText, u"--out"_qs, leafDir});
+    QVERIFY2(cert.exitCode == 0, qPrintable(cert.err));
+    QVERIFY2(cert.out.contains(u"DC readiness: can delegate: DCs up to 7 d"_qs),
+             qPrintable(cert.out));
+    QCOMPARE(fileMode(leafDir + u"/key.pem"_qs), 0600);
+    QCOMPARE(fileMode(leafDir + u"/cert.pem"_qs), 0644);
+
+    // OpenSSL, independently: the chain verifies, and DelegationUsage is non-critical NULL.
+    const QString attime = QString::number(kNow.addSecs(60).toSecsSinceEpoch());
+    const Run verified = openssl({u"verify"_qs, u"-attime"_qs, attime, u"-CAfile"_qs,
+                                  leafDir + u"/chain.pem"_qs, leafDir + u"/cert.pem"_qs});
+    QVERIFY2(verified.exitCode == 0 && verified.out.contains(u": OK"_qs), qPrintable(verified.out));
+    const Run text = openssl({u"x509"_qs, u"-noout"_qs, u"-text"_qs, u"-certopt"_qs, u"ext_dump"_qs,
+                              u"-in"_qs, leafDir + u"/cert.pem"_qs});
+    QCOMPARE(delegationUsageLines(text.out), u"1.3.6.1.4.1.44363.44: 0000 - 05 00 .."_qs);
+    QVERIFY(
+        text.out.contains(u"X509v3 Key Usage: critical\n                Digital Signature\n"_qs));
+    QVERIFY(text.out.contains(u"DNS:app.test, DNS:www.app.test, IP Address:127.0.0.1"_qs));
+
+    // And Baton's own DC under it verifies.
+    const QString dcDir = makeOut();
+    QCOMPARE(batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, leafDir + u"/cert.pem"_qs, u"--key"_qs,
+                       leafDir + u"/key.pem"_qs, u"--now"_qs, kNowText, u"--out"_qs, dcDir})
+                 .exitCode,
+             0);
+    QCOMPARE(batonctl({u"dc"_qs, u"verify"_qs, u"--cert"_qs, leafDir + u"/cert.pem"_qs, u"--at"_qs,
+                       kNowText, dcDir + u"/dc.bin"_qs})
+                 .exitCode,
+             0);
+}
+
+void Batonctl::devPkiRefusals_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    const QString caDir = path(u"refusal-ca"_qs);
+    QVERIFY(batonctl({u"pki"_qs, u"init"_qs, u"--dir"_qs, caDir, u"--pass"_qs, u"pass:right"_qs,
+                      u"--now"_qs, kNowText})
+                .exitCode == 0);
+    const QStringList cert{
+        u"pki"_qs,    u"cert"_qs,  u"--ca"_qs, caDir,       u"--dns"_qs,
+        u"a.test"_qs, u"--now"_qs, kNowText,   u"--out"_qs, path(u"refusal-leaf"_qs)};
+    QTest::newRow("wrong CA passphrase")
+        << cert + QStringList{u"--pass"_qs, u"pass:wrong"_qs} << u"wrong passphrase"_qs;
+    QTest::newRow("CA passphrase, no terminal") << cert << u"no terminal to ask on"_qs;
+    QTest::newRow("no DNS name") << QStringList{u"pki"_qs, u"cert"_qs, u"--ca"_qs, caDir}
+                                 << u"at least one --dns NAME"_qs;
+    QTest::newRow("unknown key algorithm")
+        << cert + QStringList{u"--pass"_qs, u"pass:right"_qs, u"--key-alg"_qs, u"dsa"_qs}
+        << u"unknown --key-alg 'dsa'; choose one of: ecdsa-p256"_qs;
+    QTest::newRow("bad days") << cert + QStringList{u"--pass"_qs, u"pass:right"_qs, u"--days"_qs,
+                                                    u"0"_qs}
+                              << u"--days needs a whole number"_qs;
+    QTest::newRow("missing CA") << QStringList{u"pki"_qs,        u"cert"_qs,  u"--ca"_qs,
+                                               path(u"none"_qs), u"--dns"_qs, u"a.test"_qs}
+                                << u"ca.pem: no such file"_qs;
+    QTest::newRow("init without --dir") << QStringList{u"pki"_qs, u"init"_qs} << u"--dir DIR"_qs;
+    QTest::newRow("csr without --out")
+        << QStringList{u"csr"_qs, u"new"_qs, u"--dns"_qs, u"a.test"_qs} << u"--out DIR"_qs;
+    QTest::newRow("csr with a bad subject")
+        << QStringList{u"csr"_qs,       u"new"_qs,      u"--dns"_qs, u"a.test"_qs,
+                       u"--subject"_qs, u"nonsense"_qs, u"--out"_qs, path(u"bad-csr"_qs)}
+        << u"is not a distinguished name"_qs;
+}
+
+void Batonctl::devPkiRefusals()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    const Run run = batonctl(arguments);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(message), qPrintable(run.err));
+    // A passphrase is never echoed back.
+    QVERIFY(!run.err.contains(u"pass:wrong"_qs) && !run.err.contains(u"pass:right"_qs));
+    QVERIFY(!QFileInfo::exists(path(u"refusal-leaf/key.pem"_qs)));
+    QVERIFY(!QFileInfo::exists(path(u"bad-csr/key.pem"_qs)));
+}
+
+void Batonctl::csrForARealCa()
+{
+    const QString dir = path(u"csr"_qs);
+    const Run run = batonctl({u"csr"_qs, u"new"_qs, u"--dns"_qs, u"shop.example"_qs, u"--dns"_qs,
+                              u"www.shop.example"_qs, u"--subject"_qs, u"CN=shop.example,O=Shop"_qs,
+                              u"--key-alg"_qs, u"ecdsa-p384"_qs, u"--out"_qs, dir});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QCOMPARE(fileMode(dir + u"/key.pem"_qs), 0600);
+    const Run text = openssl({u"req"_qs, u"-verify"_qs, u"-noout"_qs, u"-text"_qs, u"-reqopt"_qs,
+                              u"ext_dump"_qs, u"-in"_qs, dir + u"/csr.pem"_qs});
+    QVERIFY2(text.out.contains(u"verify OK"_qs) ||
+                 text.out.contains(u"Certificate request self-signature verify OK"_qs),
+             qPrintable(text.out));
+    QCOMPARE(delegationUsageLines(text.out), u"1.3.6.1.4.1.44363.44: 0000 - 05 00 .."_qs);
+    QVERIFY(text.out.contains(u"Subject: CN = shop.example, O = Shop"_qs));
+    QVERIFY(text.out.contains(u"X509v3 Key Usage: critical"_qs));
+    QVERIFY(text.out.contains(u"DNS:shop.example, DNS:www.shop.example"_qs));
+    QVERIFY(text.out.contains(u"ASN1 OID: secp384r1"_qs));
 }
 
 QTEST_GUILESS_MAIN(Batonctl)

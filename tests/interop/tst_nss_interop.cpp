@@ -49,6 +49,7 @@ private slots:
     void rejectedByNssClient_data();
     void rejectedByNssClient();
     void rsaeSignedDcRejectedByNss();
+    void devPkiCertificateDelegatesToNss();
     void tstclntReportsDelegatedCredential();
     void nssMintedVerifiesInBaton_data();
     void nssMintedVerifiesInBaton();
@@ -63,7 +64,8 @@ private:
     QString connectWithNss(const QString &dcPath, const QString &dcKeyPath,
                            const QDateTime &clientTime, const QStringList &identity = {});
     /// Issues a DC through the real `batonctl dc issue`, into a fresh directory.
-    QString issueWithBatonctl(const QString &dcAlg, const QString &valid, const QDateTime &now);
+    QString issueWithBatonctl(const QString &dcAlg, const QString &valid, const QDateTime &now,
+                              const QString &certificate = {}, const QString &key = {});
     QString writeDc(const QString &name, const QByteArray &bytes, const EVP_PKEY *key);
 
     QTemporaryDir m_dir;
@@ -140,15 +142,17 @@ QString NssInterop::connectWithNss(const QString &dcPath, const QString &dcKeyPa
 }
 
 QString NssInterop::issueWithBatonctl(const QString &dcAlg, const QString &valid,
-                                      const QDateTime &now)
+                                      const QDateTime &now, const QString &certificate,
+                                      const QString &key)
 {
     const QString out = m_dir.filePath(QStringLiteral("issued-%1").arg(++m_counter));
     QDir().mkpath(out);
     QProcess batonctl;
     batonctl.start(QStringLiteral(BATONCTL_PATH),
-                   {u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificatePath, u"--key"_qs, m_keyPath,
-                    u"--dc-alg"_qs, dcAlg, u"--valid"_qs, valid, u"--now"_qs, formatRfc3339(now),
-                    u"--out"_qs, out});
+                   {u"dc"_qs, u"issue"_qs, u"--cert"_qs,
+                    certificate.isEmpty() ? m_certificatePath : certificate, u"--key"_qs,
+                    key.isEmpty() ? m_keyPath : key, u"--dc-alg"_qs, dcAlg, u"--valid"_qs, valid,
+                    u"--now"_qs, formatRfc3339(now), u"--out"_qs, out});
     batonctl.waitForFinished(kProcessTimeoutMs);
     if (batonctl.exitCode() != 0)
         qWarning() << batonctl.readAllStandardError();
@@ -261,6 +265,35 @@ void NssInterop::rsaeSignedDcRejectedByNss()
                        {u"--cert"_qs, certificatePath, u"--key"_qs, keyPath});
     QVERIFY2(output.contains(u"RESULT error SSL_ERROR_UNSUPPORTED_SIGNATURE_ALGORITHM"_qs),
              qPrintable(output));
+}
+
+void NssInterop::devPkiCertificateDelegatesToNss()
+{
+    // The whole Baton path: a dev CA, a leaf from it, a DC under the leaf, all made by
+    // batonctl, then judged by NSS.
+    const auto run = [](const QStringList &arguments) {
+        QProcess batonctl;
+        batonctl.start(QStringLiteral(BATONCTL_PATH), arguments);
+        batonctl.waitForFinished(kProcessTimeoutMs);
+        return batonctl.exitCode() == 0 ? QString()
+                                        : QString::fromLocal8Bit(batonctl.readAllStandardError());
+    };
+    const QString ca = m_dir.filePath(u"dev-ca"_qs);
+    const QString leaf = m_dir.filePath(u"dev-leaf"_qs);
+    const QString now = formatRfc3339(m_now);
+    QCOMPARE(run({u"pki"_qs, u"init"_qs, u"--dir"_qs, ca, u"--no-encrypt"_qs, u"--now"_qs, now}),
+             QString());
+    QCOMPARE(run({u"pki"_qs, u"cert"_qs, u"--ca"_qs, ca, u"--dns"_qs, u"localhost"_qs, u"--now"_qs,
+                  now, u"--out"_qs, leaf}),
+             QString());
+    const QString certificate = leaf + u"/cert.pem"_qs;
+    const QString key = leaf + u"/key.pem"_qs;
+    const QString dir = issueWithBatonctl(u"ecdsa-p256"_qs, u"12h"_qs, m_now, certificate, key);
+    QVERIFY(!dir.isEmpty());
+    const QString output =
+        connectWithNss(dir + u"/dc.bin"_qs, dir + u"/dc-key.pem"_qs, m_now.addSecs(60),
+                       {u"--cert"_qs, certificate, u"--key"_qs, key});
+    QVERIFY2(output.contains(u"RESULT ok dc=yes scheme=0x0403"_qs), qPrintable(output));
 }
 
 void NssInterop::tstclntReportsDelegatedCredential()

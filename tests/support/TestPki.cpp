@@ -2,14 +2,15 @@
 
 #include "common/FileIo.h"
 #include "common/Pem.h"
+#include "x509/CertificateBuilder.h"
+#include "x509/CertificateRequest.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QTimeZone>
 #include <cstdio>
 #include <cstdlib>
-#include <openssl/objects.h>
-#include <openssl/rand.h>
+#include <openssl/conf.h>
 
 namespace baton::test {
 
@@ -22,36 +23,6 @@ namespace {
     std::abort();
 }
 
-void addExtension(X509 *x509, X509 *issuer, int nid, const char *value)
-{
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, issuer, x509, nullptr, nullptr, 0);
-    X509_EXTENSION *extension = X509V3_EXT_nconf_nid(nullptr, &ctx, nid, value);
-    if (!extension || !X509_add_ext(x509, extension, -1))
-        die(QStringLiteral("extension %1=%2").arg(nid).arg(QLatin1String(value)));
-    X509_EXTENSION_free(extension);
-}
-
-void addDelegationUsage(X509 *x509, CertificateOptions::Delegation delegation)
-{
-    using D = CertificateOptions::Delegation;
-    if (delegation == D::Absent)
-        return;
-    Asn1ObjectPtr oid(OBJ_txt2obj("1.3.6.1.4.1.44363.44", 1));
-    // EmptyOctetString: an extnValue with no content at all, as in the older test data.
-    const QByteArray value =
-        delegation == D::EmptyOctetString ? QByteArray() : QByteArrayLiteral("\x05\x00");
-    OpenSslPtr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free> data(ASN1_OCTET_STRING_new());
-    ASN1_OCTET_STRING_set(data.get(), reinterpret_cast<const unsigned char *>(value.constData()),
-                          int(value.size()));
-    X509_EXTENSION *extension = X509_EXTENSION_create_by_OBJ(
-        nullptr, oid.get(), delegation == D::CriticalNull ? 1 : 0, data.get());
-    if (!extension || !X509_add_ext(x509, extension, -1))
-        die(QStringLiteral("DelegationUsage extension"));
-    X509_EXTENSION_free(extension);
-}
-
 } // namespace
 
 QDateTime utc(int year, int month, int day, int hour, int minute, int second)
@@ -61,13 +32,9 @@ QDateTime utc(int year, int month, int day, int hour, int minute, int second)
 
 EvpPkeyPtr makeKey(const QString &name)
 {
-    static constexpr KeySpec kRsa2048{"rsa-2048", KeyType::Rsa, 2048};
-    static constexpr KeySpec kRsa3072{"rsa-3072", KeyType::Rsa, 3072};
     const KeySpec *spec = keySpecByName(name);
-    if (name == QLatin1String("rsa-2048"))
-        spec = &kRsa2048;
-    else if (name == QLatin1String("rsa-3072"))
-        spec = &kRsa3072;
+    if (!spec)
+        spec = certificateKeySpecByName(name);
     if (!spec)
         die(QStringLiteral("unknown key algorithm %1").arg(name));
     auto key = generateKey(*spec);
@@ -78,59 +45,43 @@ EvpPkeyPtr makeKey(const QString &name)
 
 TestIdentity makeIdentity(const CertificateOptions &options)
 {
+    using D = CertificateOptions::Delegation;
     EvpPkeyPtr key = makeKey(options.keyAlgorithm);
-    X509Ptr x509(X509_new());
-    X509_set_version(x509.get(), X509_VERSION_3);
-    unsigned char serial[16];
-    RAND_bytes(serial, sizeof serial);
-    serial[0] &= 0x7f;
-    OpenSslPtr<BIGNUM, BN_free> serialNumber(BN_bin2bn(serial, sizeof serial, nullptr));
-    BN_to_ASN1_INTEGER(serialNumber.get(), X509_get_serialNumber(x509.get()));
-    ASN1_TIME_set(X509_getm_notBefore(x509.get()), time_t(options.notBefore.toSecsSinceEpoch()));
-    ASN1_TIME_set(X509_getm_notAfter(x509.get()), time_t(options.notAfter.toSecsSinceEpoch()));
-    X509_NAME *name = X509_get_subject_name(x509.get());
-    const QByteArray cn = options.commonName.toUtf8();
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                               reinterpret_cast<const unsigned char *>(cn.constData()), -1, -1, 0);
-    X509_set_issuer_name(x509.get(), name);
-    X509_set_pubkey(x509.get(), key.get());
-
-    addExtension(x509.get(), x509.get(), NID_basic_constraints,
-                 options.ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+    auto name = parseDistinguishedName(QStringLiteral("CN=") + options.commonName);
+    if (!name)
+        die(name.errorMessage());
+    CertificateBuilder builder;
+    builder.setSubject(name->get());
+    builder.setRandomSerial();
+    builder.setValidity(options.notBefore, options.notAfter);
+    builder.setPublicKey(key.get());
+    const auto require = [](const Status &status) {
+        if (!status)
+            die(status.errorMessage());
+    };
+    require(builder.addExtension(NID_basic_constraints,
+                                 options.ca ? u"critical,CA:TRUE"_qs : u"critical,CA:FALSE"_qs));
     if (options.keyUsageExtension)
-        addExtension(x509.get(), x509.get(), NID_key_usage,
-                     options.digitalSignature ? "critical,digitalSignature"
-                                              : "critical,keyEncipherment");
-    if (!options.dnsNames.isEmpty()) {
-        QStringList sans;
-        for (const QString &dns : options.dnsNames)
-            sans << QStringLiteral("DNS:") + dns;
-        addExtension(x509.get(), x509.get(), NID_subject_alt_name,
-                     sans.join(QLatin1Char(',')).toLatin1().constData());
-    }
-    addExtension(x509.get(), x509.get(), NID_subject_key_identifier, "hash");
-    addDelegationUsage(x509.get(), options.delegation);
-
-    const KeyType type = keyTypeOf(key.get());
-    const bool eddsa = type == KeyType::Ed25519 || type == KeyType::Ed448;
-    if (!X509_sign(x509.get(), key.get(), eddsa ? nullptr : EVP_sha256()))
-        die(QStringLiteral("signing the test certificate"));
-
-    unsigned char *der = nullptr;
-    const int length = i2d_X509(x509.get(), &der);
-    if (length <= 0)
-        die(QStringLiteral("encoding the test certificate"));
-    const QByteArray derBytes(reinterpret_cast<const char *>(der), length);
-    OPENSSL_free(der);
-    auto certificate = Certificate::fromDer(derBytes);
+        require(builder.addExtension(NID_key_usage, options.digitalSignature
+                                                        ? u"critical,digitalSignature"_qs
+                                                        : u"critical,keyEncipherment"_qs));
+    if (!options.dnsNames.isEmpty())
+        require(builder.addSubjectAltNames(options.dnsNames, {}));
+    require(builder.addExtension(NID_subject_key_identifier, u"hash"_qs));
+    // EmptyOctetString: an extnValue with no content at all, as in the older test data.
+    if (options.delegation != D::Absent)
+        require(builder.addDelegationUsage(
+            options.delegation == D::CriticalNull,
+            options.delegation == D::EmptyOctetString ? QByteArray() : delegationUsageNullValue()));
+    auto certificate = builder.sign(key.get());
     if (!certificate)
         die(certificate.errorMessage());
     auto keyPem = encodePrivateKeyPkcs8Pem(key.get());
     if (!keyPem)
         die(keyPem.errorMessage());
-    TestIdentity identity{std::move(certificate).value(), std::move(key), {}, keyPem->bytes()};
-    identity.certificatePem = encodePem(QStringLiteral("CERTIFICATE"), derBytes);
-    return identity;
+    QByteArray certificatePem = encodePem(QStringLiteral("CERTIFICATE"), certificate->der());
+    return TestIdentity{std::move(certificate).value(), std::move(key), std::move(certificatePem),
+                        keyPem->bytes()};
 }
 
 std::map<QString, TestIdentity> makeNonconformingIdentities()
@@ -201,6 +152,191 @@ QString dcVectorsDirectory()
         dir = QStringLiteral(BATON_SOURCE_DIR "/../shared/dc_vectors");
     return QFileInfo(dir + QStringLiteral("/README.txt")).isFile() ? QDir(dir).absolutePath()
                                                                    : QString();
+}
+
+TestIdentity makeCertificateWithExtensions(const QList<std::pair<QString, QString>> &nameValue,
+                                           const QString &config, const QString &keyAlgorithm)
+{
+    EvpPkeyPtr key = makeKey(keyAlgorithm);
+    X509Ptr x509(X509_new());
+    X509_set_version(x509.get(), X509_VERSION_3);
+    // Fixed, unlike makeIdentity's: tests assert the serial where extensions copy it.
+    ASN1_INTEGER_set_int64(X509_get_serialNumber(x509.get()), 0x0102030405060708);
+    ASN1_TIME_set(X509_getm_notBefore(x509.get()), time_t(utc(2026, 1, 1).toSecsSinceEpoch()));
+    ASN1_TIME_set(X509_getm_notAfter(x509.get()), time_t(utc(2027, 1, 1).toSecsSinceEpoch()));
+    X509_NAME *name = X509_get_subject_name(x509.get());
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char *>("model.test"), -1, -1, 0);
+    X509_set_issuer_name(x509.get(), name);
+    X509_set_pubkey(x509.get(), key.get());
+
+    OpenSslPtr<CONF, NCONF_free> conf(NCONF_new(nullptr));
+    if (!config.isEmpty()) {
+        const QByteArray text = config.toUtf8();
+        BioPtr bio(BIO_new_mem_buf(text.constData(), int(text.size())));
+        long errorLine = 0;
+        if (!conf || !bio || NCONF_load_bio(conf.get(), bio.get(), &errorLine) <= 0)
+            die(QStringLiteral("test config, line %1").arg(errorLine));
+    }
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, x509.get(), x509.get(), nullptr, nullptr, 0);
+    X509V3_set_nconf(&ctx, conf.get());
+    for (const auto &[extensionName, value] : nameValue) {
+        OpenSslPtr<X509_EXTENSION, X509_EXTENSION_free> extension(X509V3_EXT_nconf(
+            conf.get(), &ctx, extensionName.toUtf8().constData(), value.toUtf8().constData()));
+        if (!extension || !X509_add_ext(x509.get(), extension.get(), -1))
+            die(QStringLiteral("extension %1=%2").arg(extensionName, value));
+    }
+
+    const KeyType type = keyTypeOf(key.get());
+    const bool eddsa = type == KeyType::Ed25519 || type == KeyType::Ed448;
+    if (!X509_sign(x509.get(), key.get(), eddsa ? nullptr : EVP_sha256()))
+        die(QStringLiteral("signing the test certificate"));
+    unsigned char *der = nullptr;
+    const int length = i2d_X509(x509.get(), &der);
+    if (length <= 0)
+        die(QStringLiteral("encoding the test certificate"));
+    const QByteArray derBytes(reinterpret_cast<const char *>(der), length);
+    OPENSSL_free(der);
+    auto certificate = Certificate::fromDer(derBytes);
+    if (!certificate)
+        die(certificate.errorMessage());
+    auto keyPem = encodePrivateKeyPkcs8Pem(key.get());
+    if (!keyPem)
+        die(keyPem.errorMessage());
+    return TestIdentity{std::move(certificate).value(), std::move(key),
+                        encodePem(QStringLiteral("CERTIFICATE"), derBytes), keyPem->bytes()};
+}
+
+namespace {
+
+/// One certificate of makeChain's chain, issued by `issuer` (self-signed without one).
+TestIdentity issueChainCertificate(const CertificateOptions &options, bool ca,
+                                   const TestIdentity *issuer)
+{
+    using D = CertificateOptions::Delegation;
+    EvpPkeyPtr key = makeKey(options.keyAlgorithm);
+    auto name = parseDistinguishedName(QStringLiteral("CN=") + options.commonName);
+    if (!name)
+        die(name.errorMessage());
+    CertificateBuilder builder;
+    builder.setSubject(name->get());
+    if (issuer)
+        builder.setIssuer(issuer->certificate);
+    builder.setRandomSerial();
+    builder.setValidity(options.notBefore, options.notAfter);
+    builder.setPublicKey(key.get());
+    const auto require = [](const Status &status) {
+        if (!status)
+            die(status.errorMessage());
+    };
+    require(builder.addExtension(NID_basic_constraints,
+                                 ca ? u"critical,CA:TRUE"_qs : u"critical,CA:FALSE"_qs));
+    if (ca)
+        require(builder.addExtension(NID_key_usage, u"critical,keyCertSign,cRLSign"_qs));
+    else if (options.keyUsageExtension)
+        require(builder.addExtension(NID_key_usage, options.digitalSignature
+                                                        ? u"critical,digitalSignature"_qs
+                                                        : u"critical,keyEncipherment"_qs));
+    if (!options.dnsNames.isEmpty())
+        require(builder.addSubjectAltNames(options.dnsNames, {}));
+    require(builder.addExtension(NID_subject_key_identifier, u"hash"_qs));
+    if (issuer)
+        require(builder.addExtension(NID_authority_key_identifier, u"keyid:always"_qs));
+    if (!ca && options.delegation != D::Absent)
+        require(builder.addDelegationUsage(
+            options.delegation == D::CriticalNull,
+            options.delegation == D::EmptyOctetString ? QByteArray() : delegationUsageNullValue()));
+    auto certificate = builder.sign(issuer ? issuer->key.get() : key.get());
+    if (!certificate)
+        die(certificate.errorMessage());
+    auto keyPem = encodePrivateKeyPkcs8Pem(key.get());
+    if (!keyPem)
+        die(keyPem.errorMessage());
+    QByteArray certificatePem = encodePem(QStringLiteral("CERTIFICATE"), certificate->der());
+    return TestIdentity{std::move(certificate).value(), std::move(key), std::move(certificatePem),
+                        keyPem->bytes()};
+}
+
+} // namespace
+
+TestChain makeChain(const ChainOptions &options)
+{
+    CertificateOptions root;
+    root.commonName = options.rootName;
+    root.dnsNames.clear();
+    root.notBefore = options.caNotBefore;
+    root.notAfter = options.rootNotAfter;
+    CertificateOptions intermediate = root;
+    intermediate.commonName = options.intermediateName;
+    intermediate.notAfter = options.intermediateNotAfter;
+
+    TestIdentity rootIdentity = issueChainCertificate(root, true, nullptr);
+    TestIdentity intermediateIdentity = issueChainCertificate(intermediate, true, &rootIdentity);
+    TestIdentity leafIdentity = issueChainCertificate(options.leaf, false, &intermediateIdentity);
+    return TestChain{std::move(rootIdentity), std::move(intermediateIdentity),
+                     std::move(leafIdentity)};
+}
+
+TestRequest makeRequest(const RequestOptions &options)
+{
+    using D = CertificateOptions::Delegation;
+    EvpPkeyPtr key = makeKey(options.keyAlgorithm);
+    OpenSslPtr<X509_REQ, X509_REQ_free> request(X509_REQ_new());
+    X509_REQ_set_version(request.get(), X509_REQ_VERSION_1);
+    const QByteArray cn = options.commonName.toUtf8();
+    X509_NAME_add_entry_by_txt(X509_REQ_get_subject_name(request.get()), "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char *>(cn.constData()), -1, -1, 0);
+    X509_REQ_set_pubkey(request.get(), key.get());
+
+    X509ExtensionStackPtr extensions(sk_X509_EXTENSION_new_null());
+    const auto push = [&](X509_EXTENSION *extension, const QString &what) {
+        if (!extension || !sk_X509_EXTENSION_push(extensions.get(), extension)) {
+            X509_EXTENSION_free(extension);
+            die(what);
+        }
+    };
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, nullptr, nullptr, request.get(), nullptr, 0);
+    if (!options.dnsNames.isEmpty()) {
+        const QByteArray value =
+            (QStringLiteral("DNS:") + options.dnsNames.join(QStringLiteral(",DNS:"))).toLatin1();
+        push(X509V3_EXT_nconf_nid(nullptr, &ctx, NID_subject_alt_name, value.constData()),
+             QStringLiteral("request subjectAltName"));
+    }
+    if (options.keyUsage)
+        push(X509V3_EXT_nconf_nid(nullptr, &ctx, NID_key_usage, "critical,digitalSignature"),
+             QStringLiteral("request keyUsage"));
+    if (options.delegation != D::Absent) {
+        const QByteArray value = options.delegation == D::EmptyOctetString
+                                     ? QByteArray()
+                                     : QByteArrayLiteral("\x05\x00");
+        OpenSslPtr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free> data(ASN1_OCTET_STRING_new());
+        ASN1_OCTET_STRING_set(data.get(),
+                              reinterpret_cast<const unsigned char *>(value.constData()),
+                              int(value.size()));
+        push(X509_EXTENSION_create_by_OBJ(nullptr, delegationUsageObject(),
+                                          options.delegation == D::CriticalNull ? 1 : 0,
+                                          data.get()),
+             QStringLiteral("request DelegationUsage"));
+    }
+    if (sk_X509_EXTENSION_num(extensions.get()) > 0 &&
+        !X509_REQ_add_extensions(request.get(), extensions.get()))
+        die(QStringLiteral("request extensions"));
+
+    const KeyType type = keyTypeOf(key.get());
+    const bool eddsa = type == KeyType::Ed25519 || type == KeyType::Ed448;
+    if (!X509_REQ_sign(request.get(), key.get(), eddsa ? nullptr : EVP_sha256()))
+        die(QStringLiteral("signing the test request"));
+    unsigned char *der = nullptr;
+    const int length = i2d_X509_REQ(request.get(), &der);
+    if (length <= 0)
+        die(QStringLiteral("encoding the test request"));
+    TestRequest made{QByteArray(reinterpret_cast<const char *>(der), length), std::move(key)};
+    OPENSSL_free(der);
+    return made;
 }
 
 } // namespace baton::test

@@ -43,7 +43,7 @@ struct TestIdentity
     QByteArray keyPem; ///< unencrypted PKCS#8
 };
 
-/// A key for `name`: every `--dc-alg` name, plus "rsa-2048" / "rsa-3072" (rsaEncryption).
+/// A key for `name`: every `--dc-alg` and `--key-alg` name (rsa-2048 etc. are rsaEncryption).
 EvpPkeyPtr makeKey(const QString &name);
 
 /// A self-signed certificate with the requested extensions. Aborts the test binary on
@@ -70,5 +70,58 @@ QDateTime utc(int year, int month, int day, int hour = 0, int minute = 0, int se
 /// The directory of the foreign test vectors (../shared/dc_vectors beside the checkout, or
 /// BATON_DC_VECTORS), or an empty string when absent.
 QString dcVectorsDirectory();
+
+/// A self-signed certificate (CN=model.test, serial 0102030405060708, valid 2026-01-01 to
+/// 2027-01-01 UTC) with exactly the given extensions, each a name and a value in openssl config
+/// syntax: {"subjectAltName", "DNS:a.example,IP:192.0.2.1"}, {"1.2.3.4", "critical,DER:05:00"}.
+/// `config` is openssl.cnf text holding the sections values refer to ("@policy", "dirName:dir").
+/// Aborts the test binary when OpenSSL refuses an extension.
+TestIdentity makeCertificateWithExtensions(const QList<std::pair<QString, QString>> &nameValue,
+                                           const QString &config = {},
+                                           const QString &keyAlgorithm = u"ecdsa-p256"_qs);
+
+/// What makeChain builds. The defaults make a chain valid throughout 2026.
+struct ChainOptions
+{
+    QString rootName = QStringLiteral("Test Root CA");
+    QString intermediateName = QStringLiteral("Test Intermediate CA");
+    QDateTime caNotBefore = QDateTime(QDate(2025, 1, 1), QTime(0, 0), Qt::UTC);
+    QDateTime rootNotAfter = QDateTime(QDate(2035, 1, 1), QTime(0, 0), Qt::UTC);
+    QDateTime intermediateNotAfter = QDateTime(QDate(2030, 1, 1), QTime(0, 0), Qt::UTC);
+    /// The leaf, as for makeIdentity (its `ca` is ignored); DelegationUsage by default.
+    CertificateOptions leaf;
+};
+
+/// root -> intermediate -> leaf, each issued by the one before (the root self-signed), with
+/// SKI on all three and AKI on the two issued ones. The CAs are CA:TRUE with keyCertSign.
+struct TestChain
+{
+    TestIdentity root;
+    TestIdentity intermediate;
+    TestIdentity leaf;
+};
+TestChain makeChain(const ChainOptions &options = {});
+
+/// What makeRequest builds: a PKCS#10 request with an extensionRequest.
+struct RequestOptions
+{
+    QString keyAlgorithm = QStringLiteral("ecdsa-p256");
+    QString commonName = QStringLiteral("request.example");
+    QStringList dnsNames{QStringLiteral("request.example")};
+    /// DelegationUsage asked for as a certificate would carry it (Absent: not asked for).
+    CertificateOptions::Delegation delegation = CertificateOptions::Delegation::Null;
+    bool keyUsage = true; ///< keyUsage = critical,digitalSignature
+};
+
+struct TestRequest
+{
+    QByteArray der;
+    EvpPkeyPtr key;
+};
+
+/// A request signed by its own key, built with OpenSSL directly (not Baton's builders), so
+/// the requests Baton reads are not only the ones it writes. Without extensions to ask for,
+/// the request has no extensionRequest attribute at all.
+TestRequest makeRequest(const RequestOptions &options = {});
 
 } // namespace baton::test
