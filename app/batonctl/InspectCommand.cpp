@@ -9,6 +9,7 @@
 #include "import/Importer.h"
 #include "tls/SignatureScheme.h"
 #include "x509/CertificateModel.h"
+#include "x509/ChainBuilder.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -215,6 +216,34 @@ Rendered renderObject(const ImportedObject &object, const QList<ImportedObject> 
     return rendered;
 }
 
+/// For a file with several certificates: their order leaf -> root and whether OpenSSL trusts
+/// the chain (against the system store) at `now`, with every problem in words.
+std::optional<Rendered> renderChain(const QList<ImportedObject> &objects, const QDateTime &now)
+{
+    QList<Certificate> certificates;
+    for (const ImportedObject &object : objects) {
+        if (object.certificate)
+            certificates << *object.certificate;
+    }
+    if (certificates.size() < 2)
+        return std::nullopt;
+    const ChainReport chain = buildChain(certificates, {}, true, now);
+    QStringList names;
+    for (const Certificate &certificate : chain.ordered)
+        names << certificate.displayName();
+    Rendered out;
+    out.lines << QStringLiteral("chain: %1").arg(names.join(QStringLiteral(" -> ")))
+              << field(QStringLiteral("Trusted"),
+                       chain.trusted ? QStringLiteral("yes, by the system's trusted roots")
+                                     : QStringLiteral("no"));
+    for (const QString &problem : chain.problems)
+        out.lines << QStringLiteral("    problem: ") + problem;
+    out.json = {{QStringLiteral("ordered"), QJsonArray::fromStringList(names)},
+                {QStringLiteral("trusted"), chain.trusted},
+                {QStringLiteral("problems"), QJsonArray::fromStringList(chain.problems)}};
+    return out;
+}
+
 } // namespace
 
 int runInspect(const QStringList &arguments)
@@ -292,8 +321,13 @@ int runInspect(const QStringList &arguments)
                 out() << path << " [" << object.location
                       << "]: " << rendered.lines.join(QLatin1Char('\n')) << "\n\n";
         }
+        const std::optional<Rendered> chain = renderChain(result.objects, *when);
+        if (chain && !parser.isSet(json))
+            out() << path << ": " << chain->lines.join(QLatin1Char('\n')) << "\n\n";
         if (parser.isSet(json)) {
             QJsonObject entry{{QStringLiteral("file"), path}, {QStringLiteral("objects"), objects}};
+            if (chain)
+                entry.insert(QStringLiteral("chain"), chain->json);
             if (!errors.isEmpty())
                 entry.insert(QStringLiteral("errors"), QJsonArray::fromStringList(errors));
             report.append(entry);

@@ -627,6 +627,19 @@ void Batonctl::devPkiEndToEnd()
         text.out.contains(u"X509v3 Key Usage: critical\n                Digital Signature\n"_qs));
     QVERIFY(text.out.contains(u"DNS:app.test, DNS:www.app.test, IP Address:127.0.0.1"_qs));
 
+    // A bundle of leaf and CA is ordered, and its root reported as not trusted by the system.
+    const QString bundle = path(u"dev-bundle.pem"_qs);
+    QVERIFY(writeFileAtomically(bundle,
+                                *readFileBounded(leafDir + u"/chain.pem"_qs, 1 << 16) +
+                                    *readFileBounded(leafDir + u"/cert.pem"_qs, 1 << 16),
+                                0644, Overwrite::Replace));
+    const Run chain = batonctl({u"inspect"_qs, u"--now"_qs, kNowText, bundle});
+    QCOMPARE(chain.exitCode, 0);
+    QVERIFY2(chain.out.contains(bundle + u": chain: app.test -> Test CA\n  Trusted:       no\n"
+                                         u"    problem: certificate 2 (CN=Test CA): self-signed "
+                                         u"certificate in certificate chain"_qs),
+             qPrintable(chain.out));
+
     // And Baton's own DC under it verifies.
     const QString dcDir = makeOut();
     QCOMPARE(batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, leafDir + u"/cert.pem"_qs, u"--key"_qs,
