@@ -23,6 +23,11 @@ QString takeOpenSslErrors()
     return reasons.join(QStringLiteral("; "));
 }
 
+void freeExtensionStack(STACK_OF(X509_EXTENSION) * extensions)
+{
+    sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
+}
+
 Error openSslError(const QString &whatFailed)
 {
     const QString reasons = takeOpenSslErrors();

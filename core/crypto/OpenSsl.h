@@ -29,6 +29,9 @@ using BioPtr = OpenSslPtr<BIO, BIO_free_all>;
 using DecoderCtxPtr = OpenSslPtr<OSSL_DECODER_CTX, OSSL_DECODER_CTX_free>;
 using EncoderCtxPtr = OpenSslPtr<OSSL_ENCODER_CTX, OSSL_ENCODER_CTX_free>;
 using Asn1ObjectPtr = OpenSslPtr<ASN1_OBJECT, ASN1_OBJECT_free>;
+/// A stack of extensions that owns them (a CSR's requested extensions, a builder's list).
+void freeExtensionStack(STACK_OF(X509_EXTENSION) * extensions);
+using X509ExtensionStackPtr = OpenSslPtr<STACK_OF(X509_EXTENSION), freeExtensionStack>;
 
 /// Drains OpenSSL's (thread-local) error queue into one readable sentence, newest reason last,
 /// so the next operation never reports a stale failure.

@@ -1,5 +1,6 @@
 #include "Certificate.h"
 
+#include "X509Names.h"
 #include "common/Pem.h"
 
 #include <QTimeZone>
@@ -19,16 +20,6 @@ QDateTime fromAsn1Time(const ASN1_TIME *time)
         return {};
     return QDateTime(QDate(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday),
                      QTime(tm.tm_hour, tm.tm_min, tm.tm_sec), Qt::UTC);
-}
-
-QString nameToString(const X509_NAME *name)
-{
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0)
-        return {};
-    char *data = nullptr;
-    const long length = BIO_get_mem_data(bio.get(), &data);
-    return QString::fromUtf8(data, length);
 }
 
 } // namespace
@@ -101,28 +92,17 @@ bool Certificate::isValidAt(const QDateTime &at) const
 
 QString Certificate::subject() const
 {
-    return nameToString(X509_get_subject_name(m_x509.get()));
+    return distinguishedNameText(X509_get_subject_name(m_x509.get()));
 }
 
 QString Certificate::issuer() const
 {
-    return nameToString(X509_get_issuer_name(m_x509.get()));
+    return distinguishedNameText(X509_get_issuer_name(m_x509.get()));
 }
 
 QString Certificate::commonName() const
 {
-    const X509_NAME *name = X509_get_subject_name(m_x509.get());
-    const int index = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-    if (index < 0)
-        return {};
-    const ASN1_STRING *value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
-    unsigned char *utf8 = nullptr;
-    const int length = ASN1_STRING_to_UTF8(&utf8, value);
-    if (length < 0)
-        return {};
-    QString cn = QString::fromUtf8(reinterpret_cast<const char *>(utf8), length);
-    OPENSSL_free(utf8);
-    return cn;
+    return commonNameOf(X509_get_subject_name(m_x509.get()));
 }
 
 QStringList Certificate::dnsNames() const

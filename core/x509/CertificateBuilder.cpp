@@ -191,11 +191,6 @@ Result<Certificate> CertificateBuilder::sign(EVP_PKEY *issuerKey)
     return Certificate::fromDer(bytes);
 }
 
-void RequestBuilder::ExtensionsDeleter::operator()(STACK_OF(X509_EXTENSION) * extensions) const
-{
-    sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
-}
-
 RequestBuilder::RequestBuilder()
     : m_request(X509_REQ_new()), m_extensions(sk_X509_EXTENSION_new_null())
 {

@@ -63,12 +63,8 @@ public:
     Result<QByteArray> sign(EVP_PKEY *key);
 
 private:
-    struct ExtensionsDeleter
-    {
-        void operator()(STACK_OF(X509_EXTENSION) * extensions) const;
-    };
     OpenSslPtr<X509_REQ, X509_REQ_free> m_request;
-    std::unique_ptr<STACK_OF(X509_EXTENSION), ExtensionsDeleter> m_extensions;
+    X509ExtensionStackPtr m_extensions;
 };
 
 /// The digest a certificate or request signed by `key` should use (nullptr for EdDSA).

@@ -1,5 +1,6 @@
 #include "CertificateRequest.h"
 
+#include "X509Names.h"
 #include "common/Pem.h"
 
 #include <openssl/asn1.h>
@@ -17,24 +18,7 @@ bool isRequestLabel(const QString &label)
            label == QLatin1String("NEW CERTIFICATE REQUEST");
 }
 
-// The same form Certificate::subject() prints, so a request and the certificate issued for it
-// show identical names.
-QString nameToString(const X509_NAME *name)
-{
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0)
-        return {};
-    char *data = nullptr;
-    const long length = BIO_get_mem_data(bio.get(), &data);
-    return QString::fromUtf8(data, length);
-}
-
 } // namespace
-
-void freeExtensionStack(STACK_OF(X509_EXTENSION) * extensions)
-{
-    sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
-}
 
 CertificateRequest::CertificateRequest(X509ReqPtr request, QByteArray der)
     : m_request(request.release(), X509_REQ_free), m_der(std::move(der))
@@ -96,23 +80,12 @@ Result<CertificateRequest> CertificateRequest::readFirst(QByteArrayView data)
 
 QString CertificateRequest::subject() const
 {
-    return nameToString(X509_REQ_get_subject_name(m_request.get()));
+    return distinguishedNameText(X509_REQ_get_subject_name(m_request.get()));
 }
 
 QString CertificateRequest::commonName() const
 {
-    const X509_NAME *name = X509_REQ_get_subject_name(m_request.get());
-    const int index = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-    if (index < 0)
-        return {};
-    const ASN1_STRING *value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
-    unsigned char *utf8 = nullptr;
-    const int length = ASN1_STRING_to_UTF8(&utf8, value);
-    if (length < 0)
-        return {};
-    QString cn = QString::fromUtf8(reinterpret_cast<const char *>(utf8), length);
-    OPENSSL_free(utf8);
-    return cn;
+    return commonNameOf(X509_REQ_get_subject_name(m_request.get()));
 }
 
 QString CertificateRequest::displayName() const

@@ -13,8 +13,6 @@
 namespace baton {
 
 /// Frees a stack of extensions and every extension on it (what X509_REQ_get_extensions returns).
-void freeExtensionStack(STACK_OF(X509_EXTENSION) * extensions);
-using X509ExtensionStackPtr = OpenSslPtr<STACK_OF(X509_EXTENSION), freeExtensionStack>;
 
 /// A PKCS#10 certificate signing request: an immutable, cheaply copyable value, like Certificate.
 class CertificateRequest

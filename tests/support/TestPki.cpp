@@ -43,47 +43,6 @@ EvpPkeyPtr makeKey(const QString &name)
     return std::move(key).value();
 }
 
-TestIdentity makeIdentity(const CertificateOptions &options)
-{
-    using D = CertificateOptions::Delegation;
-    EvpPkeyPtr key = makeKey(options.keyAlgorithm);
-    auto name = parseDistinguishedName(QStringLiteral("CN=") + options.commonName);
-    if (!name)
-        die(name.errorMessage());
-    CertificateBuilder builder;
-    builder.setSubject(name->get());
-    builder.setRandomSerial();
-    builder.setValidity(options.notBefore, options.notAfter);
-    builder.setPublicKey(key.get());
-    const auto require = [](const Status &status) {
-        if (!status)
-            die(status.errorMessage());
-    };
-    require(builder.addExtension(NID_basic_constraints,
-                                 options.ca ? u"critical,CA:TRUE"_qs : u"critical,CA:FALSE"_qs));
-    if (options.keyUsageExtension)
-        require(builder.addExtension(NID_key_usage, options.digitalSignature
-                                                        ? u"critical,digitalSignature"_qs
-                                                        : u"critical,keyEncipherment"_qs));
-    if (!options.dnsNames.isEmpty())
-        require(builder.addSubjectAltNames(options.dnsNames, {}));
-    require(builder.addExtension(NID_subject_key_identifier, u"hash"_qs));
-    // EmptyOctetString: an extnValue with no content at all, as in the older test data.
-    if (options.delegation != D::Absent)
-        require(builder.addDelegationUsage(
-            options.delegation == D::CriticalNull,
-            options.delegation == D::EmptyOctetString ? QByteArray() : delegationUsageNullValue()));
-    auto certificate = builder.sign(key.get());
-    if (!certificate)
-        die(certificate.errorMessage());
-    auto keyPem = encodePrivateKeyPkcs8Pem(key.get());
-    if (!keyPem)
-        die(keyPem.errorMessage());
-    QByteArray certificatePem = encodePem(QStringLiteral("CERTIFICATE"), certificate->der());
-    return TestIdentity{std::move(certificate).value(), std::move(key), std::move(certificatePem),
-                        keyPem->bytes()};
-}
-
 std::map<QString, TestIdentity> makeNonconformingIdentities()
 {
     using D = CertificateOptions::Delegation;
@@ -211,10 +170,13 @@ TestIdentity makeCertificateWithExtensions(const QList<std::pair<QString, QStrin
 
 namespace {
 
-/// One certificate of makeChain's chain, issued by `issuer` (self-signed without one).
-TestIdentity issueChainCertificate(const CertificateOptions &options, bool ca,
-                                   const TestIdentity *issuer)
+/// A certificate as `options` describe it, issued by `issuer` (self-signed without one).
+/// `authority` makes it one of makeChain's CAs: keyCertSign and no DelegationUsage, whatever
+/// the options say (options.ca alone marks an otherwise leaf-shaped certificate CA:TRUE).
+TestIdentity issueTestCertificate(const CertificateOptions &options, bool authority,
+                                  const TestIdentity *issuer)
 {
+    const bool ca = authority || options.ca;
     using D = CertificateOptions::Delegation;
     EvpPkeyPtr key = makeKey(options.keyAlgorithm);
     auto name = parseDistinguishedName(QStringLiteral("CN=") + options.commonName);
@@ -233,7 +195,7 @@ TestIdentity issueChainCertificate(const CertificateOptions &options, bool ca,
     };
     require(builder.addExtension(NID_basic_constraints,
                                  ca ? u"critical,CA:TRUE"_qs : u"critical,CA:FALSE"_qs));
-    if (ca)
+    if (authority)
         require(builder.addExtension(NID_key_usage, u"critical,keyCertSign,cRLSign"_qs));
     else if (options.keyUsageExtension)
         require(builder.addExtension(NID_key_usage, options.digitalSignature
@@ -244,7 +206,7 @@ TestIdentity issueChainCertificate(const CertificateOptions &options, bool ca,
     require(builder.addExtension(NID_subject_key_identifier, u"hash"_qs));
     if (issuer)
         require(builder.addExtension(NID_authority_key_identifier, u"keyid:always"_qs));
-    if (!ca && options.delegation != D::Absent)
+    if (!authority && options.delegation != D::Absent)
         require(builder.addDelegationUsage(
             options.delegation == D::CriticalNull,
             options.delegation == D::EmptyOctetString ? QByteArray() : delegationUsageNullValue()));
@@ -261,6 +223,11 @@ TestIdentity issueChainCertificate(const CertificateOptions &options, bool ca,
 
 } // namespace
 
+TestIdentity makeIdentity(const CertificateOptions &options)
+{
+    return issueTestCertificate(options, false, nullptr);
+}
+
 TestChain makeChain(const ChainOptions &options)
 {
     CertificateOptions root;
@@ -272,9 +239,9 @@ TestChain makeChain(const ChainOptions &options)
     intermediate.commonName = options.intermediateName;
     intermediate.notAfter = options.intermediateNotAfter;
 
-    TestIdentity rootIdentity = issueChainCertificate(root, true, nullptr);
-    TestIdentity intermediateIdentity = issueChainCertificate(intermediate, true, &rootIdentity);
-    TestIdentity leafIdentity = issueChainCertificate(options.leaf, false, &intermediateIdentity);
+    TestIdentity rootIdentity = issueTestCertificate(root, true, nullptr);
+    TestIdentity intermediateIdentity = issueTestCertificate(intermediate, true, &rootIdentity);
+    TestIdentity leafIdentity = issueTestCertificate(options.leaf, false, &intermediateIdentity);
     return TestChain{std::move(rootIdentity), std::move(intermediateIdentity),
                      std::move(leafIdentity)};
 }
