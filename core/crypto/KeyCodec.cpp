@@ -194,6 +194,59 @@ bool hasDerLengths(const unsigned char *p, const unsigned char *end, int depth =
     return true;
 }
 
+QByteArray derElement(char tag, const QByteArray &content)
+{
+    QByteArray element(1, tag);
+    const qsizetype length = content.size();
+    if (length < 0x80) {
+        element.append(char(length));
+    } else {
+        QByteArray octets;
+        for (qsizetype rest = length; rest > 0; rest >>= 8)
+            octets.prepend(char(rest & 0xff));
+        element.append(char(0x80 | octets.size()));
+        element.append(octets);
+    }
+    return element + content;
+}
+
+/// A positive INTEGER: big-endian magnitude, with a leading zero when the top bit is set.
+std::optional<QByteArray> derInteger(const EVP_PKEY *key, const char *parameter)
+{
+    BIGNUM *raw = nullptr;
+    if (!EVP_PKEY_get_bn_param(key, parameter, &raw))
+        return std::nullopt;
+    OpenSslPtr<BIGNUM, BN_free> number(raw);
+    QByteArray magnitude(BN_num_bytes(number.get()), Qt::Uninitialized);
+    BN_bn2bin(number.get(), reinterpret_cast<unsigned char *>(magnitude.data()));
+    if (magnitude.isEmpty() || (magnitude.front() & 0x80))
+        magnitude.prepend('\0');
+    return derElement(0x02, magnitude);
+}
+
+/// The SPKI of an RSA-PSS key without parameter restrictions (what Baton generates): the
+/// id-RSASSA-PSS AlgorithmIdentifier has no parameters then, and the key is the RSAPublicKey.
+/// Restricted keys (hash, MGF1, salt fixed in the SPKI) get nullopt and the generic encoder.
+std::optional<QByteArray> unrestrictedRsaPssSpki(const EVP_PKEY *key)
+{
+    char digest[64] = {};
+    const bool restricted = EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_RSA_DIGEST, digest,
+                                                           sizeof digest, nullptr) == 1 &&
+                            digest[0] != '\0';
+    discardOpenSslErrors();
+    if (restricted)
+        return std::nullopt;
+    const auto modulus = derInteger(key, OSSL_PKEY_PARAM_RSA_N);
+    const auto exponent = derInteger(key, OSSL_PKEY_PARAM_RSA_E);
+    discardOpenSslErrors();
+    if (!modulus || !exponent)
+        return std::nullopt;
+    static const QByteArray kAlgorithm =
+        QByteArrayLiteral("\x30\x0b\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0a");
+    const QByteArray rsaPublicKey = derElement(0x30, *modulus + *exponent);
+    return derElement(0x30, kAlgorithm + derElement(0x03, QByteArray(1, '\0') + rsaPublicKey));
+}
+
 } // namespace
 
 std::span<const KeySpec> generatableKeys()
@@ -399,6 +452,10 @@ Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key)
             return spki;
         discardOpenSslErrors();
         break;
+    }
+    if (type == KeyType::RsaPss) {
+        if (auto spki = unrestrictedRsaPssSpki(key))
+            return *spki;
     }
     unsigned char *der = nullptr;
     const int length = i2d_PUBKEY(key, &der);

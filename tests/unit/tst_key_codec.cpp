@@ -10,6 +10,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <optional>
 
 using namespace baton;
@@ -73,6 +74,8 @@ private slots:
     void isEncrypted();
     void subjectPublicKeyInfo_data();
     void subjectPublicKeyInfo();
+    void restrictedRsaPssSpki_data();
+    void restrictedRsaPssSpki();
     void subjectPublicKeyInfoStrict_data();
     void subjectPublicKeyInfoStrict();
     void samePublicKey_data();
@@ -384,6 +387,39 @@ void KeyCodecTest::subjectPublicKeyInfo()
     QVERIFY2(decoded.ok(), qPrintable(decoded.ok() ? QString() : decoded.errorMessage()));
     QCOMPARE(keyTypeOf(decoded->get()), type);
     QVERIFY(baton::samePublicKey(decoded->get(), key(keyName)));
+}
+
+void KeyCodecTest::restrictedRsaPssSpki_data()
+{
+    QTest::addColumn<QString>("digest");
+    QTest::newRow("unrestricted") << QString();
+    QTest::newRow("restricted to SHA-256") << QStringLiteral("SHA256");
+}
+
+void KeyCodecTest::restrictedRsaPssSpki()
+{
+    // Baton writes unrestricted RSA-PSS SPKIs itself; a key whose SPKI carries PSS parameters
+    // must go through OpenSSL's encoder. Either way the bytes are OpenSSL's.
+    QFETCH(QString, digest);
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA-PSS", nullptr));
+    QVERIFY(ctx && EVP_PKEY_keygen_init(ctx.get()) == 1);
+    QVERIFY(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 1024) == 1);
+    if (!digest.isEmpty())
+        QVERIFY(EVP_PKEY_CTX_set_rsa_pss_keygen_md_name(ctx.get(), qPrintable(digest), nullptr) ==
+                1);
+    EVP_PKEY *raw = nullptr;
+    QVERIFY(EVP_PKEY_generate(ctx.get(), &raw) == 1);
+    const EvpPkeyPtr generated(raw);
+    const auto spki = encodeSubjectPublicKeyInfo(generated.get());
+    QVERIFY(spki.ok());
+    unsigned char *der = nullptr;
+    const int length = i2d_PUBKEY(generated.get(), &der);
+    QVERIFY(length > 0);
+    const QByteArray reference(reinterpret_cast<const char *>(der), length);
+    OPENSSL_free(der);
+    QCOMPARE(*spki, reference);
+    QVERIFY(spki->size() > 150); // a 1024-bit modulus and its exponent, not a stub
+    QCOMPARE(reference.contains(QByteArray::fromHex("0609608648016503040201")), !digest.isEmpty());
 }
 
 void KeyCodecTest::subjectPublicKeyInfoStrict_data()
