@@ -1,0 +1,54 @@
+#pragma once
+
+// What each DC-capable server stack loads (../shared/rfc9345-notes.md, "Who can consume what"),
+// as the files of a bundle. A bundle never holds the certificate's private key: keeping that
+// key off the server is the point of delegation.
+
+#include "common/Result.h"
+#include "crypto/OpenSsl.h"
+#include "dc/DelegatedCredential.h"
+#include "x509/Certificate.h"
+
+#include <QList>
+#include <QStringList>
+#include <optional>
+#include <vector>
+
+namespace baton {
+
+enum class BundleProfile
+{
+    Baton,         ///< dc.bin, dc.pem, dc-key.pem, chain.pem
+    Fizz,          ///< Fizz/Proxygen's combined PEM + the raw dc.bin of `fizz s_server`
+    CloudflareGo,  ///< dc.cred + dckey.pem + chain.pem
+    BoringSsl,     ///< raw DC, PKCS#8 DER key, chain, and a README of the loading calls
+    Nss,           ///< raw DC, PKCS#8 DER key, chain
+    InteropRunner, ///< dc.txt = hex(DC),hex(PKCS#8 DER)
+};
+
+QString bundleProfileName(BundleProfile profile); ///< "baton", "fizz", "cloudflare-go", …
+std::optional<BundleProfile> bundleProfileByName(QStringView name);
+QStringList bundleProfileNames();
+
+struct BundleInput
+{
+    QList<Certificate> chain; ///< the leaf first
+    QByteArray dc;            ///< raw RFC 9345 bytes
+    EVP_PKEY *dcKey = nullptr;
+    DcRole role = DcRole::Server;
+    QDateTime issuedAt;
+    bool legacyFizzLabels = false; ///< Fizz's older "DELEGATED CREDENTIAL" labels
+};
+
+struct BundleFile
+{
+    QString name;
+    SecretBytes data; ///< wiped when done: some files hold the DC key
+    int mode;         ///< 0600 for files holding the key
+};
+
+/// The files of `profile` for this DC, manifest.json last. The DC is decoded (and its key
+/// checked against the DC) first, so a bundle is never made of mismatched parts.
+Result<std::vector<BundleFile>> buildBundle(BundleProfile profile, const BundleInput &input);
+
+} // namespace baton
