@@ -12,5 +12,6 @@ int runInspect(const QStringList &arguments);
 int runPkiInit(const QStringList &arguments);
 int runPkiCert(const QStringList &arguments);
 int runCsrNew(const QStringList &arguments);
+int runExport(const QStringList &arguments);
 
 } // namespace baton::cli

@@ -26,6 +26,7 @@ const Command kCommands[] = {
     {"pki init", "create a local test CA", baton::cli::runPkiInit},
     {"pki cert", "issue a test certificate that can delegate", baton::cli::runPkiCert},
     {"csr new", "create a CSR asking a CA for DelegationUsage", baton::cli::runCsrNew},
+    {"export", "write a DC bundle for a server stack", baton::cli::runExport},
 };
 
 void printUsage()

@@ -5,6 +5,7 @@
 #include "common/FileIo.h"
 #include "common/TimeFormat.h"
 #include "dc/DcDocument.h"
+#include "export/GenerationWriter.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -101,6 +102,10 @@ private slots:
     void devPkiRefusals_data();
     void devPkiRefusals();
     void csrForARealCa();
+    void exportProfiles_data();
+    void exportProfiles();
+    void exportRefusals_data();
+    void exportRefusals();
 
 private:
     QString path(const QString &name) const { return m_work.filePath(name); }
@@ -717,6 +722,101 @@ void Batonctl::csrForARealCa()
     QVERIFY(text.out.contains(u"X509v3 Key Usage: critical"_qs));
     QVERIFY(text.out.contains(u"DNS:shop.example, DNS:www.shop.example"_qs));
     QVERIFY(text.out.contains(u"ASN1 OID: secp384r1"_qs));
+}
+
+void Batonctl::exportProfiles_data()
+{
+    QTest::addColumn<QString>("profile");
+    QTest::addColumn<QString>("keyFile");
+    QTest::newRow("baton") << u"baton"_qs << u"dc-key.pem"_qs;
+    QTest::newRow("fizz") << u"fizz"_qs << u"fizz-dc.pem"_qs;
+    QTest::newRow("cloudflare-go") << u"cloudflare-go"_qs << u"dckey.pem"_qs;
+    QTest::newRow("boringssl") << u"boringssl"_qs << u"dc-key.der"_qs;
+    QTest::newRow("nss") << u"nss"_qs << u"dc-key.der"_qs;
+    QTest::newRow("interop-runner") << u"interop-runner"_qs << u"dc.txt"_qs;
+}
+
+void Batonctl::exportProfiles()
+{
+    QFETCH(QString, profile);
+    QFETCH(QString, keyFile);
+    const QString dcDir = makeOut();
+    QCOMPARE(batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs, m_key,
+                       u"--now"_qs, kNowText, u"--out"_qs, dcDir})
+                 .exitCode,
+             0);
+    const QString bundles = path(u"bundles-"_qs + profile);
+    const QStringList exportArguments{u"export"_qs,
+                                      u"--profile"_qs,
+                                      profile,
+                                      u"--cert"_qs,
+                                      m_certificate,
+                                      u"--dc"_qs,
+                                      dcDir + u"/dc.bin"_qs,
+                                      u"--dc-key"_qs,
+                                      dcDir + u"/dc-key.pem"_qs,
+                                      u"--out"_qs,
+                                      bundles,
+                                      u"--now"_qs,
+                                      kNowText};
+    const Run first = batonctl(exportArguments);
+    QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+    QVERIFY(first.out.contains(u"DC expires:  2026-06-02 12:00:00 UTC (in 1 d)"_qs));
+    const QString current = bundles + u"/current/"_qs;
+    QCOMPARE(fileMode(current + keyFile), 0600);
+    QVERIFY(QFileInfo::exists(current + u"manifest.json"_qs));
+    const QString firstTarget = QFileInfo(bundles + u"/current"_qs).symLinkTarget();
+
+    // A second export is a new generation; the first stays beside it.
+    const Run second = batonctl(exportArguments);
+    QCOMPARE(second.exitCode, 0);
+    QVERIFY(QFileInfo(bundles + u"/current"_qs).symLinkTarget() != firstTarget);
+    QVERIFY(QFileInfo(firstTarget).isDir());
+}
+
+void Batonctl::exportRefusals_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    const QString dcDir = makeOut();
+    QVERIFY(batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs, m_key,
+                      u"--now"_qs, kNowText, u"--out"_qs, dcDir})
+                .exitCode == 0);
+    const EvpPkeyPtr otherKey = makeKey(u"ecdsa-p256"_qs);
+    const QString otherKeyPath = path(u"other-dc-key.pem"_qs);
+    QVERIFY(writeFileAtomically(otherKeyPath, encodePrivateKeyPkcs8Pem(otherKey.get())->bytes(),
+                                0600, Overwrite::Replace));
+    const QStringList base{u"export"_qs,
+                           u"--cert"_qs,
+                           m_certificate,
+                           u"--dc"_qs,
+                           dcDir + u"/dc.bin"_qs,
+                           u"--out"_qs,
+                           path(u"refused-bundles"_qs)};
+    const QStringList goodKey{u"--dc-key"_qs, dcDir + u"/dc-key.pem"_qs};
+    QTest::newRow("expired DC") << base + goodKey +
+                                       QStringList{u"--profile"_qs, u"nss"_qs, u"--now"_qs,
+                                                   u"2026-06-03T00:00:00Z"_qs}
+                                << u"nothing exported: the DC does not verify (Not expired"_qs;
+    QTest::newRow("key of another DC")
+        << base + QStringList{u"--dc-key"_qs, otherKeyPath, u"--profile"_qs,
+                              u"baton"_qs,    u"--now"_qs,  kNowText}
+        << u"nothing exported: the DC key does not belong to the DC"_qs;
+    QTest::newRow("unknown profile")
+        << base + goodKey + QStringList{u"--profile"_qs, u"apache"_qs}
+        << u"unknown --profile 'apache'; choose one of: baton, fizz"_qs;
+    QTest::newRow("missing --dc-key") << base + QStringList{u"--profile"_qs, u"nss"_qs}
+                                      << u"export needs --profile, --cert, --dc, --dc-key"_qs;
+}
+
+void Batonctl::exportRefusals()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    const Run run = batonctl(arguments);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(message), qPrintable(run.err));
+    QVERIFY(listGenerations(path(u"refused-bundles"_qs)).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(Batonctl)

@@ -50,6 +50,7 @@ private slots:
     void rejectedByNssClient();
     void rsaeSignedDcRejectedByNss();
     void devPkiCertificateDelegatesToNss();
+    void nssProfileBundleServes();
     void tstclntReportsDelegatedCredential();
     void nssMintedVerifiesInBaton_data();
     void nssMintedVerifiesInBaton();
@@ -294,6 +295,27 @@ void NssInterop::devPkiCertificateDelegatesToNss()
         connectWithNss(dir + u"/dc.bin"_qs, dir + u"/dc-key.pem"_qs, m_now.addSecs(60),
                        {u"--cert"_qs, certificate, u"--key"_qs, key});
     QVERIFY2(output.contains(u"RESULT ok dc=yes scheme=0x0403"_qs), qPrintable(output));
+}
+
+void NssInterop::nssProfileBundleServes()
+{
+    // What `batonctl export --profile nss` writes is what an NSS server loads: the raw DC,
+    // the PKCS#8 DER key and the chain, read here from DIR/current as a server would.
+    const QString dir = issueWithBatonctl(u"ecdsa-p384"_qs, u"6h"_qs, m_now);
+    QVERIFY(!dir.isEmpty());
+    const QString bundles = m_dir.filePath(u"nss-bundles"_qs);
+    QProcess exporter;
+    exporter.start(QStringLiteral(BATONCTL_PATH),
+                   {u"export"_qs, u"--profile"_qs, u"nss"_qs, u"--cert"_qs, m_certificatePath,
+                    u"--dc"_qs, dir + u"/dc.bin"_qs, u"--dc-key"_qs, dir + u"/dc-key.pem"_qs,
+                    u"--out"_qs, bundles, u"--now"_qs, formatRfc3339(m_now)});
+    QVERIFY(exporter.waitForFinished(kProcessTimeoutMs));
+    QVERIFY2(exporter.exitCode() == 0, exporter.readAllStandardError().constData());
+    const QString current = bundles + u"/current"_qs;
+    const QString output =
+        connectWithNss(current + u"/dc.bin"_qs, current + u"/dc-key.der"_qs, m_now.addSecs(60),
+                       {u"--cert"_qs, current + u"/chain.pem"_qs, u"--key"_qs, m_keyPath});
+    QVERIFY2(output.contains(u"RESULT ok dc=yes scheme=0x0503"_qs), qPrintable(output));
 }
 
 void NssInterop::tstclntReportsDelegatedCredential()

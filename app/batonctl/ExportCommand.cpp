@@ -1,0 +1,138 @@
+// batonctl export: a verified DC, its key and the chain, written for one server stack as a new
+// generation under DIR, then made current in one atomic step.
+
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/TimeFormat.h"
+#include "dc/DcDocument.h"
+#include "dc/DcVerifier.h"
+#include "export/BundleProfile.h"
+#include "export/GenerationWriter.h"
+
+#include <QDir>
+
+namespace baton::cli {
+
+int runExport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Export a delegated credential for a server: the DC, its private key and "
+                       "the certificate chain (never the certificate's key), in the files a "
+                       "server stack loads. Each export is a new generation directory under "
+                       "DIR, made current by an atomic switch of DIR/current; the 3 newest are "
+                       "kept.\nProfiles: %1.\nExit status: 0 exported, 2 nothing written "
+                       "(unusable input, or the DC does not verify).")
+            .arg(bundleProfileNames().join(QStringLiteral(", "))));
+    const QCommandLineOption profile(QStringLiteral("profile"),
+                                     QStringLiteral("The server stack: %1.")
+                                         .arg(bundleProfileNames().join(QStringLiteral(", "))),
+                                     QStringLiteral("NAME"));
+    const QCommandLineOption cert(QStringLiteral("cert"),
+                                  QStringLiteral("The certificate the DC was issued under."),
+                                  QStringLiteral("CERT"));
+    const QCommandLineOption chain(QStringLiteral("chain"),
+                                   QStringLiteral("Intermediate certificates to send after it."),
+                                   QStringLiteral("FILE"));
+    const QCommandLineOption dc(QStringLiteral("dc"), QStringLiteral("The DC (any encoding)."),
+                                QStringLiteral("DC"));
+    const QCommandLineOption dcKey(QStringLiteral("dc-key"),
+                                   QStringLiteral("The DC's private key."), QStringLiteral("KEY"));
+    const QCommandLineOption outDir(QStringLiteral("out"),
+                                    QStringLiteral("The bundle directory servers read from."),
+                                    QStringLiteral("DIR"));
+    const QCommandLineOption client(QStringLiteral("client"),
+                                    QStringLiteral("The DC is a client DC (default: server)."));
+    const QCommandLineOption fizzLabels(
+        QStringLiteral("fizz-labels"),
+        QStringLiteral("Fizz PEM labels: current (default) or legacy."), QStringLiteral("STYLE"),
+        QStringLiteral("current"));
+    const QCommandLineOption now(QStringLiteral("now"),
+                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
+                                 QStringLiteral("TIME"));
+    parser.addOptions({profile, cert, chain, dc, dcKey, outDir, client, fizzLabels, now});
+    int exitCode = ExitOk;
+    if (!parseArguments(parser, arguments, &exitCode))
+        return exitCode;
+    for (const QCommandLineOption *required : {&profile, &cert, &dc, &dcKey, &outDir}) {
+        if (!parser.isSet(*required))
+            return fail(QStringLiteral("export needs --profile, --cert, --dc, --dc-key and --out"));
+    }
+    const auto chosen = bundleProfileByName(parser.value(profile));
+    if (!chosen)
+        return fail(
+            QStringLiteral("unknown --profile '%1'; choose one of: %2")
+                .arg(parser.value(profile), bundleProfileNames().join(QStringLiteral(", "))));
+    const QString labels = parser.value(fizzLabels);
+    if (labels != QLatin1String("current") && labels != QLatin1String("legacy"))
+        return fail(QStringLiteral("--fizz-labels takes current or legacy"));
+    auto when = timeOption(parser, now.names().first());
+    if (!when)
+        return fail(when.errorMessage());
+
+    auto leaf = readCertificateFile(parser.value(cert));
+    if (!leaf)
+        return fail(leaf.errorMessage());
+    QList<Certificate> certificates{*leaf};
+    if (parser.isSet(chain)) {
+        auto data = readFileBounded(parser.value(chain), 10 << 20);
+        if (!data)
+            return fail(data.errorMessage());
+        auto intermediates = withContext(Certificate::readAll(*data), parser.value(chain));
+        if (!intermediates)
+            return fail(intermediates.errorMessage());
+        certificates << *intermediates;
+    }
+    auto document = readDelegatedCredentialFile(parser.value(dc));
+    if (!document)
+        return fail(document.errorMessage());
+    auto key = readPrivateKeyFile(parser.value(dcKey), QString());
+    if (!key)
+        return fail(key.errorMessage());
+
+    // A server must never be handed a DC that peers will reject.
+    const DcRole role = parser.isSet(client) ? DcRole::Client : DcRole::Server;
+    const DcVerification verification =
+        verifyDelegatedCredential(*leaf, document->bytes, role, *when);
+    if (!verification.valid()) {
+        QStringList failed;
+        for (const DcCheck &check : verification.checks) {
+            if (check.outcome == CheckOutcome::Fail)
+                failed << check.title + QStringLiteral(": ") + check.detail;
+        }
+        return fail(QStringLiteral("nothing exported: the DC does not verify (%1)")
+                        .arg(failed.join(QStringLiteral("; "))));
+    }
+
+    auto files = buildBundle(*chosen, {.chain = certificates,
+                                       .dc = document->bytes,
+                                       .dcKey = key->get(),
+                                       .role = role,
+                                       .issuedAt = *when,
+                                       .legacyFizzLabels = labels == QLatin1String("legacy")});
+    if (!files)
+        return fail(QStringLiteral("nothing exported: ") + files.errorMessage());
+    QList<GenerationFile> generation;
+    for (const BundleFile &file : *files)
+        generation.append({file.name, file.data.bytes(), file.mode});
+    auto written = writeGeneration(parser.value(outDir), generation, *when);
+    if (!written)
+        return fail(QStringLiteral("nothing exported: ") + written.errorMessage());
+
+    out() << "Exported a " << dcRoleName(role) << " DC for " << bundleProfileName(*chosen) << '\n'
+          << "  Generation:  " << written->path << '\n'
+          << "  Current:     " << QDir(parser.value(outDir)).filePath(QStringLiteral("current"))
+          << " -> " << written->name << '\n'
+          << "  Files:      ";
+    for (const BundleFile &file : *files)
+        out() << ' ' << file.name;
+    out() << '\n'
+          << "  DC expires:  " << formatUtc(verification.expiry) << " ("
+          << formatRelative(*when, verification.expiry) << ")\n";
+    if (!written->pruned.isEmpty())
+        out() << "  Pruned:      " << written->pruned.join(QStringLiteral(", ")) << '\n';
+    out().flush();
+    return ExitOk;
+}
+
+} // namespace baton::cli
