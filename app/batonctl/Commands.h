@@ -13,5 +13,6 @@ int runPkiInit(const QStringList &arguments);
 int runPkiCert(const QStringList &arguments);
 int runCsrNew(const QStringList &arguments);
 int runExport(const QStringList &arguments);
+int runBundleVerify(const QStringList &arguments);
 
 } // namespace baton::cli

@@ -27,6 +27,7 @@ const Command kCommands[] = {
     {"pki cert", "issue a test certificate that can delegate", baton::cli::runPkiCert},
     {"csr new", "create a CSR asking a CA for DelegationUsage", baton::cli::runCsrNew},
     {"export", "write a DC bundle for a server stack", baton::cli::runExport},
+    {"bundle verify", "check an exported bundle", baton::cli::runBundleVerify},
 };
 
 void printUsage()

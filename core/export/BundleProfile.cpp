@@ -68,6 +68,24 @@ QByteArray boringSslReadme()
 
 } // namespace
 
+BundleLayout bundleLayout(BundleProfile profile)
+{
+    switch (profile) {
+    case BundleProfile::Baton:
+        return {"dc.bin", "dc-key.pem", "chain.pem"};
+    case BundleProfile::Fizz:
+        return {"fizz-dc.pem", "fizz-dc.pem", "fizz-dc.pem"};
+    case BundleProfile::CloudflareGo:
+        return {"dc.cred", "dckey.pem", "chain.pem"};
+    case BundleProfile::BoringSsl:
+    case BundleProfile::Nss:
+        return {"dc.bin", "dc-key.der", "chain.pem"};
+    case BundleProfile::InteropRunner:
+        return {"dc.txt", "dc.txt", "chain.pem"};
+    }
+    return {};
+}
+
 QString bundleProfileName(BundleProfile profile)
 {
     for (const ProfileName &entry : kProfiles) {
@@ -149,6 +167,8 @@ Result<std::vector<BundleFile>> buildBundle(BundleProfile profile, const BundleI
         break;
     case BundleProfile::InteropRunner:
         add("dc.txt", input.dc.toHex() + ',' + keyDer->bytes().toHex() + '\n', 0600);
+        // Not read by the runner; it lets `bundle verify` check the DC against its leaf.
+        add("chain.pem", chainPem, 0644);
         break;
     }
 

@@ -23,12 +23,22 @@ enum class BundleProfile
     CloudflareGo,  ///< dc.cred + dckey.pem + chain.pem
     BoringSsl,     ///< raw DC, PKCS#8 DER key, chain, and a README of the loading calls
     Nss,           ///< raw DC, PKCS#8 DER key, chain
-    InteropRunner, ///< dc.txt = hex(DC),hex(PKCS#8 DER)
+    InteropRunner, ///< dc.txt = hex(DC),hex(PKCS#8 DER), + chain.pem for `bundle verify`
 };
 
 QString bundleProfileName(BundleProfile profile); ///< "baton", "fizz", "cloudflare-go", …
 std::optional<BundleProfile> bundleProfileByName(QStringView name);
 QStringList bundleProfileNames();
+
+/// Where a profile keeps the DC, its key and the chain (one file may hold several: Fizz's
+/// combined PEM holds all three, interop-runner's dc.txt the DC and its key).
+struct BundleLayout
+{
+    const char *dc;
+    const char *key;
+    const char *chain;
+};
+BundleLayout bundleLayout(BundleProfile profile);
 
 struct BundleInput
 {

@@ -767,6 +767,14 @@ void Batonctl::exportProfiles()
     QVERIFY(QFileInfo::exists(current + u"manifest.json"_qs));
     const QString firstTarget = QFileInfo(bundles + u"/current"_qs).symLinkTarget();
 
+    const Run verified = batonctl({u"bundle"_qs, u"verify"_qs, u"--at"_qs, kNowText, bundles});
+    QVERIFY2(verified.exitCode == 0 && verified.out.endsWith(u"OK\n"_qs),
+             qPrintable(verified.out + verified.err));
+    const Run expired =
+        batonctl({u"bundle"_qs, u"verify"_qs, u"--at"_qs, u"2026-06-03T00:00:00Z"_qs, bundles});
+    QCOMPARE(expired.exitCode, 1);
+    QVERIFY(expired.out.contains(u"[FAIL] Not expired"_qs));
+
     // A second export is a new generation; the first stays beside it.
     const Run second = batonctl(exportArguments);
     QCOMPARE(second.exitCode, 0);

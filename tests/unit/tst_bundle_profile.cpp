@@ -6,6 +6,7 @@
 #include "dc/DcDocument.h"
 #include "dc/DcIssuer.h"
 #include "export/BundleProfile.h"
+#include "export/BundleVerifier.h"
 #include "export/GenerationWriter.h"
 
 #include <QCryptographicHash>
@@ -37,6 +38,10 @@ private slots:
     void legacyFizzLabels();
     void refusesMismatchedKey();
     void writesAsAGeneration();
+    void verifiesEveryProfile_data();
+    void verifiesEveryProfile();
+    void verificationFindsProblems_data();
+    void verificationFindsProblems();
 
 private:
     std::vector<BundleFile> build(BundleProfile profile, bool legacy = false);
@@ -105,8 +110,8 @@ void BundleProfileTest::profiles_data()
                                         u"manifest.json"_qs}
                          << QList<int>{0644, 0600, 0644, 0644};
     QTest::newRow("interop-runner")
-        << u"interop-runner"_qs << QStringList{u"dc.txt"_qs, u"manifest.json"_qs}
-        << QList<int>{0600, 0644};
+        << u"interop-runner"_qs << QStringList{u"dc.txt"_qs, u"chain.pem"_qs, u"manifest.json"_qs}
+        << QList<int>{0600, 0644, 0644};
 }
 
 void BundleProfileTest::profiles()
@@ -241,6 +246,71 @@ void BundleProfileTest::writesAsAGeneration()
     auto document = readDelegatedCredentialFile(dir.filePath(u"out/current/dc.pem"_qs));
     QVERIFY(document);
     QCOMPARE(document->bytes, m_dc);
+}
+
+void BundleProfileTest::verifiesEveryProfile_data()
+{
+    QTest::addColumn<int>("profile");
+    for (const QString &name : bundleProfileNames())
+        QTest::newRow(qPrintable(name)) << int(*bundleProfileByName(name));
+}
+
+void BundleProfileTest::verifiesEveryProfile()
+{
+    QFETCH(int, profile);
+    QTemporaryDir dir;
+    const std::vector<BundleFile> files = build(BundleProfile(profile));
+    QList<GenerationFile> generation;
+    for (const BundleFile &file : files)
+        generation.append({file.name, file.data.bytes(), file.mode});
+    QVERIFY(writeGeneration(dir.path(), generation, kNow));
+    auto report = verifyBundle(dir.path(), kNow.addSecs(60));
+    QVERIFY2(report, qPrintable(report.errorMessage()));
+    QCOMPARE(report->profile, bundleProfileName(BundleProfile(profile)));
+    QVERIFY2(report->valid(), qPrintable(test::describeChecks(report->checks)));
+    QVERIFY(findCheck(report->checks, u"dc-key"_qs));
+    QVERIFY(findCheck(report->checks, u"signature"_qs));
+    QCOMPARE(
+        qsizetype(std::count_if(report->checks.begin(), report->checks.end(),
+                                [](const DcCheck &c) { return c.id.startsWith(u"file:"_qs); })),
+        qsizetype(files.size() - 1));
+}
+
+void BundleProfileTest::verificationFindsProblems_data()
+{
+    QTest::addColumn<QString>("problem");
+    QTest::addColumn<QString>("failingCheck");
+    QTest::newRow("a file edited after export") << u"edit"_qs << u"file:chain.pem"_qs;
+    QTest::newRow("the key of another DC") << u"key"_qs << u"dc-key"_qs;
+    QTest::newRow("judged after expiry") << u"expired"_qs << u"not-expired"_qs;
+}
+
+void BundleProfileTest::verificationFindsProblems()
+{
+    QFETCH(QString, problem);
+    QFETCH(QString, failingCheck);
+    QTemporaryDir dir;
+    const EvpPkeyPtr other = makeKey(u"ecdsa-p256"_qs);
+    std::vector<BundleFile> files = build(BundleProfile::Baton);
+    QList<GenerationFile> generation;
+    const QByteArray otherKey = encodePrivateKeyPkcs8Pem(other.get())->bytes();
+    const QByteArray editedChain = fileOf(files, u"chain.pem"_qs) + "\n";
+    for (const BundleFile &file : files) {
+        QByteArrayView data = file.data.bytes();
+        if (problem == u"edit"_qs && file.name == u"chain.pem"_qs)
+            data = editedChain;
+        if (problem == u"key"_qs && file.name == u"dc-key.pem"_qs)
+            data = otherKey;
+        generation.append({file.name, data, file.mode});
+    }
+    QVERIFY(writeGeneration(dir.path(), generation, kNow));
+    const QDateTime at = problem == u"expired"_qs ? kNow.addDays(2) : kNow.addSecs(60);
+    auto report = verifyBundle(dir.path(), at);
+    QVERIFY2(report, qPrintable(report.errorMessage()));
+    QVERIFY(!report->valid());
+    const DcCheck *failing = findCheck(report->checks, failingCheck);
+    QVERIFY(failing);
+    QCOMPARE(failing->outcome, CheckOutcome::Fail);
 }
 
 QTEST_GUILESS_MAIN(BundleProfileTest)
