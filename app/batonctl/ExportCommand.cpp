@@ -7,9 +7,12 @@
 #include "dc/DcDocument.h"
 #include "dc/DcVerifier.h"
 #include "export/BundleProfile.h"
+#include "export/ExportHook.h"
 #include "export/GenerationWriter.h"
 
 #include <QDir>
+#include <QFileInfo>
+#include <QProcess>
 
 namespace baton::cli {
 
@@ -21,8 +24,10 @@ int runExport(const QStringList &arguments)
                        "the certificate chain (never the certificate's key), in the files a "
                        "server stack loads. Each export is a new generation directory under "
                        "DIR, made current by an atomic switch of DIR/current; the 3 newest are "
-                       "kept.\nProfiles: %1.\nExit status: 0 exported, 2 nothing written "
-                       "(unusable input, or the DC does not verify).")
+                       "kept.\nProfiles: %1.\nA --hook runs after the switch (no shell) with "
+                       "BATON_BUNDLE_DIR, BATON_BUNDLE_GENERATION, BATON_PROFILE and "
+                       "BATON_DC_EXPIRY set.\nExit status: 0 exported, 1 exported but the hook "
+                       "failed, 2 nothing written (unusable input, or the DC does not verify).")
             .arg(bundleProfileNames().join(QStringLiteral(", "))));
     const QCommandLineOption profile(QStringLiteral("profile"),
                                      QStringLiteral("The server stack: %1.")
@@ -47,10 +52,21 @@ int runExport(const QStringList &arguments)
         QStringLiteral("fizz-labels"),
         QStringLiteral("Fizz PEM labels: current (default) or legacy."), QStringLiteral("STYLE"),
         QStringLiteral("current"));
+    const QCommandLineOption hook(QStringLiteral("hook"),
+                                  QStringLiteral("A command to run after the export, e.g. to "
+                                                 "reload the server. Split into arguments at "
+                                                 "spaces (group with double quotes) and run "
+                                                 "without a shell."),
+                                  QStringLiteral("CMD"));
+    const QCommandLineOption hookTimeout(QStringLiteral("hook-timeout"),
+                                         QStringLiteral("Kill the hook after DURATION (default "
+                                                        "30s)."),
+                                         QStringLiteral("DURATION"), QStringLiteral("30s"));
     const QCommandLineOption now(QStringLiteral("now"),
                                  QStringLiteral("Act as if it were TIME (RFC 3339)."),
                                  QStringLiteral("TIME"));
-    parser.addOptions({profile, cert, chain, dc, dcKey, outDir, client, fizzLabels, now});
+    parser.addOptions(
+        {profile, cert, chain, dc, dcKey, outDir, client, fizzLabels, hook, hookTimeout, now});
     int exitCode = ExitOk;
     if (!parseArguments(parser, arguments, &exitCode))
         return exitCode;
@@ -69,6 +85,14 @@ int runExport(const QStringList &arguments)
     auto when = timeOption(parser, now.names().first());
     if (!when)
         return fail(when.errorMessage());
+    auto hookSeconds = parseDuration(parser.value(hookTimeout));
+    if (!hookSeconds || *hookSeconds <= 0)
+        return fail(QStringLiteral("--hook-timeout: ") + (hookSeconds
+                                                              ? QStringLiteral("must be positive")
+                                                              : hookSeconds.errorMessage()));
+    const QStringList hookCommand = QProcess::splitCommand(parser.value(hook));
+    if (parser.isSet(hook) && hookCommand.isEmpty())
+        return fail(QStringLiteral("--hook is empty"));
 
     auto leaf = readCertificateFile(parser.value(cert));
     if (!leaf)
@@ -132,7 +156,27 @@ int runExport(const QStringList &arguments)
     if (!written->pruned.isEmpty())
         out() << "  Pruned:      " << written->pruned.join(QStringLiteral(", ")) << '\n';
     out().flush();
-    return ExitOk;
+    if (hookCommand.isEmpty())
+        return ExitOk;
+
+    QProcessEnvironment environment;
+    environment.insert(QStringLiteral("BATON_BUNDLE_DIR"),
+                       QFileInfo(QDir(parser.value(outDir)).filePath(QStringLiteral("current")))
+                           .absoluteFilePath());
+    environment.insert(QStringLiteral("BATON_BUNDLE_GENERATION"),
+                       QFileInfo(written->path).absoluteFilePath());
+    environment.insert(QStringLiteral("BATON_PROFILE"), bundleProfileName(*chosen));
+    environment.insert(QStringLiteral("BATON_DC_EXPIRY"), formatRfc3339(verification.expiry));
+    const HookResult ran =
+        runExportHook(hookCommand, environment, std::chrono::seconds(*hookSeconds));
+    out() << "  Hook:        " << hookCommand.first() << ": " << ran.summary() << '\n';
+    for (const QString &line : ran.output.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        out() << "    | " << line << '\n';
+    out().flush();
+    if (ran.ok())
+        return ExitOk;
+    err() << "batonctl: the bundle is exported, but the hook " << ran.summary() << Qt::endl;
+    return ExitInvalid;
 }
 
 } // namespace baton::cli

@@ -106,6 +106,8 @@ private slots:
     void exportProfiles();
     void exportRefusals_data();
     void exportRefusals();
+    void exportHooks_data();
+    void exportHooks();
 
 private:
     QString path(const QString &name) const { return m_work.filePath(name); }
@@ -825,6 +827,53 @@ void Batonctl::exportRefusals()
     QCOMPARE(run.exitCode, 2);
     QVERIFY2(run.err.contains(message), qPrintable(run.err));
     QVERIFY(listGenerations(path(u"refused-bundles"_qs)).isEmpty());
+}
+
+void Batonctl::exportHooks_data()
+{
+    QTest::addColumn<QString>("hook");
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("reported");
+    const QString seen = path(u"hook-saw.txt"_qs);
+    QTest::newRow("succeeds, with the bundle's facts in its environment")
+        << u"sh -c \"echo $BATON_PROFILE $BATON_DC_EXPIRY > '%1'; ls $BATON_BUNDLE_DIR\""_qs.arg(
+               seen)
+        << QStringList{} << 0 << u"Hook:        sh: exited 0\n    | chain.pem\n"_qs;
+    QTest::newRow("fails") << u"sh -c \"echo cannot reload; exit 3\""_qs << QStringList{} << 1
+                           << u"Hook:        sh: exited 3\n    | cannot reload\n"_qs;
+    QTest::newRow("times out") << u"sleep 30"_qs << QStringList{u"--hook-timeout"_qs, u"1s"_qs} << 1
+                               << u"Hook:        sleep: timed out after 1 s (killed)"_qs;
+    QTest::newRow("cannot start") << u"/nonexistent/reload"_qs << QStringList{} << 1
+                                  << u"Hook:        /nonexistent/reload: could not start"_qs;
+}
+
+void Batonctl::exportHooks()
+{
+    QFETCH(QString, hook);
+    QFETCH(QStringList, extra);
+    QFETCH(int, exitCode);
+    QFETCH(QString, reported);
+    const QString dcDir = makeOut();
+    QCOMPARE(batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs, m_key,
+                       u"--now"_qs, kNowText, u"--out"_qs, dcDir})
+                 .exitCode,
+             0);
+    const QString bundles = makeOut();
+    const Run run = batonctl(QStringList{u"export"_qs, u"--profile"_qs, u"baton"_qs, u"--cert"_qs,
+                                         m_certificate, u"--dc"_qs, dcDir + u"/dc.bin"_qs,
+                                         u"--dc-key"_qs, dcDir + u"/dc-key.pem"_qs, u"--out"_qs,
+                                         bundles, u"--now"_qs, kNowText, u"--hook"_qs, hook} +
+                             extra);
+    QCOMPARE(run.exitCode, exitCode);
+    QVERIFY2(run.out.contains(reported), qPrintable(run.out));
+    // Whatever the hook did, the bundle is exported.
+    QVERIFY(QFileInfo::exists(bundles + u"/current/dc.bin"_qs));
+    if (exitCode == 0)
+        QCOMPARE(*readFileBounded(path(u"hook-saw.txt"_qs), 1024),
+                 QByteArray("baton 2026-06-02T12:00:00Z\n"));
+    else
+        QVERIFY(run.err.contains(u"the bundle is exported, but the hook"_qs));
 }
 
 QTEST_GUILESS_MAIN(Batonctl)
