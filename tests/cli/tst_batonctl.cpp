@@ -202,7 +202,7 @@ void Batonctl::issueThenVerify()
     QVERIFY(issued.out.contains(u"valid_time:"_qs));
     // The key file is PKCS#8 and its bytes never reach the terminal.
     const QByteArray keyPem = *readFileBounded(keyPath, 1 << 20);
-    QVERIFY(keyPem.startsWith("-----BEGIN PRIVATE KEY-----"));
+    QVERIFY(keyPem.startsWith(pemBeginLine(QStringLiteral("PRIVATE KEY"))));
     const QByteArray keyBody = keyPem.split('\n').at(1);
     QVERIFY(!issued.out.contains(QString::fromLatin1(keyBody)));
     QVERIFY(!issued.err.contains(QString::fromLatin1(keyBody)));
@@ -606,7 +606,7 @@ void Batonctl::devPkiEndToEnd()
     QCOMPARE(fileMode(caDir), 0700);
     QCOMPARE(fileMode(caDir + u"/ca-key.pem"_qs), 0600);
     QVERIFY(readFileBounded(caDir + u"/ca-key.pem"_qs, 1 << 16)
-                ->startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+                ->startsWith(pemBeginLine(QStringLiteral("ENCRYPTED PRIVATE KEY"))));
     const Run again = batonctl({u"pki"_qs, u"init"_qs, u"--dir"_qs, caDir, u"--no-encrypt"_qs});
     QCOMPARE(again.exitCode, 2);
     QVERIFY(again.err.contains(u"already exists"_qs));

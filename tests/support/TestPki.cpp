@@ -25,6 +25,16 @@ namespace {
 
 } // namespace
 
+QByteArray pemBeginLine(const QString &label)
+{
+    return "-----BEGIN " + label.toLatin1() + "-----";
+}
+
+QByteArray pemEndLine(const QString &label)
+{
+    return "-----END " + label.toLatin1() + "-----";
+}
+
 QDateTime utc(int year, int month, int day, int hour, int minute, int second)
 {
     return QDateTime(QDate(year, month, day), QTime(hour, minute, second), Qt::UTC);

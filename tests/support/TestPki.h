@@ -65,6 +65,11 @@ QByteArray encryptedKeyPem(const EVP_PKEY *key, const QByteArray &passphrase);
 std::pair<QString, QString> writeIdentity(const TestIdentity &identity, const QString &dir,
                                           const QString &base);
 
+/// "-----BEGIN LABEL-----" / "-----END LABEL-----": the PEM armour lines, for assertions and
+/// for hand-made (often deliberately broken) PEM inputs.
+QByteArray pemBeginLine(const QString &label);
+QByteArray pemEndLine(const QString &label);
+
 QDateTime utc(int year, int month, int day, int hour = 0, int minute = 0, int second = 0);
 
 /// The directory of the foreign test vectors (../shared/dc_vectors beside the checkout, or

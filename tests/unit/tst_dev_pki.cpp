@@ -273,7 +273,7 @@ void DevPkiTest::encryptedKey()
     const EvpPkeyPtr key = makeKey(u"ecdsa-p256"_qs);
     auto pem = encodeEncryptedPrivateKeyPem(key.get(), "correct horse");
     QVERIFY(pem);
-    QVERIFY(pem->startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
+    QVERIFY(pem->startsWith(pemBeginLine(QStringLiteral("ENCRYPTED PRIVATE KEY")) + '\n'));
     QVERIFY(isEncryptedPrivateKey(*pem));
     auto decrypted = decodePrivateKey(*pem, QByteArray("correct horse"));
     QVERIFY2(decrypted, qPrintable(decrypted.errorMessage()));

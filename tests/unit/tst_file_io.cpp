@@ -1,5 +1,6 @@
 // Unit tests for common/FileIo: atomic writes with exact modes, and bounded reads.
 
+#include "TestPki.h"
 #include "common/FileIo.h"
 
 #include <QDir>
@@ -94,8 +95,8 @@ void FileIoTest::writeNew_data()
     QTest::addColumn<Overwrite>("overwrite");
     QTest::addColumn<QByteArray>("content");
 
-    const QByteArray key = QByteArrayLiteral("-----BEGIN PRIVATE KEY-----\nAAEC\n"
-                                             "-----END PRIVATE KEY-----\n");
+    const QByteArray key = test::pemBeginLine(QStringLiteral("PRIVATE KEY")) + "\nAAEC\n" +
+                           test::pemEndLine(QStringLiteral("PRIVATE KEY")) + '\n';
     QTest::newRow("0600, Refuse") << 0600 << Overwrite::Refuse << key;
     QTest::newRow("0600, Replace") << 0600 << Overwrite::Replace << key;
     QTest::newRow("0644, Refuse") << 0644 << Overwrite::Refuse << QByteArray("certificate");

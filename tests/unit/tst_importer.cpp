@@ -601,7 +601,8 @@ void ImporterTest::importData_data()
         << genkey << false << noAnswers
         << QStringList{at(
                key,
-               pemBlock(2, u"EC PRIVATE KEY"_qs, genkey.indexOf("-----BEGIN EC PRIVATE KEY-----")),
+               pemBlock(2, u"EC PRIVATE KEY"_qs,
+                        genkey.indexOf(test::pemBeginLine(QStringLiteral("EC PRIVATE KEY")))),
                kKey)}
         << noError << noPrompts;
     row("SEC1 PEM") << m_cli[u"sec1-pem"_qs] << false << noAnswers

@@ -151,7 +151,7 @@ void KeyCodecTest::decodeGood_data()
     for (const char *name : kKeyNames) {
         const QString keyName = QLatin1String(name);
         const QByteArray pem = pkcs8Pem(keyName);
-        QCOMPARE(firstLine(pem), QByteArray("-----BEGIN PRIVATE KEY-----"));
+        QCOMPARE(firstLine(pem), test::pemBeginLine(QStringLiteral("PRIVATE KEY")));
         QTest::addRow("%s, PKCS#8 PEM", name) << pem << keyName << false;
         QTest::addRow("%s, PKCS#8 DER", name) << pkcs8Der(keyName) << keyName << false;
         QTest::addRow("%s, PKCS#8 PEM, text around", name)
@@ -163,14 +163,14 @@ void KeyCodecTest::decodeGood_data()
             << false;
         const QByteArray encrypted =
             encodeKey(key(keyName), keypair, "PEM", "EncryptedPrivateKeyInfo", "AES-256-CBC");
-        QCOMPARE(firstLine(encrypted), QByteArray("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+        QCOMPARE(firstLine(encrypted), test::pemBeginLine(QStringLiteral("ENCRYPTED PRIVATE KEY")));
         QTest::addRow("%s, encrypted PKCS#8 PEM", name) << encrypted << keyName << true;
     }
 
     const QString p256 = QStringLiteral("ecdsa-p256");
     const QString p384 = QStringLiteral("ecdsa-p384");
     const QByteArray sec1 = encodeKey(key(p256), keypair, "PEM", "type-specific");
-    QCOMPARE(firstLine(sec1), QByteArray("-----BEGIN EC PRIVATE KEY-----"));
+    QCOMPARE(firstLine(sec1), test::pemBeginLine(QStringLiteral("EC PRIVATE KEY")));
     QTest::newRow("SEC1 PEM") << sec1 << p256 << false;
     QTest::newRow("SEC1 DER") << encodeKey(key(p256), keypair, "DER", "type-specific") << p256
                               << false;
@@ -187,7 +187,7 @@ void KeyCodecTest::decodeGood_data()
 
     const QString rsa = QStringLiteral("rsa-2048");
     const QByteArray pkcs1 = encodeKey(key(rsa), keypair, "PEM", "type-specific");
-    QCOMPARE(firstLine(pkcs1), QByteArray("-----BEGIN RSA PRIVATE KEY-----"));
+    QCOMPARE(firstLine(pkcs1), test::pemBeginLine(QStringLiteral("RSA PRIVATE KEY")));
     QTest::newRow("PKCS#1 PEM") << pkcs1 << rsa << false;
     QTest::newRow("PKCS#1 DER") << encodeKey(key(rsa), keypair, "DER", "type-specific") << rsa
                                 << false;
@@ -266,7 +266,8 @@ void KeyCodecTest::decodeBad_data()
                                           "SubjectPublicKeyInfo")))
         << QByteArray()
         << QStringLiteral("no private key in this PEM (it holds: CERTIFICATE, PUBLIC KEY)");
-    QTest::newRow("broken PEM") << QByteArray("-----BEGIN PRIVATE KEY-----\nAAEC\n") << QByteArray()
+    QTest::newRow("broken PEM") << test::pemBeginLine(QStringLiteral("PRIVATE KEY")) + "\nAAEC\n"
+                                << QByteArray()
                                 << QStringLiteral(
                                        "PEM block 'PRIVATE KEY' at byte offset 0 has no matching");
     QTest::newRow("DER with a trailing byte")
@@ -333,7 +334,8 @@ void KeyCodecTest::isEncrypted_data()
     QTest::newRow("Fizz SERVER DC PRIVATE KEY")
         << encodePem(QStringLiteral("SERVER DC PRIVATE KEY"), pkcs8Der(p256)) << false;
     QTest::newRow("certificate") << m_identity->certificatePem << false;
-    QTest::newRow("broken PEM") << QByteArray("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAEC\n")
+    QTest::newRow("broken PEM") << test::pemBeginLine(QStringLiteral("ENCRYPTED PRIVATE KEY")) +
+                                       "\nAAEC\n"
                                 << false;
     QTest::newRow("garbage") << QByteArray("\x01\x02\x03", 3) << false;
     QTest::newRow("empty") << QByteArray() << false;

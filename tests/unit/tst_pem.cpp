@@ -1,5 +1,6 @@
 // Unit tests for common/Pem: strict parsing (labels, offsets, errors) and encoding.
 
+#include "TestPki.h"
 #include "common/Pem.h"
 
 #include <QTest>
@@ -121,13 +122,12 @@ void PemTest::parseGood_data()
         << QStringList{QStringLiteral("A")} << QList<int>{0} << QList<QByteArray>{kAbc}
         << QList<bool>{false}
         << QList<QByteArray>{"-----BEGIN A-----\n  AA EC\t\n-----END A-----\n"};
-    const QByteArray procType =
-        QByteArrayLiteral("-----BEGIN RSA PRIVATE KEY-----\n"
-                          "Proc-Type: 4,ENCRYPTED\n"
-                          "DEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n"
-                          "\n"
-                          "aGVsbG8=\n"
-                          "-----END RSA PRIVATE KEY-----\n");
+    const QByteArray procType = test::pemBeginLine(QStringLiteral("RSA PRIVATE KEY")) +
+                                "\nProc-Type: 4,ENCRYPTED\n"
+                                "DEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n"
+                                "\n"
+                                "aGVsbG8=\n" +
+                                test::pemEndLine(QStringLiteral("RSA PRIVATE KEY")) + '\n';
     QTest::newRow("Proc-Type headers")
         << QByteArray(kBlockA + procType)
         << QStringList{QStringLiteral("A"), QStringLiteral("RSA PRIVATE KEY")} << QList<int>{0, 39}
@@ -206,8 +206,9 @@ void PemTest::parseBad_data()
         << QByteArray("text\n-----BEGIN FOO-----\n  \n\n-----END FOO-----\n")
         << QStringLiteral("PEM block 'FOO' at byte offset 5 is empty");
     QTest::newRow("headers without a blank line")
-        << QByteArray("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\naGVsbG8=\n"
-                      "-----END RSA PRIVATE KEY-----\n")
+        << test::pemBeginLine(QStringLiteral("RSA PRIVATE KEY")) +
+               "\nProc-Type: 4,ENCRYPTED\naGVsbG8=\n" +
+               test::pemEndLine(QStringLiteral("RSA PRIVATE KEY")) + '\n'
         << QStringLiteral("PEM block 'RSA PRIVATE KEY' at byte offset 0 has headers but no blank "
                           "line after them");
     QTest::newRow("BEGIN line without closing dashes")
