@@ -8,7 +8,7 @@ PACKAGES="
   build-essential cmake ninja-build pkg-config git clang-format
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-svg-dev libqt6svg6
   libgl-dev libvulkan-dev
-  libssl-dev openssl
+  libssl-dev openssl zlib1g-dev
   libnss3-dev libnss3-tools libnspr4-dev
 "
 

@@ -16,7 +16,9 @@ int runBundleVerify(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Check an exported bundle: files against the manifest, the DC key against the DC, and "
         "the DC against its leaf certificate, not expired.\nPATH is the bundle directory (read "
-        "through its `current` link) or one generation.\nExit status: 0 ok, 1 problems found, "
+        "through its `current` link), one generation, a bundle.tar.gz, a Kubernetes Secret "
+        "manifest (as exported or as `kubectl get -o yaml|json` prints it) or a bare Fizz "
+        "combined PEM.\nExit status: 0 ok, 1 problems found, "
         "2 unusable input."));
     const QCommandLineOption at(QStringLiteral("at"),
                                 QStringLiteral("Judge as of TIME (RFC 3339; default: now)."),
@@ -37,14 +39,15 @@ int runBundleVerify(const QStringList &arguments)
         return fail(report.errorMessage());
 
     if (parser.isSet(json)) {
-        printJson({{QStringLiteral("directory"), report->directory},
+        printJson({{QStringLiteral("source"), report->source},
+                   {QStringLiteral("form"), report->form},
                    {QStringLiteral("profile"), report->profile},
                    {QStringLiteral("at"), formatRfc3339(*when)},
                    {QStringLiteral("valid"), report->valid()},
                    {QStringLiteral("checks"), checksToJson(report->checks)}});
     } else {
-        out() << "Bundle " << report->directory << " (" << report->profile << ") at "
-              << formatUtc(*when) << '\n';
+        out() << "Bundle " << report->source << " (" << report->profile << ", " << report->form
+              << ") at " << formatUtc(*when) << '\n';
         printChecks(report->checks, QStringLiteral("  "));
         out() << (report->valid() ? "OK\n" : "PROBLEMS FOUND\n");
         out().flush();

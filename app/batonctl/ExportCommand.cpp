@@ -24,7 +24,8 @@ int runExport(const QStringList &arguments)
                        "the certificate chain (never the certificate's key), in the files a "
                        "server stack loads. Each export is a new generation directory under "
                        "DIR, made current by an atomic switch of DIR/current; the 3 newest are "
-                       "kept.\nProfiles: %1.\nA --hook runs after the switch (no shell) with "
+                       "kept. With --tar a generation holds one bundle.tar.gz instead.\nProfiles: "
+                       "%1.\nA --hook runs after the switch (no shell) with "
                        "BATON_BUNDLE_DIR, BATON_BUNDLE_GENERATION, BATON_PROFILE and "
                        "BATON_DC_EXPIRY set.\nExit status: 0 exported, 1 exported but the hook "
                        "failed, 2 nothing written (unusable input, or the DC does not verify).")
@@ -52,6 +53,9 @@ int runExport(const QStringList &arguments)
         QStringLiteral("fizz-labels"),
         QStringLiteral("Fizz PEM labels: current (default) or legacy."), QStringLiteral("STYLE"),
         QStringLiteral("current"));
+    const QCommandLineOption tar(QStringLiteral("tar"),
+                                 QStringLiteral("Write the profile's files as one bundle.tar.gz "
+                                                "(modes kept, 0600 when it holds the key)."));
     const QCommandLineOption hook(QStringLiteral("hook"),
                                   QStringLiteral("A command to run after the export, e.g. to "
                                                  "reload the server. Split into arguments at "
@@ -66,7 +70,7 @@ int runExport(const QStringList &arguments)
                                  QStringLiteral("Act as if it were TIME (RFC 3339)."),
                                  QStringLiteral("TIME"));
     parser.addOptions(
-        {profile, cert, chain, dc, dcKey, outDir, client, fizzLabels, hook, hookTimeout, now});
+        {profile, cert, chain, dc, dcKey, outDir, client, fizzLabels, tar, hook, hookTimeout, now});
     int exitCode = ExitOk;
     if (!parseArguments(parser, arguments, &exitCode))
         return exitCode;
@@ -136,6 +140,13 @@ int runExport(const QStringList &arguments)
                                        .legacyFizzLabels = labels == QLatin1String("legacy")});
     if (!files)
         return fail(QStringLiteral("nothing exported: ") + files.errorMessage());
+    if (parser.isSet(tar)) {
+        auto archive = bundleArchive(*files, *when);
+        if (!archive)
+            return fail(QStringLiteral("nothing exported: ") + archive.errorMessage());
+        files->clear();
+        files->push_back(std::move(archive).value());
+    }
     QList<GenerationFile> generation;
     for (const BundleFile &file : *files)
         generation.append({file.name, file.data.bytes(), file.mode});

@@ -1,5 +1,7 @@
 #include "BundleProfile.h"
 
+#include "KubernetesSecret.h"
+#include "TarGz.h"
 #include "common/Pem.h"
 #include "common/TimeFormat.h"
 #include "crypto/KeyCodec.h"
@@ -27,6 +29,7 @@ constexpr ProfileName kProfiles[] = {
     {BundleProfile::BoringSsl, "boringssl"},
     {BundleProfile::Nss, "nss"},
     {BundleProfile::InteropRunner, "interop-runner"},
+    {BundleProfile::KubernetesSecret, "k8s-secret"},
 };
 
 QByteArray roleWord(DcRole role)
@@ -66,6 +69,59 @@ QByteArray boringSslReadme()
         "not in this bundle. BoringSSL does not serve RSA DCs.\n");
 }
 
+QString hexSha256(QByteArrayView data)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+}
+
+BundleFile manifestFile(BundleProfile profile, const std::vector<BundleFile> &files,
+                        const BundleInput &input, const DelegatedCredential &dc)
+{
+    const Certificate &leaf = input.chain.first();
+    QJsonArray listed;
+    for (const BundleFile &file : files)
+        listed.append(QJsonObject{
+            {QStringLiteral("name"), file.name},
+            {QStringLiteral("sha256"), hexSha256(file.data.bytes())},
+            {QStringLiteral("mode"), QStringLiteral("%1").arg(file.mode, 4, 8, QLatin1Char('0'))}});
+    const QJsonObject manifest{
+        {QStringLiteral("profile"), bundleProfileName(profile)},
+        {QStringLiteral("files"), listed},
+        {QStringLiteral("role"), dcRoleName(input.role)},
+        {QStringLiteral("dcExpiry"), formatRfc3339(dc.expiry(leaf))},
+        {QStringLiteral("validTime"), qint64(dc.validTime)},
+        {QStringLiteral("dcCertVerifyAlgorithm"),
+         signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm)},
+        {QStringLiteral("algorithm"), signatureSchemeDisplayName(dc.algorithm)},
+        {QStringLiteral("certificateSha256"), colonHex(leaf.sha256Fingerprint())},
+        {QStringLiteral("certificateNotAfter"), formatRfc3339(leaf.notAfter())},
+        {QStringLiteral("issuedAt"), formatRfc3339(input.issuedAt)},
+        {QStringLiteral("batonVersion"), QStringLiteral(BATON_VERSION)},
+    };
+    return {QStringLiteral("manifest.json"),
+            SecretBytes(QJsonDocument(manifest).toJson(QJsonDocument::Indented)), 0644};
+}
+
+/// The baton profile's files, manifest included, as the data of one Secret.
+QByteArray kubernetesSecretFile(const std::vector<BundleFile> &batonFiles, const BundleInput &input,
+                                const DelegatedCredential &dc)
+{
+    const Certificate &leaf = input.chain.first();
+    KubernetesSecret secret;
+    secret.name = kubernetesSecretName(leaf.displayName());
+    secret.labels.insert(QStringLiteral("app.kubernetes.io/managed-by"), QStringLiteral("baton"));
+    secret.annotations.insert(QLatin1String(kSecretDcExpiryAnnotation),
+                              formatRfc3339(dc.expiry(leaf)));
+    secret.annotations.insert(QLatin1String(kSecretCertificateAnnotation),
+                              colonHex(leaf.sha256Fingerprint()));
+    for (const BundleFile &file : batonFiles)
+        secret.data.insert(file.name, file.data.bytes());
+    return writeKubernetesSecret(
+        secret, QStringLiteral("A delegated credential for %1, written by Baton %2.\n"
+                               "It holds the DC's private key, never the certificate's.")
+                    .arg(leaf.displayName(), QStringLiteral(BATON_VERSION)));
+}
+
 } // namespace
 
 BundleLayout bundleLayout(BundleProfile profile)
@@ -82,6 +138,8 @@ BundleLayout bundleLayout(BundleProfile profile)
         return {"dc.bin", "dc-key.der", "chain.pem"};
     case BundleProfile::InteropRunner:
         return {"dc.txt", "dc.txt", "chain.pem"};
+    case BundleProfile::KubernetesSecret:
+        return {"secret.yaml", "secret.yaml", "secret.yaml"};
     }
     return {};
 }
@@ -170,33 +228,32 @@ Result<std::vector<BundleFile>> buildBundle(BundleProfile profile, const BundleI
         // Not read by the runner; it lets `bundle verify` check the DC against its leaf.
         add("chain.pem", chainPem, 0644);
         break;
+    case BundleProfile::KubernetesSecret: {
+        auto batonFiles = buildBundle(BundleProfile::Baton, input);
+        if (!batonFiles)
+            return batonFiles.error();
+        add("secret.yaml", kubernetesSecretFile(*batonFiles, input, *dc), 0600);
+        break;
+    }
     }
 
-    const Certificate &leaf = input.chain.first();
-    QJsonArray listed;
-    for (const BundleFile &file : files)
-        listed.append(QJsonObject{
-            {QStringLiteral("name"), file.name},
-            {QStringLiteral("sha256"),
-             QString::fromLatin1(
-                 QCryptographicHash::hash(file.data.bytes(), QCryptographicHash::Sha256).toHex())},
-            {QStringLiteral("mode"), QStringLiteral("%1").arg(file.mode, 4, 8, QLatin1Char('0'))}});
-    const QJsonObject manifest{
-        {QStringLiteral("profile"), bundleProfileName(profile)},
-        {QStringLiteral("files"), listed},
-        {QStringLiteral("role"), dcRoleName(input.role)},
-        {QStringLiteral("dcExpiry"), formatRfc3339(dc->expiry(leaf))},
-        {QStringLiteral("validTime"), qint64(dc->validTime)},
-        {QStringLiteral("dcCertVerifyAlgorithm"),
-         signatureSchemeDisplayName(dc->dcCertVerifyAlgorithm)},
-        {QStringLiteral("algorithm"), signatureSchemeDisplayName(dc->algorithm)},
-        {QStringLiteral("certificateSha256"), colonHex(leaf.sha256Fingerprint())},
-        {QStringLiteral("certificateNotAfter"), formatRfc3339(leaf.notAfter())},
-        {QStringLiteral("issuedAt"), formatRfc3339(input.issuedAt)},
-        {QStringLiteral("batonVersion"), QStringLiteral(BATON_VERSION)},
-    };
-    add("manifest.json", QJsonDocument(manifest).toJson(QJsonDocument::Indented), 0644);
+    files.push_back(manifestFile(profile, files, input, *dc));
     return files;
+}
+
+Result<BundleFile> bundleArchive(const std::vector<BundleFile> &files, const QDateTime &mtime)
+{
+    QList<TarMember> members;
+    int mode = 0644;
+    for (const BundleFile &file : files) {
+        members.append({file.name, file.data.bytes(), file.mode});
+        mode = qMin(mode, file.mode);
+    }
+    auto archive = writeTarGz(members, mtime);
+    if (!archive)
+        return archive.error();
+    return BundleFile{QLatin1String(kBundleArchiveName), SecretBytes(std::move(archive).value()),
+                      mode};
 }
 
 } // namespace baton

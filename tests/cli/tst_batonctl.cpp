@@ -112,6 +112,7 @@ private slots:
 private:
     QString path(const QString &name) const { return m_work.filePath(name); }
     QString makeOut();
+    QString issueDc();
 
     QTemporaryDir m_dir;
     QDir m_work;
@@ -156,6 +157,17 @@ QString Batonctl::makeOut()
     const QString out = path(QStringLiteral("out-%1").arg(++m_outCounter));
     QDir().mkpath(out);
     return out;
+}
+
+/// A fresh directory with a server DC (dc.bin, dc-key.pem) issued under the test leaf at kNow.
+QString Batonctl::issueDc()
+{
+    const QString dcDir = makeOut();
+    const Run issued = batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs,
+                                 m_key, u"--now"_qs, kNowText, u"--out"_qs, dcDir});
+    if (issued.exitCode != 0)
+        qFatal("dc issue failed: %s", qPrintable(issued.err));
+    return dcDir;
 }
 
 void Batonctl::issueThenVerify_data()
@@ -729,49 +741,74 @@ void Batonctl::csrForARealCa()
 void Batonctl::exportProfiles_data()
 {
     QTest::addColumn<QString>("profile");
+    QTest::addColumn<bool>("tar");
     QTest::addColumn<QString>("keyFile");
-    QTest::newRow("baton") << u"baton"_qs << u"dc-key.pem"_qs;
-    QTest::newRow("fizz") << u"fizz"_qs << u"fizz-dc.pem"_qs;
-    QTest::newRow("cloudflare-go") << u"cloudflare-go"_qs << u"dckey.pem"_qs;
-    QTest::newRow("boringssl") << u"boringssl"_qs << u"dc-key.der"_qs;
-    QTest::newRow("nss") << u"nss"_qs << u"dc-key.der"_qs;
-    QTest::newRow("interop-runner") << u"interop-runner"_qs << u"dc.txt"_qs;
+    QTest::addColumn<QString>("alone"); ///< a file that `bundle verify` also reads on its own
+    const QList<std::pair<QString, QString>> profiles{
+        {u"baton"_qs, u"dc-key.pem"_qs},        {u"fizz"_qs, u"fizz-dc.pem"_qs},
+        {u"cloudflare-go"_qs, u"dckey.pem"_qs}, {u"boringssl"_qs, u"dc-key.der"_qs},
+        {u"nss"_qs, u"dc-key.der"_qs},          {u"interop-runner"_qs, u"dc.txt"_qs},
+        {u"k8s-secret"_qs, u"secret.yaml"_qs}};
+    for (const auto &[profile, keyFile] : profiles) {
+        const QString alone =
+            profile == u"fizz"_qs || profile == u"k8s-secret"_qs ? keyFile : QString();
+        QTest::addRow("%s", qPrintable(profile)) << profile << false << keyFile << alone;
+        QTest::addRow("%s --tar", qPrintable(profile))
+            << profile << true << keyFile << u"bundle.tar.gz"_qs;
+    }
 }
 
 void Batonctl::exportProfiles()
 {
     QFETCH(QString, profile);
+    QFETCH(bool, tar);
     QFETCH(QString, keyFile);
-    const QString dcDir = makeOut();
-    QCOMPARE(batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs, m_key,
-                       u"--now"_qs, kNowText, u"--out"_qs, dcDir})
-                 .exitCode,
-             0);
-    const QString bundles = path(u"bundles-"_qs + profile);
-    const QStringList exportArguments{u"export"_qs,
-                                      u"--profile"_qs,
-                                      profile,
-                                      u"--cert"_qs,
-                                      m_certificate,
-                                      u"--dc"_qs,
-                                      dcDir + u"/dc.bin"_qs,
-                                      u"--dc-key"_qs,
-                                      dcDir + u"/dc-key.pem"_qs,
-                                      u"--out"_qs,
-                                      bundles,
-                                      u"--now"_qs,
-                                      kNowText};
+    QFETCH(QString, alone);
+    const QString dcDir = issueDc();
+    const QString bundles = path(u"bundles-"_qs + profile + (tar ? u"-tar"_qs : QString()));
+    QStringList exportArguments{u"export"_qs,
+                                u"--profile"_qs,
+                                profile,
+                                u"--cert"_qs,
+                                m_certificate,
+                                u"--dc"_qs,
+                                dcDir + u"/dc.bin"_qs,
+                                u"--dc-key"_qs,
+                                dcDir + u"/dc-key.pem"_qs,
+                                u"--out"_qs,
+                                bundles,
+                                u"--now"_qs,
+                                kNowText};
+    if (tar)
+        exportArguments << u"--tar"_qs;
     const Run first = batonctl(exportArguments);
     QVERIFY2(first.exitCode == 0, qPrintable(first.err));
     QVERIFY(first.out.contains(u"DC expires:  2026-06-02 12:00:00 UTC (in 1 d)"_qs));
     const QString current = bundles + u"/current/"_qs;
-    QCOMPARE(fileMode(current + keyFile), 0600);
-    QVERIFY(QFileInfo::exists(current + u"manifest.json"_qs));
+    QCOMPARE(fileMode(current + (tar ? u"bundle.tar.gz"_qs : keyFile)), 0600);
+    QCOMPARE(QFileInfo::exists(current + u"manifest.json"_qs), !tar);
     const QString firstTarget = QFileInfo(bundles + u"/current"_qs).symLinkTarget();
 
-    const Run verified = batonctl({u"bundle"_qs, u"verify"_qs, u"--at"_qs, kNowText, bundles});
-    QVERIFY2(verified.exitCode == 0 && verified.out.endsWith(u"OK\n"_qs),
-             qPrintable(verified.out + verified.err));
+    QStringList verifiable{bundles};
+    if (!alone.isEmpty())
+        verifiable << current + alone;
+    if (tar) {
+        // tar(1) unpacks it with the key file still 0600, into a bundle that verifies.
+        const QString unpacked = makeOut();
+        QProcess unpack;
+        unpack.start(u"tar"_qs, {u"-xpzf"_qs, current + u"bundle.tar.gz"_qs, u"-C"_qs, unpacked});
+        QVERIFY(unpack.waitForFinished(10000));
+        QCOMPARE(unpack.exitCode(), 0);
+        QVERIFY(QFileInfo::exists(unpacked + u"/manifest.json"_qs));
+        QCOMPARE(fileMode(unpacked + u'/' + keyFile), 0600);
+        verifiable << unpacked;
+    }
+    for (const QString &target : verifiable) {
+        const Run verified = batonctl({u"bundle"_qs, u"verify"_qs, u"--at"_qs, kNowText, target});
+        QVERIFY2(verified.exitCode == 0 && verified.out.endsWith(u"OK\n"_qs),
+                 qPrintable(target + u": "_qs + verified.out + verified.err));
+        QVERIFY2(verified.out.contains(u"[pass] DC key: the private key belongs to the DC"_qs), qPrintable(verified.out));
+    }
     const Run expired =
         batonctl({u"bundle"_qs, u"verify"_qs, u"--at"_qs, u"2026-06-03T00:00:00Z"_qs, bundles});
     QCOMPARE(expired.exitCode, 1);
@@ -788,10 +825,7 @@ void Batonctl::exportRefusals_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("message");
-    const QString dcDir = makeOut();
-    QVERIFY(batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs, m_key,
-                      u"--now"_qs, kNowText, u"--out"_qs, dcDir})
-                .exitCode == 0);
+    const QString dcDir = issueDc();
     const EvpPkeyPtr otherKey = makeKey(u"ecdsa-p256"_qs);
     const QString otherKeyPath = path(u"other-dc-key.pem"_qs);
     QVERIFY(writeFileAtomically(otherKeyPath, encodePrivateKeyPkcs8Pem(otherKey.get())->bytes(),
@@ -854,11 +888,7 @@ void Batonctl::exportHooks()
     QFETCH(QStringList, extra);
     QFETCH(int, exitCode);
     QFETCH(QString, reported);
-    const QString dcDir = makeOut();
-    QCOMPARE(batonctl({u"dc"_qs, u"issue"_qs, u"--cert"_qs, m_certificate, u"--key"_qs, m_key,
-                       u"--now"_qs, kNowText, u"--out"_qs, dcDir})
-                 .exitCode,
-             0);
+    const QString dcDir = issueDc();
     const QString bundles = makeOut();
     const Run run = batonctl(QStringList{u"export"_qs, u"--profile"_qs, u"baton"_qs, u"--cert"_qs,
                                          m_certificate, u"--dc"_qs, dcDir + u"/dc.bin"_qs,

@@ -8,6 +8,8 @@
 #include "export/BundleProfile.h"
 #include "export/BundleVerifier.h"
 #include "export/GenerationWriter.h"
+#include "export/KubernetesSecret.h"
+#include "export/TarGz.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -36,15 +38,24 @@ private slots:
     void encodingsReadBack_data();
     void encodingsReadBack();
     void legacyFizzLabels();
+    void kubernetesSecretCarriesTheBatonFiles();
+    void archiveKeepsModes();
     void refusesMismatchedKey();
     void writesAsAGeneration();
     void verifiesEveryProfile_data();
     void verifiesEveryProfile();
     void verificationFindsProblems_data();
     void verificationFindsProblems();
+    void verifiesEveryForm_data();
+    void verifiesEveryForm();
+    void verificationFindsFalseDescriptions_data();
+    void verificationFindsFalseDescriptions();
+    void verifyRefusesWhatIsNotABundle_data();
+    void verifyRefusesWhatIsNotABundle();
 
 private:
     std::vector<BundleFile> build(BundleProfile profile, bool legacy = false);
+    QString writeFiles(const QTemporaryDir &dir, const std::vector<BundleFile> &files);
     QByteArray fileOf(const std::vector<BundleFile> &files, const QString &name);
 
     std::optional<TestIdentity> m_leaf;
@@ -112,6 +123,9 @@ void BundleProfileTest::profiles_data()
     QTest::newRow("interop-runner")
         << u"interop-runner"_qs << QStringList{u"dc.txt"_qs, u"chain.pem"_qs, u"manifest.json"_qs}
         << QList<int>{0600, 0644, 0644};
+    QTest::newRow("k8s-secret") << u"k8s-secret"_qs
+                                << QStringList{u"secret.yaml"_qs, u"manifest.json"_qs}
+                                << QList<int>{0600, 0644};
 }
 
 void BundleProfileTest::profiles()
@@ -218,6 +232,43 @@ void BundleProfileTest::legacyFizzLabels()
     QVERIFY(!document->labelledRole);
 }
 
+void BundleProfileTest::kubernetesSecretCarriesTheBatonFiles()
+{
+    auto secret =
+        readKubernetesSecret(fileOf(build(BundleProfile::KubernetesSecret), u"secret.yaml"_qs));
+    QVERIFY2(secret, qPrintable(secret.errorMessage()));
+    QCOMPARE(secret->name, u"baton-dc-"_qs + m_leaf->certificate.displayName());
+    QCOMPARE(secret->type, u"Opaque"_qs);
+    QCOMPARE(secret->annotations.value(QLatin1String(kSecretDcExpiryAnnotation)),
+             u"2026-06-02T12:00:00Z"_qs);
+    QCOMPARE(secret->annotations.value(QLatin1String(kSecretCertificateAnnotation)),
+             colonHex(m_leaf->certificate.sha256Fingerprint()));
+    // The same files as the baton profile, byte for byte.
+    const std::vector<BundleFile> baton = build(BundleProfile::Baton);
+    QCOMPARE(secret->data.size(), qsizetype(baton.size()));
+    for (const BundleFile &file : baton)
+        QCOMPARE(secret->data.value(file.name), file.data.bytes());
+}
+
+void BundleProfileTest::archiveKeepsModes()
+{
+    for (const QString &name : bundleProfileNames()) {
+        const std::vector<BundleFile> files = build(*bundleProfileByName(name));
+        auto archive = bundleArchive(files, kNow);
+        QVERIFY2(archive, qPrintable(archive.errorMessage()));
+        QCOMPARE(archive->name, u"bundle.tar.gz"_qs);
+        QCOMPARE(archive->mode, 0600); // every profile carries the DC key
+        auto members = readTarGz(archive->data.bytes());
+        QVERIFY2(members, qPrintable(members.errorMessage()));
+        QCOMPARE(members->size(), qsizetype(files.size()));
+        for (qsizetype i = 0; i < members->size(); ++i) {
+            QCOMPARE(members->at(i).name, files[size_t(i)].name);
+            QCOMPARE(members->at(i).mode, files[size_t(i)].mode);
+            QCOMPARE(members->at(i).data, files[size_t(i)].data.bytes());
+        }
+    }
+}
+
 void BundleProfileTest::refusesMismatchedKey()
 {
     const EvpPkeyPtr other = makeKey(u"ecdsa-p256"_qs);
@@ -270,10 +321,169 @@ void BundleProfileTest::verifiesEveryProfile()
     QVERIFY2(report->valid(), qPrintable(test::describeChecks(report->checks)));
     QVERIFY(findCheck(report->checks, u"dc-key"_qs));
     QVERIFY(findCheck(report->checks, u"signature"_qs));
+    const qsizetype batonFiles = 4; // the k8s-secret profile's Secret holds the baton files
     QCOMPARE(
         qsizetype(std::count_if(report->checks.begin(), report->checks.end(),
                                 [](const DcCheck &c) { return c.id.startsWith(u"file:"_qs); })),
-        qsizetype(files.size() - 1));
+        qsizetype(files.size() - 1) +
+            (BundleProfile(profile) == BundleProfile::KubernetesSecret ? batonFiles : 0));
+    QCOMPARE(report->form, u"directory"_qs);
+}
+
+QString BundleProfileTest::writeFiles(const QTemporaryDir &dir,
+                                      const std::vector<BundleFile> &files)
+{
+    QList<GenerationFile> generation;
+    for (const BundleFile &file : files)
+        generation.append({file.name, file.data.bytes(), file.mode});
+    auto written = writeGeneration(dir.path(), generation, kNow);
+    if (!written)
+        qFatal("%s", qPrintable(written.errorMessage()));
+    return written->path;
+}
+
+void BundleProfileTest::verifiesEveryForm_data()
+{
+    QTest::addColumn<QString>("form");
+    QTest::addColumn<QString>("profile");
+    QTest::addColumn<QString>("expectedForm");
+    QTest::addColumn<QString>("expectedProfile");
+    for (const QString &name : bundleProfileNames()) {
+        QTest::addRow("%s as bundle.tar.gz", qPrintable(name))
+            << u"tar file"_qs << name << u"tar.gz"_qs << name;
+        QTest::addRow("%s as a generation holding bundle.tar.gz", qPrintable(name))
+            << u"tar generation"_qs << name << u"tar.gz"_qs << name;
+    }
+    QTest::newRow("secret.yaml on its own")
+        << u"secret file"_qs << u"k8s-secret"_qs << u"Kubernetes Secret"_qs << u"k8s-secret"_qs;
+    QTest::newRow("fizz-dc.pem on its own")
+        << u"fizz file"_qs << u"fizz"_qs << u"Fizz PEM"_qs << u"fizz"_qs;
+}
+
+void BundleProfileTest::verifiesEveryForm()
+{
+    QFETCH(QString, form);
+    QFETCH(QString, profile);
+    QFETCH(QString, expectedForm);
+    QFETCH(QString, expectedProfile);
+    QTemporaryDir dir;
+    std::vector<BundleFile> files = build(*bundleProfileByName(profile));
+    QString path;
+    if (form.startsWith(u"tar"_qs)) {
+        auto archive = bundleArchive(files, kNow);
+        QVERIFY(archive);
+        files.clear();
+        files.push_back(std::move(archive).value());
+        const QString generation = writeFiles(dir, files);
+        path = form == u"tar file"_qs ? generation + u"/bundle.tar.gz"_qs : dir.path();
+    } else {
+        path = writeFiles(dir, files) +
+               (form == u"secret file"_qs ? u"/secret.yaml"_qs : u"/fizz-dc.pem"_qs);
+    }
+    auto report = verifyBundle(path, kNow.addSecs(60));
+    QVERIFY2(report, qPrintable(report.errorMessage()));
+    QCOMPARE(report->form, expectedForm);
+    QCOMPARE(report->profile, expectedProfile);
+    QVERIFY2(report->valid(), qPrintable(test::describeChecks(report->checks)));
+    // The file that was read, through DIR/current when given DIR.
+    QVERIFY2(report->source.endsWith(form.startsWith(u"tar"_qs) ? u"/bundle.tar.gz"_qs
+                                                                : path.section(u'/', -1)),
+             qPrintable(report->source));
+    QCOMPARE(findCheck(report->checks, u"dc-key"_qs)->outcome, CheckOutcome::Pass);
+    QCOMPARE(findCheck(report->checks, u"signature"_qs)->outcome, CheckOutcome::Pass);
+    if (form == u"fizz file"_qs)
+        QCOMPARE(findCheck(report->checks, u"manifest"_qs)->outcome, CheckOutcome::Warn);
+    if (form == u"secret file"_qs)
+        QCOMPARE(findCheck(report->checks, u"annotations"_qs)->outcome, CheckOutcome::Pass);
+}
+
+void BundleProfileTest::verificationFindsFalseDescriptions_data()
+{
+    QTest::addColumn<QString>("profile");
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QByteArray>("from");
+    QTest::addColumn<QByteArray>("to");
+    QTest::addColumn<QString>("failingCheck");
+    QTest::addColumn<QString>("detail");
+    QTest::newRow("manifest lies about the expiry")
+        << u"baton"_qs << u"manifest.json"_qs << QByteArray("2026-06-02T12:00:00Z")
+        << QByteArray("2026-06-09T12:00:00Z") << u"manifest"_qs
+        << u"says the DC expires 2026-06-09T12:00:00Z, it expires 2026-06-02T12:00:00Z"_qs;
+    QTest::newRow("annotation lies about the expiry")
+        << u"k8s-secret"_qs << u"secret.yaml"_qs
+        << QByteArray("dc-expiry: \"2026-06-02T12:00:00Z\"")
+        << QByteArray("dc-expiry: \"2026-06-03T12:00:00Z\"") << u"secret.yaml/annotations"_qs
+        << u"says the DC expires 2026-06-03T12:00:00Z"_qs;
+    QTest::newRow("annotation names another certificate")
+        << u"k8s-secret"_qs << u"secret.yaml"_qs << QByteArray("certificate-sha256: \"")
+        << QByteArray("certificate-sha256: \"00:") << u"secret.yaml/annotations"_qs
+        << u"names another certificate"_qs;
+}
+
+void BundleProfileTest::verificationFindsFalseDescriptions()
+{
+    QFETCH(QString, profile);
+    QFETCH(QString, file);
+    QFETCH(QByteArray, from);
+    QFETCH(QByteArray, to);
+    QFETCH(QString, failingCheck);
+    QFETCH(QString, detail);
+    QTemporaryDir dir;
+    const QString generation = writeFiles(dir, build(*bundleProfileByName(profile)));
+    // Edited in place, and the manifest's hash of it with it, so only the description is false.
+    const QString path = generation + u'/' + file;
+    QByteArray data = *readFileBounded(path, 1 << 20);
+    const QByteArray oldHash = QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
+    QVERIFY(data.contains(from));
+    data.replace(from, to);
+    QVERIFY(writeFileAtomically(path, data, 0600, Overwrite::Replace));
+    if (file != u"manifest.json"_qs) {
+        const QString manifestPath = generation + u"/manifest.json"_qs;
+        QByteArray manifest = *readFileBounded(manifestPath, 1 << 20);
+        manifest.replace(oldHash,
+                         QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+        QVERIFY(writeFileAtomically(manifestPath, manifest, 0644, Overwrite::Replace));
+    }
+    auto report = verifyBundle(dir.path(), kNow.addSecs(60));
+    QVERIFY2(report, qPrintable(report.errorMessage()));
+    QVERIFY(!report->valid());
+    const DcCheck *failing = findCheck(report->checks, failingCheck);
+    QVERIFY2(failing, qPrintable(test::describeChecks(report->checks)));
+    QCOMPARE(failing->outcome, CheckOutcome::Fail);
+    QVERIFY2(failing->detail.contains(detail), qPrintable(failing->detail));
+    QCOMPARE(findCheck(report->checks, u"signature"_qs)->outcome, CheckOutcome::Pass);
+}
+
+void BundleProfileTest::verifyRefusesWhatIsNotABundle_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QByteArray>("contents");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("a text file") << u"notes.txt"_qs << QByteArray("hello\n")
+                                 << u"notes.txt: not a bundle: expected a bundle directory"_qs;
+    QTest::newRow("a ConfigMap") << u"cm.yaml"_qs << QByteArray("apiVersion: v1\nkind: ConfigMap\n")
+                                 << u"cm.yaml: not a Kubernetes Secret"_qs;
+    QTest::newRow("a Secret of something else")
+        << u"other.yaml"_qs << QByteArray("apiVersion: v1\nkind: Secret\ndata:\n  tls.crt: AAEC\n")
+        << u"other.yaml:manifest.json: no manifest.json; not a bundle Baton wrote"_qs;
+    QTest::newRow("a broken archive")
+        << u"bundle.tar.gz"_qs << QByteArray("\x1f\x8b\x08\x00garbage")
+        << u"bundle.tar.gz: the gzip stream is"_qs;
+    QTest::newRow("nothing there") << QString() << QByteArray() << u"no such file or directory"_qs;
+}
+
+void BundleProfileTest::verifyRefusesWhatIsNotABundle()
+{
+    QFETCH(QString, name);
+    QFETCH(QByteArray, contents);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(name.isEmpty() ? u"missing"_qs : name);
+    if (!name.isEmpty())
+        QVERIFY(writeFileAtomically(path, contents, 0644, Overwrite::Refuse));
+    auto report = verifyBundle(path, kNow);
+    QVERIFY(!report);
+    QVERIFY2(report.errorMessage().contains(message), qPrintable(report.errorMessage()));
 }
 
 void BundleProfileTest::verificationFindsProblems_data()
@@ -283,6 +493,8 @@ void BundleProfileTest::verificationFindsProblems_data()
     QTest::newRow("a file edited after export") << u"edit"_qs << u"file:chain.pem"_qs;
     QTest::newRow("the key of another DC") << u"key"_qs << u"dc-key"_qs;
     QTest::newRow("judged after expiry") << u"expired"_qs << u"not-expired"_qs;
+    QTest::newRow("the key file made readable by all") << u"mode"_qs << u"file:dc-key.pem"_qs;
+    QTest::newRow("a file missing") << u"missing"_qs << u"file:dc.pem"_qs;
 }
 
 void BundleProfileTest::verificationFindsProblems()
@@ -303,7 +515,13 @@ void BundleProfileTest::verificationFindsProblems()
             data = otherKey;
         generation.append({file.name, data, file.mode});
     }
-    QVERIFY(writeGeneration(dir.path(), generation, kNow));
+    auto written = writeGeneration(dir.path(), generation, kNow);
+    QVERIFY(written);
+    if (problem == u"mode"_qs)
+        QVERIFY(QFile::setPermissions(written->path + u"/dc-key.pem"_qs,
+                                      QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+    if (problem == u"missing"_qs)
+        QVERIFY(QFile::remove(written->path + u"/dc.pem"_qs));
     const QDateTime at = problem == u"expired"_qs ? kNow.addDays(2) : kNow.addSecs(60);
     auto report = verifyBundle(dir.path(), at);
     QVERIFY2(report, qPrintable(report.errorMessage()));
