@@ -6,9 +6,7 @@
 #include "common/TimeFormat.h"
 #include "dc/DcDocument.h"
 #include "dc/DcVerifier.h"
-#include "export/BundleProfile.h"
-#include "export/ExportHook.h"
-#include "export/GenerationWriter.h"
+#include "export/BundleExport.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -132,54 +130,36 @@ int runExport(const QStringList &arguments)
                         .arg(failed.join(QStringLiteral("; "))));
     }
 
-    auto files = buildBundle(*chosen, {.chain = certificates,
-                                       .dc = document->bytes,
-                                       .dcKey = key->get(),
-                                       .role = role,
-                                       .issuedAt = *when,
-                                       .legacyFizzLabels = labels == QLatin1String("legacy")});
-    if (!files)
-        return fail(QStringLiteral("nothing exported: ") + files.errorMessage());
-    if (parser.isSet(tar)) {
-        auto archive = bundleArchive(*files, *when);
-        if (!archive)
-            return fail(QStringLiteral("nothing exported: ") + archive.errorMessage());
-        files->clear();
-        files->push_back(std::move(archive).value());
-    }
-    QList<GenerationFile> generation;
-    for (const BundleFile &file : *files)
-        generation.append({file.name, file.data.bytes(), file.mode});
-    auto written = writeGeneration(parser.value(outDir), generation, *when);
+    const BundleExportRequest request{
+        .profile = *chosen,
+        .input = {.chain = certificates,
+                  .dc = document->bytes,
+                  .dcKey = key->get(),
+                  .role = role,
+                  .issuedAt = *when,
+                  .legacyFizzLabels = labels == QLatin1String("legacy")},
+        .directory = parser.value(outDir),
+        .tar = parser.isSet(tar),
+        .now = *when};
+    auto written = exportBundle(request);
     if (!written)
         return fail(QStringLiteral("nothing exported: ") + written.errorMessage());
 
     out() << "Exported a " << dcRoleName(role) << " DC for " << bundleProfileName(*chosen) << '\n'
-          << "  Generation:  " << written->path << '\n'
+          << "  Generation:  " << written->generation.path << '\n'
           << "  Current:     " << QDir(parser.value(outDir)).filePath(QStringLiteral("current"))
-          << " -> " << written->name << '\n'
-          << "  Files:      ";
-    for (const BundleFile &file : *files)
-        out() << ' ' << file.name;
-    out() << '\n'
+          << " -> " << written->generation.name << '\n'
+          << "  Files:       " << written->files.join(QLatin1Char(' ')) << '\n'
           << "  DC expires:  " << formatUtc(verification.expiry) << " ("
           << formatRelative(*when, verification.expiry) << ")\n";
-    if (!written->pruned.isEmpty())
-        out() << "  Pruned:      " << written->pruned.join(QStringLiteral(", ")) << '\n';
+    if (!written->generation.pruned.isEmpty())
+        out() << "  Pruned:      " << written->generation.pruned.join(QStringLiteral(", ")) << '\n';
     out().flush();
     if (hookCommand.isEmpty())
         return ExitOk;
 
-    QProcessEnvironment environment;
-    environment.insert(QStringLiteral("BATON_BUNDLE_DIR"),
-                       QFileInfo(QDir(parser.value(outDir)).filePath(QStringLiteral("current")))
-                           .absoluteFilePath());
-    environment.insert(QStringLiteral("BATON_BUNDLE_GENERATION"),
-                       QFileInfo(written->path).absoluteFilePath());
-    environment.insert(QStringLiteral("BATON_PROFILE"), bundleProfileName(*chosen));
-    environment.insert(QStringLiteral("BATON_DC_EXPIRY"), formatRfc3339(verification.expiry));
     const HookResult ran =
-        runExportHook(hookCommand, environment, std::chrono::seconds(*hookSeconds));
+        runBundleHook(hookCommand, request, *written, std::chrono::seconds(*hookSeconds));
     out() << "  Hook:        " << hookCommand.first() << ": " << ran.summary() << '\n';
     for (const QString &line : ran.output.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
         out() << "    | " << line << '\n';

@@ -155,6 +155,28 @@ QString rotationStatusName(RotationStatus status)
     return {};
 }
 
+QString dcRolesName(DcRoles roles)
+{
+    switch (roles) {
+    case DcRoles::Server:
+        return QStringLiteral("server");
+    case DcRoles::Client:
+        return QStringLiteral("client");
+    case DcRoles::Both:
+        return QStringLiteral("both");
+    }
+    return {};
+}
+
+std::optional<DcRoles> dcRolesByName(QStringView name)
+{
+    for (const DcRoles roles : {DcRoles::Server, DcRoles::Client, DcRoles::Both}) {
+        if (name == dcRolesName(roles))
+            return roles;
+    }
+    return std::nullopt;
+}
+
 RotationPlan planRotation(const RotationPolicy &policy, const PlannedCertificate &certificate,
                           const QList<PlannedDc> &dcs, const QDateTime &now)
 {

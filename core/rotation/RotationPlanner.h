@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <optional>
 
 namespace baton {
 
@@ -60,6 +61,8 @@ enum class RotationStatus
 };
 
 QString rotationStatusName(RotationStatus status); ///< "ok", "due", … "cert-expiring"
+QString dcRolesName(DcRoles roles);                ///< "server", "client", "both"
+std::optional<DcRoles> dcRolesByName(QStringView name);
 
 /// One role of a policy. `status` is Ok, Due or Expired: how this role's DCs stand, even when
 /// the policy as a whole is blocked.

@@ -1,0 +1,322 @@
+#include "Rotator.h"
+
+#include "common/TimeFormat.h"
+#include "crypto/KeyCodec.h"
+#include "dc/DcIssuer.h"
+#include "export/BundleExport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QProcess>
+#include <QThread>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace baton {
+
+namespace {
+
+/// The DC a server would be handed for `role` now: valid, with its key, the longest-lived.
+std::optional<DcRecord> servableDc(const QList<DcRecord> &dcs, DcRole role, const QDateTime &now)
+{
+    std::optional<DcRecord> best;
+    for (const DcRecord &dc : dcs) {
+        if (dc.role == role && !dc.superseded && dc.hasKey && dc.issuedAt <= now &&
+            now < dc.expiresAt && (!best || dc.expiresAt > best->expiresAt))
+            best = dc;
+    }
+    return best;
+}
+
+class PolicyRotation
+{
+public:
+    PolicyRotation(Workspace &workspace, const RotationOptions &options, PolicyOutcome &outcome)
+        : m_workspace(workspace), m_options(options), m_outcome(outcome),
+          m_certificate(outcome.before.certificate.certificate)
+    {}
+
+    /// False when the run was cancelled.
+    bool run()
+    {
+        const RotationPlan &plan = m_outcome.before.plan;
+        if (plan.status == RotationStatus::Blocked)
+            failed(plan.reason);
+        else if (plan.needsIssue() && !issueDueRoles())
+            return false;
+        // Exports run even after a failure above: a DC stored by an earlier, interrupted run
+        // (or still valid under a blocked policy) should reach the targets that lack it.
+        return exportToTargets();
+    }
+
+private:
+    bool proceed(const QString &step) { return !m_options.progress || m_options.progress(step); }
+
+    void failed(const QString &why)
+    {
+        m_outcome.ok = false;
+        m_outcome.error =
+            m_outcome.error.isEmpty() ? why : m_outcome.error + QStringLiteral("; ") + why;
+        if (!m_options.dryRun)
+            (void)m_workspace.logEvent({.at = m_options.now,
+                                        .kind = QStringLiteral("failure"),
+                                        .ok = false,
+                                        .message = why,
+                                        .certificateId = m_outcome.before.certificate.id});
+    }
+
+    bool issueDueRoles()
+    {
+        const RotationPolicy &policy = m_outcome.before.policy.policy;
+        for (const RolePlan &role : m_outcome.before.plan.roles) {
+            if (role.status == RotationStatus::Ok)
+                continue;
+            const QString roleName = dcRoleName(role.role);
+            if (m_options.dryRun) {
+                m_outcome.actions << QStringLiteral("would issue a %1 DC (%2)")
+                                         .arg(roleName, rotationStatusName(role.status));
+                continue;
+            }
+            if (!proceed(QStringLiteral("issue a %1 DC for %2")
+                             .arg(roleName, m_certificate.displayName())))
+                return false;
+            if (auto issued = issue(role.role, policy); !issued) {
+                failed(QStringLiteral("issuing the %1 DC failed: %2")
+                           .arg(roleName, issued.errorMessage()));
+                return true;
+            }
+        }
+        return true;
+    }
+
+    Status issue(DcRole role, const RotationPolicy &policy)
+    {
+        if (!m_certificateKey) {
+            auto key = m_workspace.certificateKey(m_outcome.before.certificate.id);
+            if (!key)
+                return key.error();
+            m_certificateKey = std::move(key).value();
+        }
+        const KeySpec *spec = keySpecByName(policy.dcAlgorithm);
+        if (!spec)
+            return Error{QStringLiteral("unknown DC algorithm '%1'").arg(policy.dcAlgorithm)};
+        auto dcKey = generateKey(*spec);
+        if (!dcKey)
+            return dcKey.error();
+        auto issued = issueDelegatedCredential({.certificate = m_certificate,
+                                                .certificateKey = m_certificateKey.get(),
+                                                .dcKey = dcKey->get(),
+                                                .lifetimeSeconds = policy.lifetimeSeconds,
+                                                .role = role,
+                                                .now = m_options.now,
+                                                .clampToCertificate = true});
+        if (!issued)
+            return issued.error();
+        const QString summary = QStringLiteral("%1 DC for %2, %3, expires %4")
+                                    .arg(dcRoleName(role), m_certificate.displayName(),
+                                         policy.dcAlgorithm, formatUtc(issued->expiry));
+        auto id = m_workspace.addDc(m_outcome.before.certificate.id, role, issued->bytes,
+                                    dcKey->get(), m_options.now, issued->expiry, summary);
+        if (!id)
+            return id.error();
+        m_outcome.actions << QStringLiteral("issued %1 (DC %2)").arg(summary).arg(*id);
+        m_dcKeys.insert(*id, std::shared_ptr<EVP_PKEY>(std::move(dcKey).value()));
+        return {};
+    }
+
+    bool exportToTargets()
+    {
+        auto dcs = m_workspace.dcs(m_outcome.before.certificate.id);
+        if (!dcs) {
+            failed(dcs.errorMessage());
+            return true;
+        }
+        for (const TargetRecord &target : m_outcome.before.targets) {
+            TargetOutcome result{.target = target};
+            const std::optional<DcRecord> dc = servableDc(*dcs, target.role, m_options.now);
+            const bool present =
+                QFileInfo(QDir(target.directory).filePath(QStringLiteral("current"))).exists();
+            if (!dc) {
+                result.ok = false;
+                result.action =
+                    QStringLiteral("no valid %1 DC to export").arg(dcRoleName(target.role));
+            } else if (dc->id == target.exportedDcId && present) {
+                result.action = QStringLiteral("up to date (DC %1)").arg(dc->id);
+            } else if (m_options.dryRun) {
+                result.action = QStringLiteral("would export DC %1").arg(dc->id);
+            } else {
+                if (!proceed(QStringLiteral("export to %1").arg(target.directory)))
+                    return false;
+                exportTo(target, *dc, result);
+            }
+            if (!result.ok)
+                failed(QStringLiteral("%1: %2").arg(target.directory, result.action));
+            m_outcome.targets << result;
+        }
+        return true;
+    }
+
+    void exportTo(const TargetRecord &target, const DcRecord &dc, TargetOutcome &result)
+    {
+        const auto record = [&](bool ok, const QString &line, const QString &kind) {
+            result.ok = result.ok && ok;
+            result.action =
+                result.action.isEmpty() ? line : result.action + QStringLiteral("; ") + line;
+            if (auto saved =
+                    m_workspace.recordExport(target.id, dc.id, ok, line, m_options.now, kind);
+                !saved)
+                result.action += QStringLiteral(" (not recorded: %1)").arg(saved.errorMessage());
+        };
+        std::shared_ptr<EVP_PKEY> key = m_dcKeys.value(dc.id);
+        if (!key) {
+            auto opened = m_workspace.dcKey(dc.id);
+            if (!opened) {
+                record(false, QStringLiteral("export failed: ") + opened.errorMessage(),
+                       QStringLiteral("exported"));
+                return;
+            }
+            key = std::shared_ptr<EVP_PKEY>(std::move(opened).value());
+            m_dcKeys.insert(dc.id, key);
+        }
+        auto intermediates = m_workspace.intermediatesFor(m_certificate);
+        QList<Certificate> chain{m_certificate};
+        if (intermediates)
+            chain << *intermediates;
+        const BundleExportRequest request{.profile = *bundleProfileByName(target.profile),
+                                          .input = {.chain = chain,
+                                                    .dc = dc.bytes,
+                                                    .dcKey = key.get(),
+                                                    .role = dc.role,
+                                                    .issuedAt = dc.issuedAt},
+                                          .directory = target.directory,
+                                          .now = m_options.now};
+        auto exported = exportBundle(request);
+        if (!exported) {
+            record(false, QStringLiteral("export failed: ") + exported.errorMessage(),
+                   QStringLiteral("exported"));
+            return;
+        }
+        record(true,
+               QStringLiteral("exported DC %1 as %2 (%3)")
+                   .arg(dc.id)
+                   .arg(exported->generation.name, target.profile),
+               QStringLiteral("exported"));
+        if (target.hook.isEmpty())
+            return;
+        const QStringList command = QProcess::splitCommand(target.hook);
+        if (command.isEmpty() || !proceed(QStringLiteral("run %1").arg(command.value(0))))
+            return;
+        const HookResult ran = runBundleHook(command, request, *exported, m_options.hookTimeout);
+        QString line = QStringLiteral("hook %1: %2").arg(command.first(), ran.summary());
+        if (!ran.ok() && !ran.output.trimmed().isEmpty())
+            line += QStringLiteral(": ") + ran.output.trimmed().section(QLatin1Char('\n'), -1);
+        record(ran.ok(), line, QStringLiteral("hook"));
+    }
+
+    Workspace &m_workspace;
+    const RotationOptions &m_options;
+    PolicyOutcome &m_outcome;
+    const Certificate &m_certificate;
+    EvpPkeyPtr m_certificateKey;
+    QHash<qint64, std::shared_ptr<EVP_PKEY>> m_dcKeys; ///< issued this run: no vault round trip
+};
+
+} // namespace
+
+Result<QList<PolicyStatus>> workspaceStatus(const Workspace &workspace, const QDateTime &now)
+{
+    auto policies = workspace.policies();
+    if (!policies)
+        return policies.error();
+    QList<PolicyStatus> statuses;
+    for (const PolicyRecord &policy : *policies) {
+        auto certificate = workspace.certificate(policy.certificateId);
+        if (!certificate)
+            return certificate.error();
+        auto dcs = workspace.dcs(policy.certificateId);
+        if (!dcs)
+            return dcs.error();
+        auto targets = workspace.targets(policy.id);
+        if (!targets)
+            return targets.error();
+        // A DC counts only if a server could be handed it: not superseded, with its key.
+        QList<PlannedDc> planned;
+        for (const DcRecord &dc : *dcs) {
+            if (!dc.superseded && dc.hasKey)
+                planned.append({dc.role, dc.issuedAt, dc.expiresAt});
+        }
+        const Certificate &leaf = certificate->certificate;
+        const RotationPlan plan = planRotation(policy.policy,
+                                               {.notBefore = leaf.notBefore(),
+                                                .notAfter = leaf.notAfter(),
+                                                .delegationUsage = leaf.delegationUsage().present(),
+                                                .keyAvailable = certificate->hasKey},
+                                               planned, now);
+        statuses.append({policy, std::move(certificate).value(), plan, std::move(targets).value()});
+    }
+    return statuses;
+}
+
+bool RotationRun::ok() const
+{
+    return !cancelled && std::all_of(policies.cbegin(), policies.cend(),
+                                     [](const PolicyOutcome &policy) { return policy.ok; });
+}
+
+Result<RotationRun> rotateWorkspace(Workspace &workspace, const RotationOptions &options)
+{
+    auto statuses = workspaceStatus(workspace, options.now);
+    if (!statuses)
+        return statuses.error();
+    RotationRun run;
+    for (PolicyStatus &status : *statuses) {
+        if (!options.policyIds.isEmpty() && !options.policyIds.contains(status.policy.id))
+            continue;
+        run.policies.append({.before = std::move(status)});
+        if (!PolicyRotation(workspace, options, run.policies.last()).run()) {
+            run.cancelled = true;
+            break;
+        }
+    }
+    return run;
+}
+
+Result<RotationLock> RotationLock::acquire(const QString &workspacePath,
+                                           std::chrono::milliseconds timeout)
+{
+    const QString path = workspacePath + QStringLiteral(".lock");
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return Error{QStringLiteral("cannot open the rotation lock %1: %2")
+                         .arg(path, QString::fromLocal8Bit(std::strerror(errno)))};
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK || std::chrono::steady_clock::now() >= deadline) {
+            const int error = errno;
+            ::close(fd);
+            return Error{error == EWOULDBLOCK
+                             ? QStringLiteral("another rotation of this workspace is still "
+                                              "running (%1 is locked)")
+                                   .arg(path)
+                             : QStringLiteral("cannot lock %1: %2")
+                                   .arg(path, QString::fromLocal8Bit(std::strerror(error)))};
+        }
+        QThread::msleep(50);
+    }
+    return RotationLock(fd);
+}
+
+RotationLock::RotationLock(RotationLock &&other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+
+RotationLock::~RotationLock()
+{
+    if (m_fd >= 0)
+        ::close(m_fd); // closing releases the lock
+}
+
+} // namespace baton

@@ -1,0 +1,88 @@
+#pragma once
+
+// What `batonctl rotate` and the GUI's "Rotate now" do: plan every policy, issue the DCs that
+// are due, store them, export them to every target, run the hooks, log it all.
+//
+// The order makes a crash at any point harmless. A DC and its key are stored in one
+// transaction before any target sees them; a target is exported by writing a complete
+// generation and switching `current` in one rename (the DC and its key travel together); and
+// the workspace records which DC each target holds only after that. A rerun therefore finds
+// either nothing due and targets up to date, or the stored DC not yet exported, and finishes.
+
+#include "rotation/RotationPlanner.h"
+#include "store/Workspace.h"
+
+#include <chrono>
+#include <functional>
+
+namespace baton {
+
+/// A policy with everything the planner needed and what it concluded: the status view.
+struct PolicyStatus
+{
+    PolicyRecord policy;
+    CertificateRecord certificate;
+    RotationPlan plan;
+    QList<TargetRecord> targets;
+};
+
+/// The plan of every policy at `now`, without changing anything.
+Result<QList<PolicyStatus>> workspaceStatus(const Workspace &workspace, const QDateTime &now);
+
+struct RotationOptions
+{
+    QDateTime now;
+    bool dryRun = false; ///< plan and report, change nothing
+    std::chrono::milliseconds hookTimeout{std::chrono::seconds(30)};
+    /// Only these policies (the GUI's "Rotate now"); all when empty.
+    QList<qint64> policyIds;
+    /// Told what is about to happen ("issue", "export", "hook") before each step, e.g. for
+    /// progress; returning false cancels the run before that step.
+    std::function<bool(const QString &step)> progress;
+};
+
+struct TargetOutcome
+{
+    TargetRecord target;
+    QString action{}; ///< "exported gen-…", "up to date", "would export DC 7", …
+    bool ok = true;
+};
+
+struct PolicyOutcome
+{
+    PolicyStatus before;
+    QStringList actions{}; ///< "issued server DC 12 (expires …)", …
+    QList<TargetOutcome> targets{};
+    bool ok = true;
+    QString error{}; ///< why it failed (blocked, issuing failed, an export or hook failed)
+};
+
+struct RotationRun
+{
+    QList<PolicyOutcome> policies;
+    bool cancelled = false;
+    bool ok() const;
+};
+
+/// Rotates every policy (one failing does not stop the others). The workspace must be
+/// unlocked when anything is due; a dry run never needs it. The caller holds the rotation lock.
+Result<RotationRun> rotateWorkspace(Workspace &workspace, const RotationOptions &options);
+
+/// One rotation at a time per workspace: an exclusive lock on `<workspace>.lock`, released
+/// when the process ends however it ends (the kernel drops flock locks of a killed process).
+class RotationLock
+{
+public:
+    /// Waits up to `timeout` for a rotation in another process to finish.
+    static Result<RotationLock> acquire(const QString &workspacePath,
+                                        std::chrono::milliseconds timeout);
+    RotationLock(RotationLock &&other) noexcept;
+    RotationLock &operator=(RotationLock &&) = delete;
+    ~RotationLock();
+
+private:
+    explicit RotationLock(int fd) : m_fd(fd) {}
+    int m_fd = -1;
+};
+
+} // namespace baton

@@ -1,0 +1,248 @@
+#pragma once
+
+// The workspace: one SQLite file holding certificates, their sealed keys, DCs, rotation
+// policies, export targets and an append-only event log. The desktop app and a timer-driven
+// `batonctl rotate` share it, so every change is one IMMEDIATE transaction in WAL mode with a
+// busy timeout, and nothing is ever half-written.
+
+#include "common/Result.h"
+#include "crypto/OpenSsl.h"
+#include "dc/DelegatedCredential.h"
+#include "rotation/RotationPlanner.h"
+#include "vault/KeyVault.h"
+#include "x509/Certificate.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariantList>
+#include <memory>
+#include <optional>
+
+namespace baton {
+
+struct DcDocument;
+struct ImportedObject;
+
+/// The schema this build reads and writes; older files are migrated forward when opened.
+inline constexpr int kWorkspaceSchemaVersion = 1;
+
+struct CertificateRecord
+{
+    qint64 id = 0;
+    Certificate certificate;
+    QString sha256{};        ///< lower-case hex, no colons: what fingerprint prefixes match
+    bool hasKey = false;     ///< its private key is in the vault
+    qint64 supersededBy = 0; ///< the certificate that renewed it, 0 when current
+    QDateTime importedAt{};
+};
+
+struct DcRecord
+{
+    qint64 id = 0;
+    qint64 certificateId = 0;
+    DcRole role = DcRole::Server;
+    QByteArray bytes{};
+    quint16 dcCertVerifyAlgorithm = 0;
+    quint16 algorithm = 0;
+    bool hasKey = false;
+    QDateTime issuedAt{};
+    QDateTime expiresAt{};
+    bool superseded = false; ///< bound to a certificate that has been renewed
+};
+
+struct PolicyRecord
+{
+    qint64 id = 0;
+    qint64 certificateId = 0;
+    RotationPolicy policy{};
+};
+
+struct TargetRecord
+{
+    qint64 id = 0;
+    qint64 policyId = 0;
+    QString profile{};   ///< a bundle profile name
+    QString directory{}; ///< where generations and `current` live
+    QString hook{};      ///< a command line, empty for none
+    DcRole role = DcRole::Server;
+    qint64 exportedDcId = 0; ///< the DC its `current` holds, 0 before the first export
+    QString lastResult{};    ///< one line: "exported gen-…", "hook exited 3", …
+    QDateTime lastAt{};
+};
+
+/// What the event log records. Appended, never changed: it is the audit trail.
+struct EventRecord
+{
+    qint64 id = 0;
+    QDateTime at{};
+    QString kind{}; ///< "workspace", "imported", "issued", "exported", "hook", "policy", "target",
+                    ///< "renewed", "failure"
+    bool ok = true;
+    QString message{};
+    qint64 certificateId = 0;
+    qint64 dcId = 0;
+    qint64 targetId = 0;
+};
+
+/// One object of an import, as the workspace took it.
+struct ImportOutcome
+{
+    QString location{}; ///< from the importer: "PEM block 2 'CERTIFICATE' at byte 1234"
+    QString summary{};
+    enum class Result
+    {
+        Added,
+        AlreadyPresent,
+        Skipped,
+        Failed
+    } result = Result::Added;
+    QString detail{}; ///< why skipped or failed
+};
+
+struct ImportReport
+{
+    QList<ImportOutcome> objects{};
+    /// Policies moved to a renewed certificate: each needs fresh DCs at once.
+    QList<qint64> renewedPolicies{};
+};
+
+enum class WorkspaceAccess
+{
+    ReadWrite,
+    ReadOnly, ///< status, list and log on a workspace the caller may not change
+};
+
+class Workspace
+{
+public:
+    ~Workspace();
+    Workspace(const Workspace &) = delete;
+    Workspace &operator=(const Workspace &) = delete;
+
+    /// `~/.local/share/baton/workspace.baton` (the platform's data location), shared by the
+    /// desktop app and batonctl.
+    static QString defaultPath();
+
+    /// Creates a new workspace file (mode 0600) protected by `passphrase`. Refuses an existing
+    /// file. Built under a temporary name and renamed into place, so a failure leaves nothing.
+    /// The scrypt work factor is the workspace's for good: its verifier records it and every
+    /// key is sealed with it. Only tests ask for less than the default.
+    static Result<std::unique_ptr<Workspace>> create(const QString &path, QByteArrayView passphrase,
+                                                     const QDateTime &now,
+                                                     ScryptParameters work = kVaultScrypt);
+    /// Opens an existing workspace, migrating an older schema forward. A missing, foreign,
+    /// corrupt or newer file is an Error that names the file and says what it is.
+    static Result<std::unique_ptr<Workspace>>
+    open(const QString &path, WorkspaceAccess access = WorkspaceAccess::ReadWrite);
+
+    QString path() const { return m_path; }
+    bool readOnly() const { return m_access == WorkspaceAccess::ReadOnly; }
+
+    /// Checks the passphrase against the stored verifier (Error kWrongPassphrase when it
+    /// differs) and keeps it, wiped on destruction, for sealing and opening keys.
+    Status unlock(QByteArrayView passphrase);
+    bool unlocked() const { return !m_passphrase.isEmpty(); }
+
+    /// PRAGMA integrity_check and foreign_key_check: Success, or an Error listing problems.
+    Status integrityCheck() const;
+
+    // Certificates, keys, DCs ------------------------------------------------------------
+
+    /// Adds what an import found, all in one transaction: certificates, private keys (sealed;
+    /// needs unlock() when there are any), and DCs (bound to the certificate that signed them).
+    /// A newer certificate for the key or subject of one that has a policy renews it: the
+    /// policy moves, the old certificate's DCs are superseded (listed in renewedPolicies).
+    Result<ImportReport> importObjects(const QList<ImportedObject> &objects, const QDateTime &now);
+    Result<QList<CertificateRecord>> certificates() const;
+    Result<CertificateRecord> certificate(qint64 id) const;
+    /// CERT as users type it: a workspace id, a SHA-256 fingerprint prefix (colons allowed, at
+    /// least 4 hex digits), or a subject CN / SAN when exactly one current certificate has it.
+    Result<CertificateRecord> resolveCertificate(const QString &reference) const;
+    /// The intermediates in the workspace that chain the certificate, leaf excluded.
+    Result<QList<Certificate>> intermediatesFor(const Certificate &leaf) const;
+    /// Moves `from`'s policy (and its targets) to `to` and supersedes `from`'s DCs.
+    Status replaceCertificate(qint64 from, qint64 to, const QDateTime &now);
+
+    /// Needs unlock(). The key of a certificate or of a DC, opened from the vault.
+    Result<EvpPkeyPtr> certificateKey(qint64 certificateId) const;
+    Result<EvpPkeyPtr> dcKey(qint64 dcId) const;
+
+    /// Stores an issued DC and its key (sealed; needs unlock()) with an "issued" event.
+    Result<qint64> addDc(qint64 certificateId, DcRole role, const QByteArray &bytes,
+                         const EVP_PKEY *dcKey, const QDateTime &issuedAt,
+                         const QDateTime &expiresAt, const QString &eventMessage);
+    /// The DCs of one certificate (or of all when 0), oldest first.
+    Result<QList<DcRecord>> dcs(qint64 certificateId = 0) const;
+    Result<DcRecord> dc(qint64 id) const;
+
+    // Rotation -----------------------------------------------------------------------------
+
+    /// Creates or replaces the certificate's policy (validated first).
+    Result<qint64> setPolicy(qint64 certificateId, const RotationPolicy &policy,
+                             const QDateTime &now);
+    Result<QList<PolicyRecord>> policies() const;
+    Result<std::optional<PolicyRecord>> policyForCertificate(qint64 certificateId) const;
+    Result<PolicyRecord> policy(qint64 id) const;
+
+    Result<qint64> addTarget(const TargetRecord &target, const QDateTime &now);
+    Result<QList<TargetRecord>> targets(qint64 policyId) const;
+    /// Records an export to the target (or its failure, or its hook's result: `eventKind`)
+    /// with its event, in one transaction.
+    Status recordExport(qint64 targetId, qint64 dcId, bool ok, const QString &result,
+                        const QDateTime &now,
+                        const QString &eventKind = QStringLiteral("exported"));
+
+    // Event log ------------------------------------------------------------------------------
+
+    Status logEvent(const EventRecord &event);
+    Result<QList<EventRecord>> events(const QDateTime &since = {}) const;
+
+private:
+    /// BEGIN IMMEDIATE … COMMIT, rolled back unless committed.
+    class Transaction
+    {
+    public:
+        explicit Transaction(const Workspace &workspace);
+        ~Transaction();
+        Status commit();
+
+    private:
+        const Workspace &m_workspace;
+        std::optional<Error> m_error;
+        bool m_committed = false;
+    };
+
+    Workspace(QString path, QString connection, WorkspaceAccess access);
+    static Result<std::unique_ptr<Workspace>> connect(const QString &path, WorkspaceAccess access);
+    Status prepare();
+    /// A key as the vault stores it, sealed outside any transaction (scrypt is slow).
+    struct SealedKey
+    {
+        QByteArray spkiSha256;
+        QString type;
+        QByteArray sealed;
+    };
+    /// Nothing when the vault has the key already.
+    Result<std::optional<SealedKey>> sealIfNew(const EVP_PKEY *key) const;
+    Result<bool> insertKey(const SealedKey &key); ///< false when it was present
+    Result<qint64> insertDc(qint64 certificateId, DcRole role, const QByteArray &bytes,
+                            const QDateTime &issuedAt, const QDateTime &expiresAt);
+    /// The renewal cascade, inside the caller's transaction: the moved policy's id, or 0.
+    Result<qint64> moveToRenewed(qint64 from, qint64 to, const QDateTime &now);
+    QSqlDatabase database() const;
+    Result<QSqlQuery> sql(const QString &statement, const QVariantList &bindings = {}) const;
+    /// The first column of the first row (null when there is none), the statement finished.
+    Result<QVariant> sqlValue(const QString &statement, const QVariantList &bindings = {}) const;
+    Result<EvpPkeyPtr> openKey(const QByteArray &spkiSha256) const;
+    Result<qint64> bindDc(const DcDocument &document, const QDateTime &now, ImportOutcome &outcome);
+
+    QString m_path;
+    QString m_connection;
+    WorkspaceAccess m_access;
+    SecretBytes m_passphrase;
+    ScryptParameters m_work = kVaultScrypt; ///< from the verifier, at unlock()
+};
+
+} // namespace baton

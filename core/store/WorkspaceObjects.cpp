@@ -1,0 +1,559 @@
+// Certificates, sealed keys and DCs in the workspace, and importing them.
+
+#include "Workspace.h"
+#include "WorkspaceSql.h"
+#include "crypto/KeyCodec.h"
+#include "dc/DcDocument.h"
+#include "import/Importer.h"
+#include "tls/SignatureScheme.h"
+#include "vault/KeyVault.h"
+#include "x509/ChainBuilder.h"
+
+#include <QCryptographicHash>
+#include <QHash>
+#include <QRegularExpression>
+
+namespace baton {
+
+namespace {
+
+// A prefix shorter than this matches too much to be what anyone meant.
+constexpr qsizetype kMinFingerprintPrefix = 4;
+
+Result<QByteArray> spkiSha256(const EVP_PKEY *key)
+{
+    auto spki = encodeSubjectPublicKeyInfo(key);
+    if (!spki)
+        return spki.error();
+    return QCryptographicHash::hash(*spki, QCryptographicHash::Sha256);
+}
+
+const char kCertificateColumns[] =
+    "c.id, c.der, c.sha256, c.superseded_by, c.imported_at, "
+    "EXISTS (SELECT 1 FROM keys k WHERE k.spki_sha256 = c.spki_sha256)";
+
+Result<CertificateRecord> certificateFrom(const QSqlQuery &row)
+{
+    auto certificate = Certificate::fromDer(row.value(1).toByteArray());
+    if (!certificate)
+        return Error{QStringLiteral("certificate %1 in the workspace is unreadable: %2")
+                         .arg(row.value(0).toLongLong())
+                         .arg(certificate.errorMessage())};
+    return CertificateRecord{.id = row.value(0).toLongLong(),
+                             .certificate = std::move(certificate).value(),
+                             .sha256 = row.value(2).toString(),
+                             .hasKey = row.value(5).toBool(),
+                             .supersededBy = row.value(3).toLongLong(),
+                             .importedAt = timeFrom(row.value(4))};
+}
+
+const char kDcColumns[] = "d.id, d.certificate_id, d.role, d.bytes, d.dc_cert_verify_algorithm, "
+                          "d.algorithm, d.issued_at, d.expires_at, d.superseded, "
+                          "EXISTS (SELECT 1 FROM keys k WHERE k.spki_sha256 = d.spki_sha256)";
+
+DcRecord dcFrom(const QSqlQuery &row)
+{
+    return DcRecord{.id = row.value(0).toLongLong(),
+                    .certificateId = row.value(1).toLongLong(),
+                    .role = row.value(2).toString() == QLatin1String("client") ? DcRole::Client
+                                                                               : DcRole::Server,
+                    .bytes = row.value(3).toByteArray(),
+                    .dcCertVerifyAlgorithm = quint16(row.value(4).toUInt()),
+                    .algorithm = quint16(row.value(5).toUInt()),
+                    .hasKey = row.value(9).toBool(),
+                    .issuedAt = timeFrom(row.value(6)),
+                    .expiresAt = timeFrom(row.value(7)),
+                    .superseded = row.value(8).toBool()};
+}
+
+/// Did this certificate's key sign the DC for `role`? One signature verification.
+bool signedBy(const DelegatedCredential &dc, DcRole role, const Certificate &certificate)
+{
+    const SignatureScheme *scheme = signatureSchemeByCode(dc.algorithm);
+    if (!scheme)
+        return false;
+    auto verified = verifyWithScheme(certificate.publicKey(), *scheme,
+                                     dc.signedMessage(role, certificate.der()), dc.signature);
+    discardOpenSslErrors(); // a key of another type is an expected mismatch, not a failure
+    return verified && *verified;
+}
+
+} // namespace
+
+Result<std::optional<Workspace::SealedKey>> Workspace::sealIfNew(const EVP_PKEY *key) const
+{
+    if (!unlocked())
+        return Error{QStringLiteral("the workspace is locked: its passphrase is needed to store "
+                                    "a private key")};
+    auto fingerprint = spkiSha256(key);
+    if (!fingerprint)
+        return fingerprint.error();
+    auto existing = sql(QStringLiteral("SELECT 1 FROM keys WHERE spki_sha256 = ?"), {*fingerprint});
+    if (!existing)
+        return existing.error();
+    if (existing->next())
+        return std::optional<SealedKey>();
+    auto sealed = sealPrivateKey(key, m_passphrase.bytes(), m_work);
+    if (!sealed)
+        return sealed.error();
+    return std::optional<SealedKey>(
+        SealedKey{*fingerprint, keyTypeName(keyTypeOf(key)), std::move(sealed).value()});
+}
+
+Result<bool> Workspace::insertKey(const SealedKey &key)
+{
+    auto inserted = sql(QStringLiteral("INSERT INTO keys (spki_sha256, key_type, sealed) VALUES "
+                                       "(?, ?, ?) ON CONFLICT (spki_sha256) DO NOTHING"),
+                        {key.spkiSha256, key.type, key.sealed});
+    if (!inserted)
+        return inserted.error();
+    return inserted->numRowsAffected() > 0;
+}
+
+Result<EvpPkeyPtr> Workspace::openKey(const QByteArray &spkiSha256) const
+{
+    if (!unlocked())
+        return Error{QStringLiteral("the workspace is locked: its passphrase is needed to use a "
+                                    "private key")};
+    auto row = sql(QStringLiteral("SELECT sealed FROM keys WHERE spki_sha256 = ?"), {spkiSha256});
+    if (!row)
+        return row.error();
+    if (!row->next())
+        return Error{QStringLiteral("the private key is not in the workspace")};
+    return openPrivateKey(row->value(0).toByteArray(), m_passphrase.bytes());
+}
+
+Result<EvpPkeyPtr> Workspace::certificateKey(qint64 certificateId) const
+{
+    auto row =
+        sql(QStringLiteral("SELECT spki_sha256 FROM certificates WHERE id = ?"), {certificateId});
+    if (!row)
+        return row.error();
+    if (!row->next())
+        return Error{QStringLiteral("no certificate %1 in the workspace").arg(certificateId)};
+    return withContext(openKey(row->value(0).toByteArray()),
+                       QStringLiteral("certificate %1").arg(certificateId));
+}
+
+Result<EvpPkeyPtr> Workspace::dcKey(qint64 dcId) const
+{
+    auto row = sql(QStringLiteral("SELECT spki_sha256 FROM dcs WHERE id = ?"), {dcId});
+    if (!row)
+        return row.error();
+    if (!row->next())
+        return Error{QStringLiteral("no DC %1 in the workspace").arg(dcId)};
+    return withContext(openKey(row->value(0).toByteArray()), QStringLiteral("DC %1").arg(dcId));
+}
+
+Result<QList<CertificateRecord>> Workspace::certificates() const
+{
+    auto rows = sql(QStringLiteral("SELECT %1 FROM certificates c ORDER BY c.id")
+                        .arg(QLatin1String(kCertificateColumns)));
+    if (!rows)
+        return rows.error();
+    QList<CertificateRecord> records;
+    while (rows->next()) {
+        auto record = certificateFrom(*rows);
+        if (!record)
+            return record.error();
+        records.append(std::move(record).value());
+    }
+    return records;
+}
+
+Result<CertificateRecord> Workspace::certificate(qint64 id) const
+{
+    auto row = sql(QStringLiteral("SELECT %1 FROM certificates c WHERE c.id = ?")
+                       .arg(QLatin1String(kCertificateColumns)),
+                   {id});
+    if (!row)
+        return row.error();
+    if (!row->next())
+        return Error{QStringLiteral("no certificate %1 in the workspace").arg(id)};
+    return certificateFrom(*row);
+}
+
+Result<CertificateRecord> Workspace::resolveCertificate(const QString &reference) const
+{
+    const QString trimmed = reference.trimmed();
+    bool isNumber = false;
+    const qint64 id = trimmed.toLongLong(&isNumber);
+    if (isNumber && id > 0) {
+        if (auto found = certificate(id))
+            return found;
+    }
+    const QString hex = QString(trimmed).remove(QLatin1Char(':')).toLower();
+    static const QRegularExpression hexDigits(QStringLiteral("^[0-9a-f]+$"));
+    if (hex.size() >= kMinFingerprintPrefix && hexDigits.match(hex).hasMatch()) {
+        auto rows = sql(QStringLiteral("SELECT %1 FROM certificates c WHERE c.sha256 LIKE ? "
+                                       "ORDER BY c.id LIMIT 2")
+                            .arg(QLatin1String(kCertificateColumns)),
+                        {hex + QLatin1Char('%')});
+        if (!rows)
+            return rows.error();
+        if (rows->next()) {
+            auto first = certificateFrom(*rows);
+            if (rows->next())
+                return Error{QStringLiteral("'%1' is the start of several certificates' "
+                                            "fingerprints; give more of it")
+                                 .arg(reference)};
+            return first;
+        }
+    }
+    // By name, among current certificates: a renewed one would be a surprising match.
+    auto all = certificates();
+    if (!all)
+        return all.error();
+    QList<CertificateRecord> named;
+    for (CertificateRecord &record : *all) {
+        if (record.supersededBy != 0 || record.certificate.isCa())
+            continue;
+        const bool matches =
+            record.certificate.commonName().compare(trimmed, Qt::CaseInsensitive) == 0 ||
+            record.certificate.dnsNames().contains(trimmed, Qt::CaseInsensitive);
+        if (matches)
+            named.append(std::move(record));
+    }
+    if (named.size() == 1)
+        return named.first();
+    if (named.size() > 1) {
+        QStringList ids;
+        for (const CertificateRecord &record : named)
+            ids << QString::number(record.id);
+        return Error{QStringLiteral("'%1' names %2 certificates (ids %3); use an id or a "
+                                    "fingerprint")
+                         .arg(reference)
+                         .arg(named.size())
+                         .arg(ids.join(QStringLiteral(", ")))};
+    }
+    return Error{QStringLiteral("no certificate in the workspace is '%1' (an id, a SHA-256 "
+                                "fingerprint prefix, or a subject or DNS name)")
+                     .arg(reference)};
+}
+
+Result<QList<Certificate>> Workspace::intermediatesFor(const Certificate &leaf) const
+{
+    auto rows = sql(QStringLiteral("SELECT der FROM certificates WHERE is_ca = 1"));
+    if (!rows)
+        return rows.error();
+    QList<Certificate> set{leaf};
+    while (rows->next()) {
+        if (auto certificate = Certificate::fromDer(rows->value(0).toByteArray()))
+            set.append(std::move(certificate).value());
+    }
+    // Servers send the intermediates, not the root: peers have that already.
+    // Only the order is wanted; verification (at notBefore, no system store) is a side effect.
+    QList<Certificate> chain = buildChain(set, {}, false, leaf.notBefore()).ordered;
+    if (!chain.isEmpty())
+        chain.removeFirst();
+    if (!chain.isEmpty() && chain.last().subject() == chain.last().issuer())
+        chain.removeLast();
+    return chain;
+}
+
+Result<QList<DcRecord>> Workspace::dcs(qint64 certificateId) const
+{
+    auto rows = certificateId > 0
+                    ? sql(QStringLiteral("SELECT %1 FROM dcs d WHERE d.certificate_id = ? ORDER "
+                                         "BY d.id")
+                              .arg(QLatin1String(kDcColumns)),
+                          {certificateId})
+                    : sql(QStringLiteral("SELECT %1 FROM dcs d ORDER BY d.id")
+                              .arg(QLatin1String(kDcColumns)));
+    if (!rows)
+        return rows.error();
+    QList<DcRecord> records;
+    while (rows->next())
+        records.append(dcFrom(*rows));
+    return records;
+}
+
+Result<DcRecord> Workspace::dc(qint64 id) const
+{
+    auto row = sql(
+        QStringLiteral("SELECT %1 FROM dcs d WHERE d.id = ?").arg(QLatin1String(kDcColumns)), {id});
+    if (!row)
+        return row.error();
+    if (!row->next())
+        return Error{QStringLiteral("no DC %1 in the workspace").arg(id)};
+    return dcFrom(*row);
+}
+
+Result<qint64> Workspace::insertDc(qint64 certificateId, DcRole role, const QByteArray &bytes,
+                                   const QDateTime &issuedAt, const QDateTime &expiresAt)
+{
+    EvpPkeyPtr publicKey;
+    auto decoded = DelegatedCredential::decode(bytes, &publicKey);
+    if (!decoded)
+        return decoded.error();
+    auto fingerprint = spkiSha256(publicKey.get());
+    if (!fingerprint)
+        return fingerprint.error();
+    auto inserted =
+        sql(QStringLiteral("INSERT INTO dcs (certificate_id, role, bytes, spki_sha256, "
+                           "dc_cert_verify_algorithm, algorithm, issued_at, expires_at) VALUES (?, "
+                           "?, ?, ?, ?, ?, ?, ?)"),
+            {certificateId, dcRoleName(role), bytes, *fingerprint, decoded->dcCertVerifyAlgorithm,
+             decoded->algorithm, timeValue(issuedAt), timeValue(expiresAt)});
+    if (!inserted)
+        return inserted.error();
+    return inserted->lastInsertId().toLongLong();
+}
+
+Result<qint64> Workspace::addDc(qint64 certificateId, DcRole role, const QByteArray &bytes,
+                                const EVP_PKEY *dcKey, const QDateTime &issuedAt,
+                                const QDateTime &expiresAt, const QString &eventMessage)
+{
+    // Sealed before the transaction: scrypt takes a good half second, and the write lock
+    // should be held for milliseconds.
+    auto sealed = sealIfNew(dcKey);
+    if (!sealed)
+        return sealed.error();
+    Transaction transaction(*this);
+    if (*sealed) {
+        if (auto ok = insertKey(**sealed); !ok)
+            return ok.error();
+    }
+    auto id = insertDc(certificateId, role, bytes, issuedAt, expiresAt);
+    if (!id)
+        return id;
+    if (auto ok = logEvent({.at = issuedAt,
+                            .kind = QStringLiteral("issued"),
+                            .message = eventMessage,
+                            .certificateId = certificateId,
+                            .dcId = *id});
+        !ok)
+        return ok.error();
+    if (auto ok = transaction.commit(); !ok)
+        return ok.error();
+    return id;
+}
+
+Status Workspace::replaceCertificate(qint64 from, qint64 to, const QDateTime &now)
+{
+    Transaction transaction(*this);
+    if (auto moved = moveToRenewed(from, to, now); !moved)
+        return moved.error();
+    return transaction.commit();
+}
+
+/// The renewal cascade, inside the caller's transaction.
+Result<qint64> Workspace::moveToRenewed(qint64 from, qint64 to, const QDateTime &now)
+{
+    auto old = certificate(from);
+    if (!old)
+        return old.error();
+    auto renewed = certificate(to);
+    if (!renewed)
+        return renewed.error();
+    if (from == to)
+        return Error{QStringLiteral("a certificate cannot replace itself")};
+    if (renewed->certificate.isCa())
+        return Error{QStringLiteral("certificate %1 is a CA certificate; DCs need an end-entity "
+                                    "certificate")
+                         .arg(to)};
+    auto policy = policyForCertificate(from);
+    if (!policy)
+        return policy.error();
+    auto existing = policyForCertificate(to);
+    if (!existing)
+        return existing.error();
+    if (*policy && *existing)
+        return Error{
+            QStringLiteral("certificate %1 has a rotation policy of its own already").arg(to)};
+    for (const auto &[statement, bindings] :
+         {std::pair{
+              QStringLiteral("UPDATE policies SET certificate_id = ? WHERE certificate_id = ?"),
+              QVariantList{to, from}},
+          std::pair{QStringLiteral("UPDATE certificates SET superseded_by = ? WHERE id = ?"),
+                    QVariantList{to, from}},
+          std::pair{QStringLiteral("UPDATE dcs SET superseded = 1 WHERE certificate_id = ?"),
+                    QVariantList{from}}}) {
+        if (auto ok = sql(statement, bindings); !ok)
+            return ok.error();
+    }
+    if (auto ok =
+            logEvent({.at = now,
+                      .kind = QStringLiteral("renewed"),
+                      .message = QStringLiteral("%1 (expires %2) replaces certificate %3; "
+                                                "its DCs are superseded")
+                                     .arg(renewed->certificate.displayName(),
+                                          renewed->certificate.notAfter().toString(Qt::ISODate))
+                                     .arg(from),
+                      .certificateId = to});
+        !ok)
+        return ok.error();
+    return *policy ? (*policy)->id : 0;
+}
+
+Result<ImportReport> Workspace::importObjects(const QList<ImportedObject> &objects,
+                                              const QDateTime &now)
+{
+    ImportReport report;
+    // Keys are sealed before the transaction: scrypt takes a good half second per key, and
+    // the write lock should be held for milliseconds. The transaction then keeps every row of
+    // this import or none.
+    QHash<qsizetype, std::optional<SealedKey>> sealed;
+    QHash<qsizetype, QString> sealFailures;
+    for (qsizetype i = 0; i < objects.size(); ++i) {
+        const ImportedObject &object = objects[i];
+        EvpPkeyPtr carried; // the DC key in a Fizz combined PEM
+        const EVP_PKEY *key = object.privateKey.get();
+        if (object.kind == ImportedKind::DelegatedCredential && object.delegatedCredential &&
+            !object.delegatedCredential->privateKey.isEmpty()) {
+            if (auto decoded = decodePrivateKey(object.delegatedCredential->privateKey.bytes()))
+                carried = std::move(decoded).value();
+            key = carried.get();
+        }
+        if (!key || !object.error.isEmpty())
+            continue;
+        auto result = sealIfNew(key);
+        if (result)
+            sealed.insert(i, std::move(result).value());
+        else
+            sealFailures.insert(i, result.errorMessage());
+    }
+
+    Transaction transaction(*this);
+    QList<qint64> addedLeaves;
+    for (qsizetype i = 0; i < objects.size(); ++i) {
+        const ImportedObject &object = objects[i];
+        ImportOutcome outcome;
+        outcome.location = object.location;
+        outcome.summary = object.summary;
+        const auto fail = [&](const QString &why) {
+            outcome.result = ImportOutcome::Result::Failed;
+            outcome.detail = why;
+        };
+        if (!object.error.isEmpty()) {
+            fail(object.error);
+        } else if (object.kind == ImportedKind::Certificate && object.certificate) {
+            const Certificate &certificate = *object.certificate;
+            auto fingerprint = spkiSha256(certificate.publicKey());
+            if (!fingerprint)
+                return fingerprint.error();
+            auto inserted =
+                sql(QStringLiteral("INSERT INTO certificates (sha256, der, spki_sha256, subject, "
+                                   "is_ca, not_before, not_after, imported_at) VALUES (?, ?, ?, ?, "
+                                   "?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING"),
+                    {QString::fromLatin1(certificate.sha256Fingerprint().toHex()),
+                     certificate.der(), *fingerprint, textValue(certificate.subject()),
+                     certificate.isCa() ? 1 : 0, timeValue(certificate.notBefore()),
+                     timeValue(certificate.notAfter()), timeValue(now)});
+            if (!inserted)
+                return inserted.error();
+            if (inserted->numRowsAffected() == 0) {
+                outcome.result = ImportOutcome::Result::AlreadyPresent;
+            } else {
+                const qint64 id = inserted->lastInsertId().toLongLong();
+                if (!certificate.isCa())
+                    addedLeaves << id;
+                if (auto ok = logEvent({.at = now,
+                                        .kind = QStringLiteral("imported"),
+                                        .message = object.summary,
+                                        .certificateId = id});
+                    !ok)
+                    return ok.error();
+            }
+        } else if (object.kind == ImportedKind::PrivateKey && object.privateKey) {
+            if (sealFailures.contains(i)) {
+                fail(sealFailures.value(i));
+            } else if (!sealed.value(i)) {
+                outcome.result = ImportOutcome::Result::AlreadyPresent;
+            } else {
+                auto inserted = insertKey(*sealed.value(i));
+                if (!inserted)
+                    return inserted.error();
+                if (!*inserted)
+                    outcome.result = ImportOutcome::Result::AlreadyPresent;
+            }
+        } else if (object.kind == ImportedKind::DelegatedCredential && object.delegatedCredential) {
+            auto bound = bindDc(*object.delegatedCredential, now, outcome);
+            if (!bound)
+                return bound.error();
+            if (*bound > 0 && sealed.value(i)) {
+                if (auto ok = insertKey(*sealed.value(i)); !ok)
+                    return ok.error();
+            } else if (*bound > 0 && sealFailures.contains(i)) {
+                outcome.detail = QStringLiteral("its key was not stored: ") + sealFailures.value(i);
+            }
+        } else {
+            outcome.result = ImportOutcome::Result::Skipped;
+            outcome.detail = QStringLiteral("a workspace keeps certificates, keys and DCs");
+        }
+        report.objects.append(outcome);
+    }
+
+    // A newer certificate for the key or the subject of one with a policy is its renewal.
+    for (const qint64 id : addedLeaves) {
+        auto renewal = sqlValue(
+            QStringLiteral("SELECT o.id FROM certificates o JOIN certificates n ON n.id = ? "
+                           "JOIN policies p ON p.certificate_id = o.id WHERE o.id != n.id AND "
+                           "o.superseded_by IS NULL AND o.is_ca = 0 AND o.not_after < "
+                           "n.not_after AND (o.spki_sha256 = n.spki_sha256 OR o.subject = "
+                           "n.subject) ORDER BY o.not_after DESC LIMIT 1"),
+            {id});
+        if (!renewal)
+            return renewal.error();
+        if (renewal->isNull())
+            continue;
+        auto moved = moveToRenewed(renewal->toLongLong(), id, now);
+        if (!moved)
+            return moved.error();
+        report.renewedPolicies << *moved;
+    }
+    if (auto ok = transaction.commit(); !ok)
+        return ok.error();
+    return report;
+}
+
+/// Finds the certificate that signed an imported DC and stores the DC under it. 0 when no
+/// certificate did (outcome says so).
+Result<qint64> Workspace::bindDc(const DcDocument &document, const QDateTime &now,
+                                 ImportOutcome &outcome)
+{
+    auto leaves = sql(QStringLiteral("SELECT id, der FROM certificates WHERE is_ca = 0"));
+    if (!leaves)
+        return leaves.error();
+    const QList<DcRole> roles = document.labelledRole
+                                    ? QList<DcRole>{*document.labelledRole}
+                                    : QList<DcRole>{DcRole::Server, DcRole::Client};
+    while (leaves->next()) {
+        auto certificate = Certificate::fromDer(leaves->value(1).toByteArray());
+        if (!certificate)
+            continue;
+        for (const DcRole role : roles) {
+            if (!signedBy(document.credential, role, *certificate))
+                continue;
+            const qint64 certificateId = leaves->value(0).toLongLong();
+            auto existing =
+                sql(QStringLiteral("SELECT id FROM dcs WHERE bytes = ?"), {document.bytes});
+            if (!existing)
+                return existing.error();
+            if (existing->next()) {
+                outcome.result = ImportOutcome::Result::AlreadyPresent;
+                return existing->value(0).toLongLong();
+            }
+            auto id = insertDc(certificateId, role, document.bytes, now,
+                               document.credential.expiry(*certificate));
+            if (!id)
+                return id;
+            if (auto ok =
+                    logEvent({.at = now,
+                              .kind = QStringLiteral("imported"),
+                              .message = QStringLiteral("%1 DC under %2")
+                                             .arg(dcRoleName(role), certificate->displayName()),
+                              .certificateId = certificateId,
+                              .dcId = *id});
+                !ok)
+                return ok.error();
+            return id;
+        }
+    }
+    outcome.result = ImportOutcome::Result::Failed;
+    outcome.detail = QStringLiteral("no certificate in the workspace signed this DC; import its "
+                                    "certificate first (or with it)");
+    return 0;
+}
+
+} // namespace baton

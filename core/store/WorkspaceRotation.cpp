@@ -1,0 +1,208 @@
+// Rotation policies and export targets in the workspace.
+
+#include "Workspace.h"
+#include "WorkspaceSql.h"
+#include "common/TimeFormat.h"
+#include "export/BundleProfile.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace baton {
+
+namespace {
+
+const char kPolicyColumns[] = "id, certificate_id, lifetime, renew_before, dc_algorithm, roles";
+
+PolicyRecord policyFrom(const QSqlQuery &row)
+{
+    return PolicyRecord{
+        .id = row.value(0).toLongLong(),
+        .certificateId = row.value(1).toLongLong(),
+        .policy = {.lifetimeSeconds = row.value(2).toLongLong(),
+                   .renewBeforeSeconds = row.value(3).toLongLong(),
+                   .dcAlgorithm = row.value(4).toString(),
+                   .roles = dcRolesByName(row.value(5).toString()).value_or(DcRoles::Server)}};
+}
+
+} // namespace
+
+Result<qint64> Workspace::setPolicy(qint64 certificateId, const RotationPolicy &policy,
+                                    const QDateTime &now)
+{
+    if (auto valid = validateRotationPolicy(policy); !valid)
+        return valid.error();
+    auto record = certificate(certificateId);
+    if (!record)
+        return record.error();
+    if (record->certificate.isCa())
+        return Error{QStringLiteral("%1 is a CA certificate; DCs are issued under end-entity "
+                                    "certificates")
+                         .arg(record->certificate.displayName())};
+    if (record->supersededBy != 0)
+        return Error{QStringLiteral("%1 (certificate %2) has been renewed by certificate %3; set "
+                                    "the policy there")
+                         .arg(record->certificate.displayName())
+                         .arg(certificateId)
+                         .arg(record->supersededBy)};
+    Transaction transaction(*this);
+    auto upserted = sqlValue(
+        QStringLiteral("INSERT INTO policies (certificate_id, lifetime, renew_before, "
+                       "dc_algorithm, roles) VALUES (?, ?, ?, ?, ?) ON CONFLICT (certificate_id) "
+                       "DO UPDATE SET lifetime = excluded.lifetime, renew_before = "
+                       "excluded.renew_before, dc_algorithm = excluded.dc_algorithm, roles = "
+                       "excluded.roles RETURNING id"),
+        {certificateId, policy.lifetimeSeconds, policy.renewBeforeSeconds, policy.dcAlgorithm,
+         dcRolesName(policy.roles)});
+    if (!upserted)
+        return upserted.error();
+    const qint64 id = upserted->toLongLong();
+    if (auto ok = logEvent(
+            {.at = now,
+             .kind = QStringLiteral("policy"),
+             .message = QStringLiteral("%1 DCs of %2 for %3, renewed %4 before "
+                                       "expiry, %5 keys")
+                            .arg(dcRolesName(policy.roles), formatDuration(policy.lifetimeSeconds),
+                                 record->certificate.displayName(),
+                                 formatDuration(policy.renewBeforeSeconds), policy.dcAlgorithm),
+             .certificateId = certificateId});
+        !ok)
+        return ok.error();
+    if (auto ok = transaction.commit(); !ok)
+        return ok.error();
+    return id;
+}
+
+Result<QList<PolicyRecord>> Workspace::policies() const
+{
+    auto rows = sql(
+        QStringLiteral("SELECT %1 FROM policies ORDER BY id").arg(QLatin1String(kPolicyColumns)));
+    if (!rows)
+        return rows.error();
+    QList<PolicyRecord> records;
+    while (rows->next())
+        records.append(policyFrom(*rows));
+    return records;
+}
+
+Result<std::optional<PolicyRecord>> Workspace::policyForCertificate(qint64 certificateId) const
+{
+    auto row = sql(QStringLiteral("SELECT %1 FROM policies WHERE certificate_id = ?")
+                       .arg(QLatin1String(kPolicyColumns)),
+                   {certificateId});
+    if (!row)
+        return row.error();
+    if (!row->next())
+        return std::optional<PolicyRecord>();
+    return std::optional<PolicyRecord>(policyFrom(*row));
+}
+
+Result<PolicyRecord> Workspace::policy(qint64 id) const
+{
+    auto row = sql(
+        QStringLiteral("SELECT %1 FROM policies WHERE id = ?").arg(QLatin1String(kPolicyColumns)),
+        {id});
+    if (!row)
+        return row.error();
+    if (!row->next())
+        return Error{QStringLiteral("no rotation policy %1 in the workspace").arg(id)};
+    return policyFrom(*row);
+}
+
+Result<qint64> Workspace::addTarget(const TargetRecord &target, const QDateTime &now)
+{
+    if (!bundleProfileByName(target.profile))
+        return Error{QStringLiteral("unknown profile '%1'; choose one of: %2")
+                         .arg(target.profile, bundleProfileNames().join(QStringLiteral(", ")))};
+    auto owner = policy(target.policyId);
+    if (!owner)
+        return owner.error();
+    // Stored absolute: rotate runs from a timer whose working directory is not the user's.
+    const QString directory = QDir::cleanPath(QFileInfo(target.directory).absoluteFilePath());
+    Transaction transaction(*this);
+    auto taken =
+        sql(QStringLiteral("SELECT policy_id FROM targets WHERE directory = ?"), {directory});
+    if (!taken)
+        return taken.error();
+    if (taken->next())
+        return Error{QStringLiteral("%1 is already the target of policy %2: two policies "
+                                    "writing one `current` would replace each other's DCs")
+                         .arg(directory)
+                         .arg(taken->value(0).toLongLong())};
+    auto inserted = sql(QStringLiteral("INSERT INTO targets (policy_id, profile, directory, hook, "
+                                       "role) VALUES (?, ?, ?, ?, ?)"),
+                        {target.policyId, target.profile, directory, textValue(target.hook),
+                         dcRoleName(target.role)});
+    if (!inserted)
+        return inserted.error();
+    const qint64 id = inserted->lastInsertId().toLongLong();
+    if (auto ok = logEvent({.at = now,
+                            .kind = QStringLiteral("target"),
+                            .message = QStringLiteral("%1 DCs exported as %2 to %3%4")
+                                           .arg(dcRoleName(target.role), target.profile, directory,
+                                                target.hook.isEmpty()
+                                                    ? QString()
+                                                    : QStringLiteral(", then %1").arg(target.hook)),
+                            .certificateId = owner->certificateId,
+                            .targetId = id});
+        !ok)
+        return ok.error();
+    if (auto ok = transaction.commit(); !ok)
+        return ok.error();
+    return id;
+}
+
+Result<QList<TargetRecord>> Workspace::targets(qint64 policyId) const
+{
+    auto rows = sql(QStringLiteral("SELECT id, policy_id, profile, directory, hook, role, "
+                                   "exported_dc_id, last_result, last_at FROM targets WHERE "
+                                   "policy_id = ? ORDER BY id"),
+                    {policyId});
+    if (!rows)
+        return rows.error();
+    QList<TargetRecord> records;
+    while (rows->next())
+        records.append({.id = rows->value(0).toLongLong(),
+                        .policyId = rows->value(1).toLongLong(),
+                        .profile = rows->value(2).toString(),
+                        .directory = rows->value(3).toString(),
+                        .hook = rows->value(4).toString(),
+                        .role = rows->value(5).toString() == QLatin1String("client")
+                                    ? DcRole::Client
+                                    : DcRole::Server,
+                        .exportedDcId = rows->value(6).toLongLong(),
+                        .lastResult = rows->value(7).toString(),
+                        .lastAt = timeFrom(rows->value(8))});
+    return records;
+}
+
+Status Workspace::recordExport(qint64 targetId, qint64 dcId, bool ok, const QString &result,
+                               const QDateTime &now, const QString &eventKind)
+{
+    Transaction transaction(*this);
+    // A failed export leaves exported_dc_id alone: `current` still holds the previous DC.
+    auto updated = ok ? sql(QStringLiteral("UPDATE targets SET exported_dc_id = ?, last_result = "
+                                           "?, last_at = ? WHERE id = ?"),
+                            {dcId, textValue(result), timeValue(now), targetId})
+                      : sql(QStringLiteral("UPDATE targets SET last_result = ?, last_at = ? "
+                                           "WHERE id = ?"),
+                            {textValue(result), timeValue(now), targetId});
+    if (!updated)
+        return updated.error();
+    auto certificateId =
+        sqlValue(QStringLiteral("SELECT certificate_id FROM dcs WHERE id = ?"), {dcId});
+    if (!certificateId)
+        return certificateId.error();
+    if (auto logged = logEvent({.at = now,
+                                .kind = eventKind,
+                                .ok = ok,
+                                .message = result,
+                                .certificateId = certificateId->toLongLong(),
+                                .dcId = dcId,
+                                .targetId = targetId});
+        !logged)
+        return logged;
+    return transaction.commit();
+}
+
+} // namespace baton

@@ -1,0 +1,480 @@
+// The workspace file: how it is created and recognised, the vault's passphrase, what an import
+// stores (and never stores: plaintext keys), finding certificates, policies, targets and the
+// append-only event log. PRAGMA integrity_check after every test.
+
+#include "TestPki.h"
+#include "common/FileIo.h"
+#include "common/Pem.h"
+#include "crypto/KeyCodec.h"
+#include "dc/DcIssuer.h"
+#include "import/Importer.h"
+#include "store/Workspace.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <sys/stat.h>
+
+using namespace baton;
+using namespace baton::test;
+
+namespace {
+
+const QDateTime kNow = utc(2026, 6, 1, 12);
+const QByteArray kPassphrase = "correct horse battery staple";
+// Tests seal dozens of keys: a small scrypt cost keeps them fast. The vault's own test covers
+// the default, and ws init always uses it.
+constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
+
+int fileMode(const QString &path)
+{
+    struct stat info
+    {};
+    return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? int(info.st_mode & 0777) : -1;
+}
+
+/// Runs raw SQL on a workspace file through a separate connection, as a tool or attacker would.
+QString rawSql(const QString &path, const QString &statement)
+{
+    const QString name = QStringLiteral("raw-%1").arg(quintptr(&path));
+    QString error;
+    {
+        QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        database.setDatabaseName(path);
+        if (!database.open())
+            error = database.lastError().text();
+        else {
+            QSqlQuery query(database);
+            if (!query.exec(statement))
+                error = query.lastError().databaseText();
+        }
+        database.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return error;
+}
+
+} // namespace
+
+class WorkspaceTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void createsAPrivateFile();
+    void refusesToReplace();
+    void recognisesWhatIsNotAWorkspace_data();
+    void recognisesWhatIsNotAWorkspace();
+    void passphrase_data();
+    void passphrase();
+    void importsCertificateKeyAndDc();
+    void keysNeverInPlaintext();
+    void lockedWorkspaceSkipsKeys();
+    void resolvesCertificates_data();
+    void resolvesCertificates();
+    void policiesAndTargets_data();
+    void policiesAndTargets();
+    void eventLogIsAppendOnly_data();
+    void eventLogIsAppendOnly();
+    void readOnlyAccess();
+
+private:
+    std::unique_ptr<Workspace> makeWorkspace();
+    /// Imports a fresh identity (certificate and key), returns its certificate id.
+    qint64 importIdentity(Workspace &workspace, const CertificateOptions &options = {});
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_path;
+};
+
+void WorkspaceTest::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_path = m_dir->filePath(u"workspace.baton"_qs);
+}
+
+void WorkspaceTest::cleanup()
+{
+    if (QFileInfo::exists(m_path)) {
+        auto workspace = Workspace::open(m_path);
+        if (workspace)
+            QVERIFY2((*workspace)->integrityCheck(),
+                     qPrintable((*workspace)->integrityCheck().errorMessage()));
+    }
+}
+
+std::unique_ptr<Workspace> WorkspaceTest::makeWorkspace()
+{
+    auto workspace = Workspace::create(m_path, kPassphrase, kNow, kFastWork);
+    if (!workspace)
+        qFatal("%s", qPrintable(workspace.errorMessage()));
+    return std::move(workspace).value();
+}
+
+qint64 WorkspaceTest::importIdentity(Workspace &workspace, const CertificateOptions &options)
+{
+    const TestIdentity identity = makeIdentity(options);
+    const ImportResult found =
+        importData(identity.certificatePem + identity.keyPem, u"identity.pem"_qs);
+    auto report = workspace.importObjects(found.objects, kNow);
+    if (!report)
+        qFatal("%s", qPrintable(report.errorMessage()));
+    auto record = workspace.resolveCertificate(
+        QString::fromLatin1(identity.certificate.sha256Fingerprint().toHex()));
+    if (!record)
+        qFatal("%s", qPrintable(record.errorMessage()));
+    return record->id;
+}
+
+void WorkspaceTest::createsAPrivateFile()
+{
+    auto workspace = makeWorkspace();
+    QCOMPARE(fileMode(m_path), 0600);
+    QVERIFY(workspace->unlocked());
+    // Nothing left beside it from building it under a temporary name.
+    const QStringList left = QDir(m_dir->path()).entryList(QDir::Files);
+    for (const QString &name : left)
+        QVERIFY2(name.startsWith(u"workspace.baton"_qs) && !name.contains(u".tmp-"_qs),
+                 qPrintable(name));
+    workspace.reset();
+    auto reopened = Workspace::open(m_path);
+    QVERIFY2(reopened, qPrintable(reopened.errorMessage()));
+    QVERIFY(!(*reopened)->unlocked());
+    auto events = (*reopened)->events();
+    QVERIFY(events);
+    QCOMPARE(events->size(), 1);
+    QCOMPARE(events->first().kind, u"workspace"_qs);
+    QCOMPARE(events->first().at, kNow);
+}
+
+void WorkspaceTest::refusesToReplace()
+{
+    QVERIFY(writeFileAtomically(m_path, "precious", 0644, Overwrite::Refuse));
+    auto workspace = Workspace::create(m_path, kPassphrase, kNow, kFastWork);
+    QVERIFY(!workspace);
+    QVERIFY2(workspace.errorMessage().contains(u"already exists; not replacing it"_qs),
+             qPrintable(workspace.errorMessage()));
+    QCOMPARE(*readFileBounded(m_path, 100), QByteArray("precious"));
+    QFile::remove(m_path);
+}
+
+void WorkspaceTest::recognisesWhatIsNotAWorkspace_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("missing") << u"missing"_qs << u"no workspace at"_qs;
+    QTest::newRow("a text file") << u"text"_qs << u"not a Baton workspace (not an SQLite file)"_qs;
+    QTest::newRow("another application's database")
+        << u"foreign"_qs << u"an SQLite database of another application"_qs;
+    QTest::newRow("a newer Baton's workspace")
+        << u"newer"_qs << u"made by a newer Baton (workspace schema 99; this one reads up to 1)"_qs;
+    QTest::newRow("damaged pages") << u"damaged"_qs << u"the workspace is damaged"_qs;
+    QTest::newRow("a directory") << u"directory"_qs << u"is not a file"_qs;
+}
+
+void WorkspaceTest::recognisesWhatIsNotAWorkspace()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, message);
+    if (kind == u"text"_qs) {
+        QVERIFY(writeFileAtomically(m_path, QByteArray(8192, 'x'), 0600, Overwrite::Refuse));
+    } else if (kind == u"foreign"_qs) {
+        QCOMPARE(rawSql(m_path, u"CREATE TABLE songs (title TEXT)"_qs), QString());
+    } else if (kind == u"newer"_qs) {
+        makeWorkspace().reset();
+        QCOMPARE(rawSql(m_path, u"PRAGMA user_version = 99"_qs), QString());
+    } else if (kind == u"damaged"_qs) {
+        {
+            auto workspace = makeWorkspace();
+            for (int i = 0; i < 20; ++i)
+                importIdentity(*workspace);
+        }
+        // Garbage over the pages after the first: the header still says SQLite.
+        QFile file(m_path);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.size() > 16384);
+        file.seek(4096);
+        file.write(QByteArray(file.size() - 4096, '\xa5'));
+        file.close();
+    } else if (kind == u"directory"_qs) {
+        QVERIFY(QDir().mkpath(m_path));
+    }
+    Result<std::unique_ptr<Workspace>> workspace = Workspace::open(m_path);
+    QString error = workspace ? QString() : workspace.errorMessage();
+    if (workspace) // damage may only show when the damaged pages are read
+        error = (*workspace)->integrityCheck().errorMessage() +
+                (*workspace)->certificates().errorMessage();
+    QVERIFY2(error.contains(message), qPrintable(error));
+    QVERIFY(kind == u"missing"_qs || kind == u"directory"_qs || error.startsWith(m_path));
+    QDir(m_path).removeRecursively();
+    QFile::remove(m_path); // what is not a workspace gets no integrity check in cleanup()
+}
+
+void WorkspaceTest::passphrase_data()
+{
+    QTest::addColumn<QByteArray>("given");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("right") << kPassphrase << QString();
+    QTest::newRow("wrong") << QByteArray("correct horse battery stapler") << u"wrong passphrase"_qs;
+    QTest::newRow("empty") << QByteArray() << u"wrong passphrase"_qs;
+}
+
+void WorkspaceTest::passphrase()
+{
+    QFETCH(QByteArray, given);
+    QFETCH(QString, error);
+    makeWorkspace().reset();
+    auto workspace = Workspace::open(m_path);
+    QVERIFY(workspace);
+    const Status unlocked = (*workspace)->unlock(given);
+    QCOMPARE(unlocked.errorMessage(), error);
+    QCOMPARE((*workspace)->unlocked(), error.isEmpty());
+}
+
+void WorkspaceTest::importsCertificateKeyAndDc()
+{
+    auto workspace = makeWorkspace();
+    const TestIdentity identity = makeIdentity();
+    const EvpPkeyPtr dcKey = makeKey(u"ecdsa-p256"_qs);
+    auto issued = issueDelegatedCredential({.certificate = identity.certificate,
+                                            .certificateKey = identity.key.get(),
+                                            .dcKey = dcKey.get(),
+                                            .now = kNow});
+    QVERIFY(issued);
+    const QByteArray input = identity.certificatePem + identity.keyPem +
+                             encodePrivateKeyPkcs8Pem(dcKey.get())->bytes() +
+                             encodePem(u"SERVER DELEGATED CREDENTIAL"_qs, issued->bytes);
+    const ImportResult found = importData(input, u"bundle.pem"_qs);
+    auto first = workspace->importObjects(found.objects, kNow);
+    QVERIFY2(first, qPrintable(first.errorMessage()));
+    QCOMPARE(first->objects.size(), found.objects.size());
+    for (const ImportOutcome &outcome : first->objects)
+        QVERIFY2(outcome.result == ImportOutcome::Result::Added,
+                 qPrintable(outcome.location + u": "_qs + outcome.detail));
+
+    auto certificates = workspace->certificates();
+    QVERIFY(certificates);
+    QCOMPARE(certificates->size(), 1);
+    QVERIFY(certificates->first().hasKey);
+    QCOMPARE(certificates->first().sha256,
+             QString::fromLatin1(identity.certificate.sha256Fingerprint().toHex()));
+    auto dcs = workspace->dcs();
+    QVERIFY(dcs);
+    QCOMPARE(dcs->size(), 1);
+    QCOMPARE(dcs->first().bytes, issued->bytes);
+    QCOMPARE(dcs->first().certificateId, certificates->first().id);
+    QCOMPARE(dcs->first().expiresAt, issued->expiry);
+    QVERIFY(dcs->first().hasKey);
+    auto key = workspace->dcKey(dcs->first().id);
+    QVERIFY2(key, qPrintable(key.errorMessage()));
+    QVERIFY(samePublicKey(key->get(), dcKey.get()));
+    auto certificateKey = workspace->certificateKey(certificates->first().id);
+    QVERIFY(certificateKey);
+    QVERIFY(samePublicKey(certificateKey->get(), identity.key.get()));
+
+    // The same input again changes nothing.
+    auto second = workspace->importObjects(found.objects, kNow);
+    QVERIFY(second);
+    for (const ImportOutcome &outcome : second->objects)
+        QCOMPARE(outcome.result, ImportOutcome::Result::AlreadyPresent);
+    QCOMPARE(workspace->certificates()->size(), 1);
+    QCOMPARE(workspace->dcs()->size(), 1);
+
+    // A DC no certificate here signed is refused, not stored unbound.
+    const TestIdentity stranger = makeIdentity();
+    auto foreign = issueDelegatedCredential(
+        {.certificate = stranger.certificate, .certificateKey = stranger.key.get(), .now = kNow});
+    QVERIFY(foreign);
+    auto orphan =
+        workspace->importObjects(importData(foreign->bytes.toHex(), u"dc.txt"_qs).objects, kNow);
+    QVERIFY(orphan);
+    QCOMPARE(orphan->objects.first().result, ImportOutcome::Result::Failed);
+    QVERIFY(orphan->objects.first().detail.contains(u"no certificate in the workspace signed"_qs));
+    QCOMPARE(workspace->dcs()->size(), 1);
+}
+
+void WorkspaceTest::keysNeverInPlaintext()
+{
+    auto workspace = makeWorkspace();
+    const TestIdentity identity = makeIdentity();
+    QVERIFY(workspace->importObjects(importData(identity.keyPem, u"key.pem"_qs).objects, kNow));
+    BIGNUM *scalar = nullptr;
+    QVERIFY(EVP_PKEY_get_bn_param(identity.key.get(), OSSL_PKEY_PARAM_PRIV_KEY, &scalar));
+    QByteArray secret(BN_num_bytes(scalar), Qt::Uninitialized);
+    BN_bn2bin(scalar, reinterpret_cast<unsigned char *>(secret.data()));
+    BN_clear_free(scalar);
+    const QByteArray pkcs8 = encodePrivateKeyPkcs8Der(identity.key.get())->bytes();
+    workspace.reset(); // everything checkpointed into the file
+    // The file and anything SQLite keeps beside it.
+    for (const char *suffix : {"", "-wal", "-shm"}) {
+        auto read = readFileBounded(m_path + QLatin1String(suffix), 64 << 20);
+        const QByteArray bytes = read ? *read : QByteArray();
+        if (*suffix == '\0')
+            QVERIFY(bytes.size() > 4096);
+        QVERIFY(!bytes.contains(secret));
+        QVERIFY(!bytes.contains(secret.toHex()));
+        QVERIFY(!bytes.contains(secret.toBase64()));
+        QVERIFY(!bytes.contains(pkcs8.mid(pkcs8.size() - 40)));
+        QVERIFY(!bytes.contains(identity.keyPem.mid(40, 40)));
+    }
+}
+
+void WorkspaceTest::lockedWorkspaceSkipsKeys()
+{
+    makeWorkspace().reset();
+    auto workspace = Workspace::open(m_path);
+    QVERIFY(workspace);
+    const TestIdentity identity = makeIdentity();
+    auto report =
+        (*workspace)
+            ->importObjects(
+                importData(identity.certificatePem + identity.keyPem, u"x.pem"_qs).objects, kNow);
+    QVERIFY(report);
+    QCOMPARE(report->objects.size(), 2);
+    QCOMPARE(report->objects[0].result, ImportOutcome::Result::Added);
+    QCOMPARE(report->objects[1].result, ImportOutcome::Result::Failed);
+    QVERIFY(report->objects[1].detail.contains(u"the workspace is locked"_qs));
+    QVERIFY(!(*workspace)->certificates()->first().hasKey);
+}
+
+void WorkspaceTest::resolvesCertificates_data()
+{
+    QTest::addColumn<QString>("reference");
+    QTest::addColumn<QString>("expected"); ///< the CN found, or the start of the error
+    QTest::newRow("id") << u"2"_qs << u"b.test"_qs;
+    QTest::newRow("common name") << u"a.test"_qs << u"a.test"_qs;
+    QTest::newRow("DNS name, any case") << u"WWW.B.TEST"_qs << u"b.test"_qs;
+    QTest::newRow("fingerprint prefix") << u"fingerprint:b"_qs << u"b.test"_qs;
+    QTest::newRow("fingerprint prefix with colons") << u"colons:b"_qs << u"b.test"_qs;
+    QTest::newRow("ambiguous name")
+        << u"shared.test"_qs << u"'shared.test' names 2 certificates"_qs;
+    QTest::newRow("unknown") << u"nowhere.test"_qs << u"no certificate in the workspace is"_qs;
+    QTest::newRow("too short a prefix") << u"ab"_qs << u"no certificate in the workspace is"_qs;
+}
+
+void WorkspaceTest::resolvesCertificates()
+{
+    QFETCH(QString, reference);
+    QFETCH(QString, expected);
+    auto workspace = makeWorkspace();
+    CertificateOptions a;
+    a.commonName = u"a.test"_qs;
+    a.dnsNames = {u"a.test"_qs, u"shared.test"_qs};
+    CertificateOptions b;
+    b.commonName = u"b.test"_qs;
+    b.dnsNames = {u"b.test"_qs, u"www.b.test"_qs, u"shared.test"_qs};
+    importIdentity(*workspace, a);
+    const qint64 bId = importIdentity(*workspace, b);
+    const QString bSha = workspace->certificate(bId)->sha256;
+    if (reference == u"fingerprint:b"_qs)
+        reference = bSha.left(10);
+    if (reference == u"colons:b"_qs)
+        reference = colonHex(QByteArray::fromHex(bSha.toLatin1())).left(14);
+    auto found = workspace->resolveCertificate(reference);
+    const QString got = found ? found->certificate.commonName() : found.errorMessage();
+    QVERIFY2(got.startsWith(expected), qPrintable(got));
+}
+
+void WorkspaceTest::policiesAndTargets_data()
+{
+    QTest::addColumn<qint64>("lifetime");
+    QTest::addColumn<qint64>("renewBefore");
+    QTest::addColumn<QString>("algorithm");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("defaults") << qint64(86400) << qint64(43200) << u"ecdsa-p256"_qs << QString();
+    QTest::newRow("renew-before not shorter")
+        << qint64(3600) << qint64(3600) << u"ecdsa-p256"_qs << u"the renew-before of 1 h"_qs;
+    QTest::newRow("over 7 days") << qint64(8 * 86400) << qint64(3600) << u"ed25519"_qs
+                                 << u"the lifetime of 8 d is longer"_qs;
+    QTest::newRow("not a DC key") << qint64(86400) << qint64(3600) << u"rsa-2048"_qs
+                                  << u"the DC algorithm 'rsa-2048' is not a DC key"_qs;
+}
+
+void WorkspaceTest::policiesAndTargets()
+{
+    QFETCH(qint64, lifetime);
+    QFETCH(qint64, renewBefore);
+    QFETCH(QString, algorithm);
+    QFETCH(QString, error);
+    auto workspace = makeWorkspace();
+    const qint64 certificateId = importIdentity(*workspace);
+    const RotationPolicy policy{.lifetimeSeconds = lifetime,
+                                .renewBeforeSeconds = renewBefore,
+                                .dcAlgorithm = algorithm,
+                                .roles = DcRoles::Both};
+    auto id = workspace->setPolicy(certificateId, policy, kNow);
+    QCOMPARE(id.errorMessage().left(error.size()), error);
+    if (!error.isEmpty()) {
+        QCOMPARE(workspace->policies()->size(), 0);
+        return;
+    }
+    auto stored = workspace->policyForCertificate(certificateId);
+    QVERIFY(stored && *stored);
+    QCOMPARE((*stored)->id, *id);
+    QCOMPARE((*stored)->policy.lifetimeSeconds, lifetime);
+    QCOMPARE((*stored)->policy.roles, DcRoles::Both);
+    // Setting it again replaces it.
+    RotationPolicy shorter = policy;
+    shorter.lifetimeSeconds = 7200;
+    shorter.renewBeforeSeconds = 3600;
+    QCOMPARE(*workspace->setPolicy(certificateId, shorter, kNow), *id);
+    QCOMPARE((*workspace->policy(*id)).policy.lifetimeSeconds, 7200);
+
+    const QString directory = m_dir->filePath(u"bundles"_qs);
+    auto target =
+        workspace->addTarget({.policyId = *id, .profile = u"nss"_qs, .directory = directory}, kNow);
+    QVERIFY2(target, qPrintable(target.errorMessage()));
+    auto twice = workspace->addTarget(
+        {.policyId = *id, .profile = u"baton"_qs, .directory = directory + u"/"_qs}, kNow);
+    QVERIFY(!twice);
+    QVERIFY(twice.errorMessage().contains(u"is already the target of policy"_qs));
+    auto unknown = workspace->addTarget(
+        {.policyId = *id, .profile = u"apache"_qs, .directory = directory + u"2"_qs}, kNow);
+    QVERIFY(unknown.errorMessage().startsWith(u"unknown profile 'apache'"_qs));
+    auto targets = workspace->targets(*id);
+    QVERIFY(targets);
+    QCOMPARE(targets->size(), 1);
+    QCOMPARE(targets->first().directory, directory);
+    QCOMPARE(targets->first().exportedDcId, 0);
+}
+
+void WorkspaceTest::eventLogIsAppendOnly_data()
+{
+    QTest::addColumn<QString>("statement");
+    QTest::newRow("update") << u"UPDATE events SET message = 'nothing happened'"_qs;
+    QTest::newRow("delete") << u"DELETE FROM events"_qs;
+}
+
+void WorkspaceTest::eventLogIsAppendOnly()
+{
+    QFETCH(QString, statement);
+    makeWorkspace().reset();
+    QCOMPARE(rawSql(m_path, statement), u"the event log is append-only"_qs);
+    auto workspace = Workspace::open(m_path);
+    QCOMPARE((*workspace)->events()->first().message, u"workspace created"_qs);
+}
+
+void WorkspaceTest::readOnlyAccess()
+{
+    {
+        auto workspace = makeWorkspace();
+        importIdentity(*workspace);
+    }
+    auto workspace = Workspace::open(m_path, WorkspaceAccess::ReadOnly);
+    QVERIFY2(workspace, qPrintable(workspace.errorMessage()));
+    QCOMPARE((*workspace)->certificates()->size(), 1);
+    QVERIFY((*workspace)->unlock(kPassphrase));
+    auto refused = (*workspace)->setPolicy((*workspace)->certificates()->first().id, {}, kNow);
+    QVERIFY(!refused);
+    QVERIFY2(refused.errorMessage().contains(u"read-only"_qs), qPrintable(refused.errorMessage()));
+    QCOMPARE((*workspace)->policies()->size(), 0);
+}
+
+QTEST_GUILESS_MAIN(WorkspaceTest)
+#include "tst_workspace.moc"
