@@ -14,5 +14,14 @@ int runPkiCert(const QStringList &arguments);
 int runCsrNew(const QStringList &arguments);
 int runExport(const QStringList &arguments);
 int runBundleVerify(const QStringList &arguments);
+int runWsInit(const QStringList &arguments);
+int runWsImport(const QStringList &arguments);
+int runWsList(const QStringList &arguments);
+int runPolicySet(const QStringList &arguments);
+int runTargetAdd(const QStringList &arguments);
+int runCertReplace(const QStringList &arguments);
+int runStatus(const QStringList &arguments);
+int runRotate(const QStringList &arguments);
+int runLog(const QStringList &arguments);
 
 } // namespace baton::cli

@@ -28,6 +28,16 @@ const Command kCommands[] = {
     {"csr new", "create a CSR asking a CA for DelegationUsage", baton::cli::runCsrNew},
     {"export", "write a DC bundle for a server stack", baton::cli::runExport},
     {"bundle verify", "check an exported bundle", baton::cli::runBundleVerify},
+    {"ws init", "create a workspace (keys encrypted under its passphrase)", baton::cli::runWsInit},
+    {"ws import", "add certificates, keys and DCs to the workspace", baton::cli::runWsImport},
+    {"ws list", "list the workspace's certificates and their DCs", baton::cli::runWsList},
+    {"policy set", "set how a certificate's DCs are rotated", baton::cli::runPolicySet},
+    {"target add", "export a certificate's DCs to a directory at each rotation",
+     baton::cli::runTargetAdd},
+    {"cert replace", "move a policy to a renewed certificate", baton::cli::runCertReplace},
+    {"status", "show every policy: ok, due, expired, blocked", baton::cli::runStatus},
+    {"rotate", "issue and export whatever is due (for a timer)", baton::cli::runRotate},
+    {"log", "show the workspace's event log", baton::cli::runLog},
 };
 
 void printUsage()
@@ -37,7 +47,7 @@ void printUsage()
              "Commands:\n";
     for (const Command &command : kCommands)
         out() << QStringLiteral("  %1 %2\n")
-                     .arg(QLatin1String(command.words), -12)
+                     .arg(QLatin1String(command.words), -13)
                      .arg(QLatin1String(command.summary));
     out() << "\nRun 'batonctl COMMAND --help' for a command's options.\n"
              "Times are RFC 3339 (2026-12-01T10:00:00Z); durations 90m, 6h, 2d, 1d12h or "

@@ -31,14 +31,14 @@ Result<QList<PolicyStatus>> workspaceStatus(const Workspace &workspace, const QD
 
 struct RotationOptions
 {
-    QDateTime now;
+    QDateTime now{};
     bool dryRun = false; ///< plan and report, change nothing
     std::chrono::milliseconds hookTimeout{std::chrono::seconds(30)};
     /// Only these policies (the GUI's "Rotate now"); all when empty.
-    QList<qint64> policyIds;
+    QList<qint64> policyIds{};
     /// Told what is about to happen ("issue", "export", "hook") before each step, e.g. for
     /// progress; returning false cancels the run before that step.
-    std::function<bool(const QString &step)> progress;
+    std::function<bool(const QString &step)> progress{};
 };
 
 struct TargetOutcome

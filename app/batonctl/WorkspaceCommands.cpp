@@ -1,0 +1,503 @@
+// batonctl ws init|import|list, policy set, target add, cert replace, log: keeping
+// certificates, keys, DCs, rotation policies and export targets in a workspace.
+
+#include "Commands.h"
+#include "WorkspaceSupport.h"
+#include "common/TimeFormat.h"
+#include "crypto/KeyCodec.h"
+#include "export/BundleProfile.h"
+#include "import/Importer.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QProcess>
+
+namespace baton::cli {
+
+namespace {
+
+/// Parses the command line with the workspace options added; false (with *exitCode set) when
+/// the command should stop.
+bool parseWorkspaceCommand(QCommandLineParser &parser, const WorkspaceOptions &options,
+                           const QStringList &arguments, int *exitCode)
+{
+    options.addTo(parser);
+    return parseArguments(parser, arguments, exitCode);
+}
+
+QString importResultName(ImportOutcome::Result result)
+{
+    switch (result) {
+    case ImportOutcome::Result::Added:
+        return QStringLiteral("added");
+    case ImportOutcome::Result::AlreadyPresent:
+        return QStringLiteral("already present");
+    case ImportOutcome::Result::Skipped:
+        return QStringLiteral("skipped");
+    case ImportOutcome::Result::Failed:
+        return QStringLiteral("FAILED");
+    }
+    return {};
+}
+
+bool needsVault(const ImportedObject &object)
+{
+    return object.error.isEmpty() &&
+           (object.kind == ImportedKind::PrivateKey ||
+            (object.kind == ImportedKind::DelegatedCredential && object.delegatedCredential &&
+             !object.delegatedCredential->privateKey.isEmpty()));
+}
+
+QString dcState(const DcRecord &dc, const QDateTime &now)
+{
+    if (dc.superseded)
+        return QStringLiteral("superseded");
+    if (now >= dc.expiresAt)
+        return QStringLiteral("expired");
+    return dc.hasKey ? QStringLiteral("valid") : QStringLiteral("valid, key not here");
+}
+
+} // namespace
+
+int runWsInit(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Create a workspace: one file holding certificates, their keys (encrypted under the "
+        "workspace passphrase: PKCS#8, scrypt and AES-256), DCs, rotation policies, export "
+        "targets and an event log. The passphrase is asked twice unless --passphrase gives "
+        "it."));
+    const WorkspaceOptions options;
+    const QCommandLineOption now(QStringLiteral("now"),
+                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
+                                 QStringLiteral("TIME"));
+    parser.addOption(now);
+    int exitCode = ExitOk;
+    if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
+        return exitCode;
+    auto when = timeOption(parser, now.names().first());
+    if (!when)
+        return fail(when.errorMessage());
+    const QString path = workspacePath(parser, options);
+    if (QFileInfo::exists(path))
+        return fail(QStringLiteral("%1 already exists; not replacing it").arg(path));
+    QString source = parser.value(options.passphrase);
+    if (source.isEmpty() && !qEnvironmentVariable("BATON_PASSPHRASE_FILE").isEmpty())
+        source = QStringLiteral("file:") + qEnvironmentVariable("BATON_PASSPHRASE_FILE");
+    auto passphrase = readNewSecret(source, QStringLiteral("New workspace passphrase"));
+    if (!passphrase)
+        return fail(passphrase.errorMessage());
+    if (passphrase->isEmpty())
+        return fail(QStringLiteral("an empty passphrase protects nothing"));
+    auto workspace = Workspace::create(path, passphrase->bytes(), *when);
+    if (!workspace)
+        return fail(workspace.errorMessage());
+    out() << "Created the workspace " << path << '\n';
+    out().flush();
+    return ExitOk;
+}
+
+int runWsImport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Add certificates (with their chains), private keys and DCs from files in any format "
+        "`inspect` reads. Each file is added whole or not at all. A newer certificate for the "
+        "key or subject of one with a rotation policy renews it: the policy moves to the new "
+        "certificate and fresh DCs are issued at once.\nExit status: 0 all added, 1 some "
+        "objects not added, 2 unusable input."));
+    const WorkspaceOptions options;
+    const QCommandLineOption pass(QStringLiteral("pass"),
+                                  QStringLiteral("Passphrase for encrypted input files (SRC)."),
+                                  QStringLiteral("SRC"));
+    const QCommandLineOption now(QStringLiteral("now"),
+                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
+                                 QStringLiteral("TIME"));
+    parser.addOptions({pass, now});
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Files to import."),
+                                 QStringLiteral("FILE..."));
+    int exitCode = ExitOk;
+    if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("ws import needs at least one FILE"));
+    auto when = timeOption(parser, now.names().first());
+    if (!when)
+        return fail(when.errorMessage());
+    auto workspace = openWorkspace(parser, options, WorkspaceAccess::ReadWrite);
+    if (!workspace)
+        return fail(workspace.errorMessage());
+
+    std::optional<SecretBytes> filePassphrase;
+    const PassphraseProvider provider = [&](const QString &what) -> std::optional<QByteArray> {
+        if (!filePassphrase) {
+            auto read =
+                readSecret(parser.value(pass), QStringLiteral("Passphrase for %1").arg(what));
+            if (!read)
+                return std::nullopt;
+            filePassphrase = std::move(read).value();
+        }
+        return filePassphrase->bytes();
+    };
+    bool allAdded = true;
+    QList<qint64> renewed;
+    for (const QString &file : parser.positionalArguments()) {
+        const ImportResult found = importFile(file, provider);
+        if (!found.error.isEmpty()) {
+            err() << "batonctl: " << found.error << Qt::endl;
+            allAdded = false;
+            continue;
+        }
+        if (!(*workspace)->unlocked() &&
+            std::any_of(found.objects.cbegin(), found.objects.cend(), needsVault)) {
+            if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
+                return fail(ok.errorMessage());
+        }
+        auto report = (*workspace)->importObjects(found.objects, *when);
+        if (!report)
+            return fail(
+                QStringLiteral("%1: nothing imported: %2").arg(file, report.errorMessage()));
+        out() << file << '\n';
+        for (const ImportOutcome &object : report->objects) {
+            out() << "  " << importResultName(object.result) << ": " << object.summary;
+            if (!object.detail.isEmpty())
+                out() << " (" << object.detail << ')';
+            out() << '\n';
+            allAdded = allAdded && (object.result == ImportOutcome::Result::Added ||
+                                    object.result == ImportOutcome::Result::AlreadyPresent);
+        }
+        renewed << report->renewedPolicies;
+    }
+    out().flush();
+    if (renewed.isEmpty())
+        return allAdded ? ExitOk : ExitInvalid;
+
+    out() << "Renewed certificates: issuing fresh DCs for policies";
+    for (const qint64 id : renewed)
+        out() << ' ' << id;
+    out() << '\n';
+    out().flush();
+    if (!(*workspace)->unlocked()) {
+        if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
+            return fail(ok.errorMessage());
+    }
+    const int rotated = rotateNow(**workspace, renewed, *when);
+    return allAdded && rotated == ExitOk ? ExitOk : ExitInvalid;
+}
+
+int runWsList(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("List the workspace's certificates, with their DCs beneath them."));
+    const WorkspaceOptions options;
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    const QCommandLineOption now(QStringLiteral("now"),
+                                 QStringLiteral("Judge validity as of TIME (RFC 3339)."),
+                                 QStringLiteral("TIME"));
+    parser.addOptions({json, now});
+    int exitCode = ExitOk;
+    if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
+        return exitCode;
+    auto when = timeOption(parser, now.names().first());
+    if (!when)
+        return fail(when.errorMessage());
+    auto workspace = openWorkspace(parser, options, WorkspaceAccess::ReadOnly);
+    if (!workspace)
+        return fail(workspace.errorMessage());
+    auto certificates = (*workspace)->certificates();
+    auto dcs = (*workspace)->dcs();
+    auto policies = (*workspace)->policies();
+    if (!certificates || !dcs || !policies)
+        return fail(!certificates ? certificates.errorMessage()
+                                  : (!dcs ? dcs.errorMessage() : policies.errorMessage()));
+
+    QJsonArray listed;
+    for (const CertificateRecord &record : *certificates) {
+        const Certificate &certificate = record.certificate;
+        const auto policy =
+            std::find_if(policies->cbegin(), policies->cend(),
+                         [&](const PolicyRecord &p) { return p.certificateId == record.id; });
+        QJsonArray dcList;
+        if (!parser.isSet(json)) {
+            out() << record.id << "  " << certificate.displayName() << "  "
+                  << (certificate.isCa() ? "CA certificate" : "certificate") << "  SHA-256 "
+                  << record.sha256.left(16) << "…  expires " << formatUtc(certificate.notAfter())
+                  << " (" << formatRelative(*when, certificate.notAfter()) << ")"
+                  << (record.hasKey ? "  key in vault" : "")
+                  << (record.supersededBy
+                          ? QStringLiteral("  renewed by %1").arg(record.supersededBy)
+                          : QString())
+                  << (policy != policies->cend() ? QStringLiteral("  policy %1").arg(policy->id)
+                                                 : QString())
+                  << '\n';
+        }
+        for (const DcRecord &dc : *dcs) {
+            if (dc.certificateId != record.id)
+                continue;
+            if (parser.isSet(json)) {
+                dcList.append(
+                    QJsonObject{{QStringLiteral("id"), dc.id},
+                                {QStringLiteral("role"), dcRoleName(dc.role)},
+                                {QStringLiteral("issuedAt"), formatRfc3339(dc.issuedAt)},
+                                {QStringLiteral("expiresAt"), formatRfc3339(dc.expiresAt)},
+                                {QStringLiteral("state"), dcState(dc, *when)},
+                                {QStringLiteral("hasKey"), dc.hasKey}});
+            } else {
+                out() << "    DC " << dc.id << "  " << dcRoleName(dc.role) << "  expires "
+                      << formatUtc(dc.expiresAt) << " (" << formatRelative(*when, dc.expiresAt)
+                      << ")  " << dcState(dc, *when) << '\n';
+            }
+        }
+        if (parser.isSet(json))
+            listed.append(
+                QJsonObject{{QStringLiteral("id"), record.id},
+                            {QStringLiteral("name"), certificate.displayName()},
+                            {QStringLiteral("subject"), certificate.subject()},
+                            {QStringLiteral("ca"), certificate.isCa()},
+                            {QStringLiteral("sha256"), record.sha256},
+                            {QStringLiteral("notBefore"), formatRfc3339(certificate.notBefore())},
+                            {QStringLiteral("notAfter"), formatRfc3339(certificate.notAfter())},
+                            {QStringLiteral("hasKey"), record.hasKey},
+                            {QStringLiteral("supersededBy"), record.supersededBy},
+                            {QStringLiteral("policy"), policy != policies->cend() ? policy->id : 0},
+                            {QStringLiteral("dcs"), dcList}});
+    }
+    if (parser.isSet(json))
+        printJson({{QStringLiteral("workspace"), (*workspace)->path()},
+                   {QStringLiteral("certificates"), listed}});
+    else if (certificates->isEmpty())
+        out() << "The workspace is empty; add files with `batonctl ws import`.\n";
+    out().flush();
+    return ExitOk;
+}
+
+int runPolicySet(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Set how a certificate's DCs are kept alive: DCs of --lifetime (default 24h) are "
+        "replaced when less than --renew-before (default half the lifetime) remains.\nCERT is "
+        "a workspace id, a SHA-256 fingerprint prefix, or a subject or DNS name."));
+    const WorkspaceOptions options;
+    const QCommandLineOption lifetime(QStringLiteral("lifetime"),
+                                      QStringLiteral("DC lifetime (default 24h)."),
+                                      QStringLiteral("DURATION"), QStringLiteral("24h"));
+    const QCommandLineOption renewBefore(
+        QStringLiteral("renew-before"),
+        QStringLiteral("Rotate when less than this remains (default: half the lifetime)."),
+        QStringLiteral("DURATION"));
+    const QCommandLineOption algorithm(
+        QStringLiteral("dc-alg"),
+        QStringLiteral("The DC key: %1 (default ecdsa-p256).").arg(generatableKeyNames()),
+        QStringLiteral("ALG"), QStringLiteral("ecdsa-p256"));
+    const QCommandLineOption client(QStringLiteral("client"),
+                                    QStringLiteral("Keep client DCs instead of server DCs."));
+    const QCommandLineOption both(QStringLiteral("both"),
+                                  QStringLiteral("Keep server and client DCs."));
+    const QCommandLineOption now(QStringLiteral("now"),
+                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
+                                 QStringLiteral("TIME"));
+    parser.addOptions({lifetime, renewBefore, algorithm, client, both, now});
+    parser.addPositionalArgument(QStringLiteral("CERT"), QStringLiteral("The certificate."));
+    int exitCode = ExitOk;
+    if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1)
+        return fail(QStringLiteral("policy set takes exactly one CERT"));
+    if (parser.isSet(client) && parser.isSet(both))
+        return fail(QStringLiteral("--client and --both exclude each other"));
+    auto when = timeOption(parser, now.names().first());
+    if (!when)
+        return fail(when.errorMessage());
+    auto seconds = parseDuration(parser.value(lifetime));
+    if (!seconds)
+        return fail(QStringLiteral("--lifetime: ") + seconds.errorMessage());
+    auto renew = parser.isSet(renewBefore) ? parseDuration(parser.value(renewBefore))
+                                           : Result<qint64>(*seconds / 2);
+    if (!renew)
+        return fail(QStringLiteral("--renew-before: ") + renew.errorMessage());
+    const RotationPolicy policy{.lifetimeSeconds = *seconds,
+                                .renewBeforeSeconds = *renew,
+                                .dcAlgorithm = parser.value(algorithm),
+                                .roles = parser.isSet(both)     ? DcRoles::Both
+                                         : parser.isSet(client) ? DcRoles::Client
+                                                                : DcRoles::Server};
+    auto workspace = openWorkspace(parser, options, WorkspaceAccess::ReadWrite);
+    if (!workspace)
+        return fail(workspace.errorMessage());
+    auto certificate = (*workspace)->resolveCertificate(parser.positionalArguments().first());
+    if (!certificate)
+        return fail(certificate.errorMessage());
+    auto id = (*workspace)->setPolicy(certificate->id, policy, *when);
+    if (!id)
+        return fail(id.errorMessage());
+    out() << "Policy " << *id << " for " << certificate->certificate.displayName() << ": "
+          << dcRolesName(policy.roles) << " DCs of " << formatDuration(policy.lifetimeSeconds)
+          << ", renewed " << formatDuration(policy.renewBeforeSeconds) << " before expiry, "
+          << policy.dcAlgorithm << " keys\n";
+    out().flush();
+    return ExitOk;
+}
+
+int runTargetAdd(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral(
+            "Export a certificate's DCs to a bundle directory at every rotation: generations under "
+            "DIR and an atomically switched DIR/current, as `batonctl export` writes them; then "
+            "the "
+            "--hook (no shell), e.g. to reload the server.\nProfiles: %1.")
+            .arg(bundleProfileNames().join(QStringLiteral(", "))));
+    const WorkspaceOptions options;
+    const QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("The server stack."),
+                                     QStringLiteral("NAME"));
+    const QCommandLineOption directory(
+        QStringLiteral("dir"), QStringLiteral("The bundle directory."), QStringLiteral("DIR"));
+    const QCommandLineOption hook(QStringLiteral("hook"),
+                                  QStringLiteral("A command to run after each export."),
+                                  QStringLiteral("CMD"));
+    const QCommandLineOption client(QStringLiteral("client"),
+                                    QStringLiteral("Export the client DC (default: server)."));
+    const QCommandLineOption now(QStringLiteral("now"),
+                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
+                                 QStringLiteral("TIME"));
+    parser.addOptions({profile, directory, hook, client, now});
+    parser.addPositionalArgument(QStringLiteral("CERT"), QStringLiteral("The certificate."));
+    int exitCode = ExitOk;
+    if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1 || !parser.isSet(profile) ||
+        !parser.isSet(directory))
+        return fail(QStringLiteral("target add needs CERT, --profile and --dir"));
+    if (parser.isSet(hook) && QProcess::splitCommand(parser.value(hook)).isEmpty())
+        return fail(QStringLiteral("--hook is empty"));
+    auto when = timeOption(parser, now.names().first());
+    if (!when)
+        return fail(when.errorMessage());
+    auto workspace = openWorkspace(parser, options, WorkspaceAccess::ReadWrite);
+    if (!workspace)
+        return fail(workspace.errorMessage());
+    auto certificate = (*workspace)->resolveCertificate(parser.positionalArguments().first());
+    if (!certificate)
+        return fail(certificate.errorMessage());
+    auto policy = (*workspace)->policyForCertificate(certificate->id);
+    if (!policy)
+        return fail(policy.errorMessage());
+    if (!*policy)
+        return fail(QStringLiteral("%1 has no rotation policy; set one first with `batonctl "
+                                   "policy set`")
+                        .arg(certificate->certificate.displayName()));
+    auto id = (*workspace)
+                  ->addTarget({.policyId = (*policy)->id,
+                               .profile = parser.value(profile),
+                               .directory = parser.value(directory),
+                               .hook = parser.value(hook),
+                               .role = parser.isSet(client) ? DcRole::Client : DcRole::Server},
+                              *when);
+    if (!id)
+        return fail(id.errorMessage());
+    out() << "Target " << *id << ": " << parser.value(profile) << " bundles of "
+          << certificate->certificate.displayName() << " in "
+          << QFileInfo(parser.value(directory)).absoluteFilePath() << '\n';
+    out().flush();
+    return ExitOk;
+}
+
+int runCertReplace(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Renew a certificate by hand: OLD's rotation policy and targets move to NEW, OLD's DCs "
+        "are superseded, and fresh DCs under NEW are issued and exported at once."));
+    const WorkspaceOptions options;
+    const QCommandLineOption now(QStringLiteral("now"),
+                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
+                                 QStringLiteral("TIME"));
+    parser.addOption(now);
+    parser.addPositionalArgument(QStringLiteral("OLD"), QStringLiteral("The certificate renewed."));
+    parser.addPositionalArgument(QStringLiteral("NEW"), QStringLiteral("Its replacement."));
+    int exitCode = ExitOk;
+    if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 2)
+        return fail(QStringLiteral("cert replace takes OLD and NEW"));
+    auto when = timeOption(parser, now.names().first());
+    if (!when)
+        return fail(when.errorMessage());
+    auto workspace = openWorkspace(parser, options, WorkspaceAccess::ReadWrite);
+    if (!workspace)
+        return fail(workspace.errorMessage());
+    auto from = (*workspace)->resolveCertificate(parser.positionalArguments().at(0));
+    auto to = (*workspace)->resolveCertificate(parser.positionalArguments().at(1));
+    if (!from || !to)
+        return fail(from ? to.errorMessage() : from.errorMessage());
+    auto policy = (*workspace)->policyForCertificate(from->id);
+    if (!policy)
+        return fail(policy.errorMessage());
+    // Unlocked first: a renewal that cannot issue at once would leave the targets serving DCs
+    // of the old certificate for no reason.
+    if (*policy) {
+        if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
+            return fail(ok.errorMessage());
+    }
+    if (auto ok = (*workspace)->replaceCertificate(from->id, to->id, *when); !ok)
+        return fail(ok.errorMessage());
+    out() << to->certificate.displayName() << " (certificate " << to->id
+          << ") replaces certificate " << from->id << '\n';
+    out().flush();
+    if (!*policy)
+        return ExitOk;
+    return rotateNow(**workspace, {(*policy)->id}, *when);
+}
+
+int runLog(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Show the workspace's event log: imports, issued DCs, exports, hook results, failures."));
+    const WorkspaceOptions options;
+    const QCommandLineOption since(QStringLiteral("since"),
+                                   QStringLiteral("Only events at or after TIME (RFC 3339)."),
+                                   QStringLiteral("TIME"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    parser.addOptions({since, json});
+    int exitCode = ExitOk;
+    if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
+        return exitCode;
+    QDateTime from;
+    if (parser.isSet(since)) {
+        auto parsed = withContext(parseRfc3339(parser.value(since)), QStringLiteral("--since"));
+        if (!parsed)
+            return fail(parsed.errorMessage());
+        from = *parsed;
+    }
+    auto workspace = openWorkspace(parser, options, WorkspaceAccess::ReadOnly);
+    if (!workspace)
+        return fail(workspace.errorMessage());
+    auto events = (*workspace)->events(from);
+    if (!events)
+        return fail(events.errorMessage());
+    if (parser.isSet(json)) {
+        QJsonArray listed;
+        for (const EventRecord &event : *events)
+            listed.append(QJsonObject{{QStringLiteral("id"), event.id},
+                                      {QStringLiteral("at"), formatRfc3339(event.at)},
+                                      {QStringLiteral("kind"), event.kind},
+                                      {QStringLiteral("ok"), event.ok},
+                                      {QStringLiteral("message"), event.message},
+                                      {QStringLiteral("certificate"), event.certificateId},
+                                      {QStringLiteral("dc"), event.dcId},
+                                      {QStringLiteral("target"), event.targetId}});
+        printJson({{QStringLiteral("events"), listed}});
+        return ExitOk;
+    }
+    for (const EventRecord &event : *events)
+        out() << formatUtc(event.at) << "  " << QStringLiteral("%1").arg(event.kind, -9) << ' '
+              << (event.ok ? "" : "FAILED ") << event.message << '\n';
+    out().flush();
+    return ExitOk;
+}
+
+} // namespace baton::cli

@@ -1,0 +1,48 @@
+#pragma once
+
+// What the workspace commands share: which workspace, its passphrase, and rotating the
+// policies a command has just changed.
+
+#include "CliSupport.h"
+#include "rotation/Rotator.h"
+#include "store/Workspace.h"
+
+#include <memory>
+
+namespace baton::cli {
+
+/// --workspace and --passphrase, added to a command's parser.
+struct WorkspaceOptions
+{
+    WorkspaceOptions();
+    void addTo(QCommandLineParser &parser) const;
+
+    QCommandLineOption workspace;
+    QCommandLineOption passphrase;
+};
+
+/// --workspace, else BATON_WORKSPACE, else the default location.
+QString workspacePath(const QCommandLineParser &parser, const WorkspaceOptions &options);
+
+Result<std::unique_ptr<Workspace>> openWorkspace(const QCommandLineParser &parser,
+                                                 const WorkspaceOptions &options,
+                                                 WorkspaceAccess access);
+
+/// The passphrase from --passphrase SRC, else the file named by BATON_PASSPHRASE_FILE, else a
+/// prompt on a terminal; checked against the workspace ("PATH: wrong passphrase").
+Status unlockWorkspace(Workspace &workspace, const QCommandLineParser &parser,
+                       const WorkspaceOptions &options);
+
+/// Waiting this long for another rotation (a timer run, the GUI) to finish is normal; longer
+/// means something is stuck, and the timer's next run will try again.
+inline constexpr std::chrono::seconds kRotationLockWait{120};
+
+/// Rotates the given policies at once (after a renewal), printing what happened. ExitOk, or
+/// ExitInvalid when something failed.
+int rotateNow(Workspace &workspace, const QList<qint64> &policyIds, const QDateTime &now);
+
+/// What a rotation did, as lines under each policy.
+void printRotation(const RotationRun &run, const QDateTime &now);
+QJsonObject rotationToJson(const RotationRun &run, const QDateTime &now);
+
+} // namespace baton::cli
