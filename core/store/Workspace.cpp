@@ -14,6 +14,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QStandardPaths>
+#include <QUrl>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -259,17 +260,24 @@ Result<QVariant> Workspace::sqlValue(const QString &statement, const QVariantLis
     return value;
 }
 
-Result<std::unique_ptr<Workspace>> Workspace::connect(const QString &path, WorkspaceAccess access)
+Result<std::unique_ptr<Workspace>> Workspace::connect(const QString &path, WorkspaceAccess access,
+                                                      bool immutable)
 {
     const QString connection = uniqueConnectionName();
     {
         QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
-        database.setDatabaseName(path);
-        database.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1%2")
-                                       .arg(kBusyTimeoutMs)
-                                       .arg(access == WorkspaceAccess::ReadOnly
-                                                ? QStringLiteral(";QSQLITE_OPEN_READONLY")
-                                                : QString()));
+        QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs);
+        if (access == WorkspaceAccess::ReadOnly)
+            options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+        if (immutable) {
+            database.setDatabaseName(QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath())
+                                         .toString(QUrl::FullyEncoded) +
+                                     QStringLiteral("?immutable=1"));
+            options += QStringLiteral(";QSQLITE_OPEN_URI");
+        } else {
+            database.setDatabaseName(path);
+        }
+        database.setConnectOptions(options);
         if (!database.open()) {
             const Error error = sqlError(path, QStringLiteral("cannot open"), database.lastError());
             database = QSqlDatabase();
@@ -306,7 +314,7 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const QString &path, QByteA
         return error;
     };
     {
-        auto workspace = connect(temporary, WorkspaceAccess::ReadWrite);
+        auto workspace = connect(temporary, WorkspaceAccess::ReadWrite, false);
         if (!workspace)
             return discard(workspace.error());
         if (auto ok = (*workspace)->prepare(); !ok)
@@ -349,11 +357,23 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString &path, Workspac
             QStringLiteral("no workspace at %1; create one with `batonctl ws init`").arg(path)};
     if (!file.isFile())
         return Error{QStringLiteral("%1 is not a file").arg(path)};
-    auto workspace = connect(path, access);
+    auto workspace = connect(path, access, false);
     if (!workspace)
         return workspace.error();
-    if (auto ok = (*workspace)->prepare(); !ok)
-        return ok.error();
+    auto prepared = (*workspace)->prepare();
+    // A WAL reader needs the -shm file beside the workspace, or the right to create it. In a
+    // directory this user cannot write (another user's workspace, a read-only mount) read the
+    // file as it is: as of its last checkpoint, which every batonctl run makes when it exits.
+    if (!prepared && access == WorkspaceAccess::ReadOnly &&
+        (prepared.errorMessage().contains(QLatin1String("unable to open")) ||
+         prepared.errorMessage().contains(QLatin1String("read-only")))) {
+        workspace = connect(path, access, true);
+        if (!workspace)
+            return workspace.error();
+        prepared = (*workspace)->prepare();
+    }
+    if (!prepared)
+        return prepared.error();
     return workspace;
 }
 

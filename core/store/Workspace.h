@@ -215,7 +215,8 @@ private:
     };
 
     Workspace(QString path, QString connection, WorkspaceAccess access);
-    static Result<std::unique_ptr<Workspace>> connect(const QString &path, WorkspaceAccess access);
+    static Result<std::unique_ptr<Workspace>> connect(const QString &path, WorkspaceAccess access,
+                                                      bool immutable);
     Status prepare();
     /// A key as the vault stores it, sealed outside any transaction (scrypt is slow).
     struct SealedKey

@@ -466,6 +466,11 @@ Result<ImportReport> Workspace::importObjects(const QList<ImportedObject> &objec
                     return inserted.error();
                 if (!*inserted)
                     outcome.result = ImportOutcome::Result::AlreadyPresent;
+                else if (auto ok = logEvent({.at = now,
+                                             .kind = QStringLiteral("imported"),
+                                             .message = object.summary});
+                         !ok)
+                    return ok.error();
             }
         } else if (object.kind == ImportedKind::DelegatedCredential && object.delegatedCredential) {
             auto bound = bindDc(*object.delegatedCredential, now, outcome);
