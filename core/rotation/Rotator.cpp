@@ -33,6 +33,13 @@ std::optional<DcRecord> servableDc(const QList<DcRecord> &dcs, DcRole role, cons
     return best;
 }
 
+/// How the line recorded for an export starts: a target whose last recorded line starts so
+/// was exported and has not had its hook run since.
+QString exportedLinePrefix(qint64 dcId)
+{
+    return QStringLiteral("exported DC %1 as ").arg(dcId);
+}
+
 class PolicyRotation
 {
 public:
@@ -80,6 +87,7 @@ private:
             if (m_options.dryRun) {
                 m_outcome.actions << QStringLiteral("would issue a %1 DC (%2)")
                                          .arg(roleName, rotationStatusName(role.status));
+                m_wouldIssue << role.role;
                 continue;
             }
             if (!proceed(QStringLiteral("issue a %1 DC for %2")
@@ -141,18 +149,32 @@ private:
             const std::optional<DcRecord> dc = servableDc(*dcs, target.role, m_options.now);
             const bool present =
                 QFileInfo(QDir(target.directory).filePath(QStringLiteral("current"))).exists();
-            if (!dc) {
+            if (m_options.dryRun && m_wouldIssue.contains(target.role)) {
+                // The real run exports the DC it is about to issue, not the one it replaces.
+                result.action =
+                    QStringLiteral("would export the new %1 DC").arg(dcRoleName(target.role));
+            } else if (!dc) {
                 result.ok = false;
                 result.action =
                     QStringLiteral("no valid %1 DC to export").arg(dcRoleName(target.role));
             } else if (dc->id == target.exportedDcId && present) {
                 result.action = QStringLiteral("up to date (DC %1)").arg(dc->id);
+                // An earlier run exported this DC and stopped before the hook (cancelled or
+                // killed): the server has not reloaded what `current` holds yet.
+                if (!target.hook.isEmpty() &&
+                    target.lastResult.startsWith(exportedLinePrefix(dc->id))) {
+                    if (m_options.dryRun)
+                        result.action += QStringLiteral("; would run its hook, which an "
+                                                        "interrupted run did not");
+                    else if (!runPendingHook(target, *dc, result))
+                        return false;
+                }
             } else if (m_options.dryRun) {
                 result.action = QStringLiteral("would export DC %1").arg(dc->id);
             } else {
-                if (!proceed(QStringLiteral("export to %1").arg(target.directory)))
+                if (!proceed(QStringLiteral("export to %1").arg(target.directory)) ||
+                    !exportTo(target, *dc, result))
                     return false;
-                exportTo(target, *dc, result);
             }
             if (!result.ok)
                 failed(QStringLiteral("%1: %2").arg(target.directory, result.action));
@@ -161,24 +183,29 @@ private:
         return true;
     }
 
-    void exportTo(const TargetRecord &target, const DcRecord &dc, TargetOutcome &result)
+    /// Adds a line to the target's outcome and records it in the workspace.
+    void record(const TargetRecord &target, const DcRecord &dc, TargetOutcome &result, bool ok,
+                const QString &line, const QString &kind)
     {
-        const auto record = [&](bool ok, const QString &line, const QString &kind) {
-            result.ok = result.ok && ok;
-            result.action =
-                result.action.isEmpty() ? line : result.action + QStringLiteral("; ") + line;
-            if (auto saved =
-                    m_workspace.recordExport(target.id, dc.id, ok, line, m_options.now, kind);
-                !saved)
-                result.action += QStringLiteral(" (not recorded: %1)").arg(saved.errorMessage());
-        };
+        result.ok = result.ok && ok;
+        result.action =
+            result.action.isEmpty() ? line : result.action + QStringLiteral("; ") + line;
+        if (auto saved = m_workspace.recordExport(target.id, dc.id, ok, line, m_options.now, kind);
+            !saved)
+            result.action += QStringLiteral(" (not recorded: %1)").arg(saved.errorMessage());
+    }
+
+    /// False when the run was cancelled (before the hook).
+    bool exportTo(const TargetRecord &target, const DcRecord &dc, TargetOutcome &result)
+    {
         std::shared_ptr<EVP_PKEY> key = m_dcKeys.value(dc.id);
         if (!key) {
             auto opened = m_workspace.dcKey(dc.id);
             if (!opened) {
-                record(false, QStringLiteral("export failed: ") + opened.errorMessage(),
+                record(target, dc, result, false,
+                       QStringLiteral("export failed: ") + opened.errorMessage(),
                        QStringLiteral("exported"));
-                return;
+                return true;
             }
             key = std::shared_ptr<EVP_PKEY>(std::move(opened).value());
             m_dcKeys.insert(dc.id, key);
@@ -197,25 +224,50 @@ private:
                                           .now = m_options.now};
         auto exported = exportBundle(request);
         if (!exported) {
-            record(false, QStringLiteral("export failed: ") + exported.errorMessage(),
+            record(target, dc, result, false,
+                   QStringLiteral("export failed: ") + exported.errorMessage(),
                    QStringLiteral("exported"));
-            return;
+            return true;
         }
-        record(true,
-               QStringLiteral("exported DC %1 as %2 (%3)")
-                   .arg(dc.id)
-                   .arg(exported->generation.name, target.profile),
+        record(target, dc, result, true,
+               exportedLinePrefix(dc.id) +
+                   QStringLiteral("%1 (%2)").arg(exported->generation.name, target.profile),
                QStringLiteral("exported"));
+        return runHook(target, dc, request, *exported, result);
+    }
+
+    /// The hook of a target whose `current` already holds `dc`, for the generation it points at.
+    bool runPendingHook(const TargetRecord &target, const DcRecord &dc, TargetOutcome &result)
+    {
+        BundleExportResult exported;
+        exported.generation.path =
+            QFileInfo(QDir(target.directory).filePath(QStringLiteral("current"))).symLinkTarget();
+        exported.generation.name = QFileInfo(exported.generation.path).fileName();
+        exported.dcExpiry = dc.expiresAt;
+        const BundleExportRequest request{.profile = *bundleProfileByName(target.profile),
+                                          .input = {},
+                                          .directory = target.directory,
+                                          .now = m_options.now};
+        return runHook(target, dc, request, exported, result);
+    }
+
+    /// False when the run was cancelled before the hook.
+    bool runHook(const TargetRecord &target, const DcRecord &dc, const BundleExportRequest &request,
+                 const BundleExportResult &exported, TargetOutcome &result)
+    {
         if (target.hook.isEmpty())
-            return;
+            return true;
         const QStringList command = QProcess::splitCommand(target.hook);
-        if (command.isEmpty() || !proceed(QStringLiteral("run %1").arg(command.value(0))))
-            return;
-        const HookResult ran = runBundleHook(command, request, *exported, m_options.hookTimeout);
+        if (command.isEmpty())
+            return true;
+        if (!proceed(QStringLiteral("run %1").arg(command.first())))
+            return false;
+        const HookResult ran = runBundleHook(command, request, exported, m_options.hookTimeout);
         QString line = QStringLiteral("hook %1: %2").arg(command.first(), ran.summary());
         if (!ran.ok() && !ran.output.trimmed().isEmpty())
             line += QStringLiteral(": ") + ran.output.trimmed().section(QLatin1Char('\n'), -1);
-        record(ran.ok(), line, QStringLiteral("hook"));
+        record(target, dc, result, ran.ok(), line, QStringLiteral("hook"));
+        return true;
     }
 
     Workspace &m_workspace;
@@ -224,6 +276,7 @@ private:
     const Certificate &m_certificate;
     EvpPkeyPtr m_certificateKey;
     QHash<qint64, std::shared_ptr<EVP_PKEY>> m_dcKeys; ///< issued this run: no vault round trip
+    QList<DcRole> m_wouldIssue;                        ///< a dry run's roles that are due
 };
 
 } // namespace
