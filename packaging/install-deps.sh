@@ -10,7 +10,11 @@ PACKAGES="
   libgl-dev libvulkan-dev
   libssl-dev openssl zlib1g-dev
   libnss3-dev libnss3-tools libnspr4-dev
+  qtkeychain-qt6-dev libsecret-1-0
 "
+# libsecret-1-0: QtKeychain loads it at run time (not a declared dependency) to reach the
+# Secret Service; without it only KWallet is tried. gnome-keyring, which the keyring test uses
+# when present, is left out on purpose: it brings GTK along.
 
 missing=""
 for p in $PACKAGES; do

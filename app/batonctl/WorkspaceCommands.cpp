@@ -1,5 +1,5 @@
-// batonctl ws init|import|list, policy set, target add, cert replace, log: keeping
-// certificates, keys, DCs, rotation policies and export targets in a workspace.
+// batonctl ws init|import|list|forget-passphrase, policy set, target add, cert replace, log:
+// keeping certificates, keys, DCs, rotation policies and export targets in a workspace.
 
 #include "Commands.h"
 #include "WorkspaceSupport.h"
@@ -7,6 +7,7 @@
 #include "crypto/KeyCodec.h"
 #include "export/BundleProfile.h"
 #include "import/Importer.h"
+#include "keyring/Keyring.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -66,15 +67,23 @@ int runWsInit(const QStringList &arguments)
         "Create a workspace: one file holding certificates, their keys (encrypted under the "
         "workspace passphrase: PKCS#8, scrypt and AES-256), DCs, rotation policies, export "
         "targets and an event log. The passphrase is asked twice unless --passphrase gives "
-        "it."));
+        "it.\nExit status: 0 created, 1 created but the passphrase could not be stored in the "
+        "keyring, 2 nothing created."));
     const WorkspaceOptions options;
+    const QCommandLineOption keyring(
+        QStringLiteral("keyring"),
+        QStringLiteral("Also keep the passphrase in the OS keyring, from which batonctl takes it "
+                       "when no --passphrase or $BATON_PASSPHRASE_FILE gives it."));
     const QCommandLineOption now(QStringLiteral("now"),
                                  QStringLiteral("Act as if it were TIME (RFC 3339)."),
                                  QStringLiteral("TIME"));
-    parser.addOption(now);
+    parser.addOptions({keyring, now});
     int exitCode = ExitOk;
     if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
         return exitCode;
+    // Refused before anything is created: such a build could never store it.
+    if (parser.isSet(keyring) && keyringAvailability() == KeyringAvailability::Unavailable)
+        return fail(QStringLiteral("--keyring: this batonctl was built without keyring support"));
     auto when = timeOption(parser, now.names().first());
     if (!when)
         return fail(when.errorMessage());
@@ -93,6 +102,39 @@ int runWsInit(const QStringList &arguments)
     if (!workspace)
         return fail(workspace.errorMessage());
     out() << "Created the workspace " << path << '\n';
+    out().flush();
+    if (!parser.isSet(keyring))
+        return ExitOk;
+    if (auto stored = storeWorkspacePassphrase(path, passphrase->bytes(), kKeyringCommandWait);
+        !stored) {
+        err() << "batonctl: " << stored.errorMessage()
+              << "; the workspace stays: give its passphrase with --passphrase or "
+                 "$BATON_PASSPHRASE_FILE"
+              << Qt::endl;
+        return ExitInvalid;
+    }
+    out() << "Stored its passphrase in the keyring (service " << kKeyringService << ", key "
+          << keyringKey(path) << ")\n";
+    out().flush();
+    return ExitOk;
+}
+
+int runWsForgetPassphrase(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Remove the workspace's passphrase from the OS keyring (where `ws init --keyring` put "
+        "it): batonctl asks for it again. The workspace itself is left alone, and need not "
+        "exist any more."));
+    const WorkspaceOptions options;
+    parser.addOption(options.workspace);
+    int exitCode = ExitOk;
+    if (!parseArguments(parser, arguments, &exitCode))
+        return exitCode;
+    const QString path = workspacePath(parser, options);
+    if (auto ok = forgetWorkspacePassphrase(path, kKeyringCommandWait); !ok)
+        return fail(ok.errorMessage());
+    out() << "The keyring holds no passphrase for " << keyringKey(path) << " now\n";
     out().flush();
     return ExitOk;
 }

@@ -1,6 +1,7 @@
 #include "WorkspaceSupport.h"
 
 #include "common/TimeFormat.h"
+#include "keyring/Keyring.h"
 
 #include <QJsonArray>
 
@@ -14,7 +15,7 @@ WorkspaceOptions::WorkspaceOptions()
       passphrase(QStringLiteral("passphrase"),
                  QStringLiteral("Where the workspace passphrase comes from: pass:, env:, file: "
                                 "or fd: (default: the file named by $BATON_PASSPHRASE_FILE, "
-                                "else a prompt)."),
+                                "else the OS keyring, else a prompt)."),
                  QStringLiteral("SRC"))
 {}
 
@@ -45,8 +46,27 @@ Status unlockWorkspace(Workspace &workspace, const QCommandLineParser &parser,
     const QString file = qEnvironmentVariable("BATON_PASSPHRASE_FILE");
     if (source.isEmpty() && !file.isEmpty())
         source = QStringLiteral("file:") + file;
+    QString keyringProblem;
+    if (source.isEmpty()) {
+        const KeyringLookup stored = readWorkspacePassphrase(workspace.path(), kKeyringLookupWait);
+        if (stored.secret) {
+            if (auto ok = workspace.unlock(stored.secret->bytes()); !ok) {
+                if (ok.errorMessage() == QLatin1String(kWrongPassphrase))
+                    return Error{QStringLiteral("the passphrase in the keyring is wrong for %1; "
+                                                "remove it with `batonctl ws forget-passphrase`")
+                                     .arg(workspace.path())};
+                return Error{workspace.path() + QStringLiteral(": ") + ok.errorMessage()};
+            }
+            return {};
+        }
+        keyringProblem = stored.problem;
+    }
     auto passphrase =
         readSecret(source, QStringLiteral("Passphrase for the workspace %1").arg(workspace.path()));
+    // Said only when nothing else worked: on a server without a keyring it is no news.
+    if (!passphrase && !keyringProblem.isEmpty())
+        return Error{passphrase.errorMessage() + QStringLiteral("; the keyring could not help: ") +
+                     keyringProblem};
     if (!passphrase)
         return passphrase.error();
     if (auto ok = workspace.unlock(passphrase->bytes()); !ok)

@@ -28,14 +28,23 @@ Result<std::unique_ptr<Workspace>> openWorkspace(const QCommandLineParser &parse
                                                  const WorkspaceOptions &options,
                                                  WorkspaceAccess access);
 
-/// The passphrase from --passphrase SRC, else the file named by BATON_PASSPHRASE_FILE, else a
-/// prompt on a terminal; checked against the workspace ("PATH: wrong passphrase").
+/// The passphrase from --passphrase SRC, else the file named by BATON_PASSPHRASE_FILE, else the
+/// OS keyring, else a prompt on a terminal; checked against the workspace ("PATH: wrong
+/// passphrase"). A wrong passphrase from the keyring is an error of its own, not a prompt: it
+/// would be wrong again on the next timer run, where nobody is there to answer.
 Status unlockWorkspace(Workspace &workspace, const QCommandLineParser &parser,
                        const WorkspaceOptions &options);
 
 /// Waiting this long for another rotation (a timer run, the GUI) to finish is normal; longer
 /// means something is stuck, and the timer's next run will try again.
 inline constexpr std::chrono::seconds kRotationLockWait{120};
+
+/// How long unlocking waits for the keyring before falling back to a prompt: short, since it
+/// is asked on every unlock, timer runs included, and a healthy keyring answers at once.
+inline constexpr std::chrono::seconds kKeyringLookupWait{5};
+/// How long `ws init --keyring` and `ws forget-passphrase` wait: someone asked for the keyring
+/// there, and it may first show them a dialog to unlock it.
+inline constexpr std::chrono::seconds kKeyringCommandWait{60};
 
 /// Rotates the given policies at once (after a renewal), printing what happened. ExitOk, or
 /// ExitInvalid when something failed.

@@ -5,6 +5,7 @@
 #include "Commands.h"
 
 #include <QCoreApplication>
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -31,6 +32,8 @@ const Command kCommands[] = {
     {"ws init", "create a workspace (keys encrypted under its passphrase)", baton::cli::runWsInit},
     {"ws import", "add certificates, keys and DCs to the workspace", baton::cli::runWsImport},
     {"ws list", "list the workspace's certificates and their DCs", baton::cli::runWsList},
+    {"ws forget-passphrase", "remove the workspace passphrase from the OS keyring",
+     baton::cli::runWsForgetPassphrase},
     {"policy set", "set how a certificate's DCs are rotated", baton::cli::runPolicySet},
     {"target add", "export a certificate's DCs to a directory at each rotation",
      baton::cli::runTargetAdd},
@@ -45,9 +48,13 @@ void printUsage()
     out() << "Usage: batonctl COMMAND [OPTIONS]\n\n"
              "Baton: issue, verify and inspect TLS delegated credentials (RFC 9345).\n\n"
              "Commands:\n";
+    // The summaries line up after the longest command words.
+    qsizetype width = 0;
+    for (const Command &command : kCommands)
+        width = std::max(width, QLatin1String(command.words).size());
     for (const Command &command : kCommands)
         out() << QStringLiteral("  %1 %2\n")
-                     .arg(QLatin1String(command.words), -13)
+                     .arg(QLatin1String(command.words), -int(width))
                      .arg(QLatin1String(command.summary));
     out() << "\nRun 'batonctl COMMAND --help' for a command's options.\n"
              "Times are RFC 3339 (2026-12-01T10:00:00Z); durations 90m, 6h, 2d, 1d12h or "

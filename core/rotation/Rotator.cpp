@@ -33,13 +33,6 @@ std::optional<DcRecord> servableDc(const QList<DcRecord> &dcs, DcRole role, cons
     return best;
 }
 
-/// How the line recorded for an export starts: a target whose last recorded line starts so
-/// was exported and has not had its hook run since.
-QString exportedLinePrefix(qint64 dcId)
-{
-    return QStringLiteral("exported DC %1 as ").arg(dcId);
-}
-
 class PolicyRotation
 {
 public:
@@ -161,8 +154,7 @@ private:
                 result.action = QStringLiteral("up to date (DC %1)").arg(dc->id);
                 // An earlier run exported this DC and stopped before the hook (cancelled or
                 // killed): the server has not reloaded what `current` holds yet.
-                if (!target.hook.isEmpty() &&
-                    target.lastResult.startsWith(exportedLinePrefix(dc->id))) {
+                if (target.hookPending) {
                     if (m_options.dryRun)
                         result.action += QStringLiteral("; would run its hook, which an "
                                                         "interrupted run did not");
@@ -230,8 +222,9 @@ private:
             return true;
         }
         record(target, dc, result, true,
-               exportedLinePrefix(dc.id) +
-                   QStringLiteral("%1 (%2)").arg(exported->generation.name, target.profile),
+               QStringLiteral("exported DC %1 as %2 (%3)")
+                   .arg(dc.id)
+                   .arg(exported->generation.name, target.profile),
                QStringLiteral("exported"));
         return runHook(target, dc, request, *exported, result);
     }

@@ -109,9 +109,15 @@ const char *const kSchema1[] = {
     "    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;",
 };
 
+// Schema 2: a target remembers that its hook is owed, so a rotation killed between an export
+// and its hook runs the hook next time.
+const char *const kSchema2[] = {
+    "ALTER TABLE targets ADD COLUMN hook_pending INTEGER NOT NULL DEFAULT 0",
+};
+
 // Each entry migrates from the version of its index to the next. Never edit a shipped entry:
 // files in the field were made by it. Add one instead.
-const std::span<const char *const> kMigrations[] = {kSchema1};
+const std::span<const char *const> kMigrations[] = {kSchema1, kSchema2};
 static_assert(std::size(kMigrations) == kWorkspaceSchemaVersion);
 
 QString uniqueConnectionName()

@@ -26,7 +26,7 @@ struct DcDocument;
 struct ImportedObject;
 
 /// The schema this build reads and writes; older files are migrated forward when opened.
-inline constexpr int kWorkspaceSchemaVersion = 1;
+inline constexpr int kWorkspaceSchemaVersion = 2;
 
 struct CertificateRecord
 {
@@ -68,6 +68,8 @@ struct TargetRecord
     QString hook{};      ///< a command line, empty for none
     DcRole role = DcRole::Server;
     qint64 exportedDcId = 0; ///< the DC its `current` holds, 0 before the first export
+    /// Exported, but its hook has not run since: a rotation interrupted between the two.
+    bool hookPending = false;
     QString lastResult{};    ///< one line: "exported gen-…", "hook exited 3", …
     QDateTime lastAt{};
 };

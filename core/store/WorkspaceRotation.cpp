@@ -154,10 +154,11 @@ Result<qint64> Workspace::addTarget(const TargetRecord &target, const QDateTime 
 
 Result<QList<TargetRecord>> Workspace::targets(qint64 policyId) const
 {
-    auto rows = sql(QStringLiteral("SELECT id, policy_id, profile, directory, hook, role, "
-                                   "exported_dc_id, last_result, last_at FROM targets WHERE "
-                                   "policy_id = ? ORDER BY id"),
-                    {policyId});
+    auto rows =
+        sql(QStringLiteral("SELECT id, policy_id, profile, directory, hook, role, "
+                           "exported_dc_id, last_result, last_at, hook_pending FROM targets WHERE "
+                           "policy_id = ? ORDER BY id"),
+            {policyId});
     if (!rows)
         return rows.error();
     QList<TargetRecord> records;
@@ -171,6 +172,7 @@ Result<QList<TargetRecord>> Workspace::targets(qint64 policyId) const
                                     ? DcRole::Client
                                     : DcRole::Server,
                         .exportedDcId = rows->value(6).toLongLong(),
+                        .hookPending = rows->value(9).toBool(),
                         .lastResult = rows->value(7).toString(),
                         .lastAt = timeFrom(rows->value(8))});
     return records;
@@ -180,13 +182,18 @@ Status Workspace::recordExport(qint64 targetId, qint64 dcId, bool ok, const QStr
                                const QDateTime &now, const QString &eventKind)
 {
     Transaction transaction(*this);
-    // A failed export leaves exported_dc_id alone: `current` still holds the previous DC.
-    auto updated = ok ? sql(QStringLiteral("UPDATE targets SET exported_dc_id = ?, last_result = "
-                                           "?, last_at = ? WHERE id = ?"),
-                            {dcId, textValue(result), timeValue(now), targetId})
-                      : sql(QStringLiteral("UPDATE targets SET last_result = ?, last_at = ? "
-                                           "WHERE id = ?"),
-                            {textValue(result), timeValue(now), targetId});
+    const bool hookRan = eventKind == QLatin1String("hook");
+    // A successful export owes the target its hook until a hook result is recorded; a failed
+    // export leaves exported_dc_id alone, since `current` still holds the previous DC.
+    auto updated =
+        hookRan ? sql(QStringLiteral("UPDATE targets SET last_result = ?, last_at = ?, "
+                                     "hook_pending = 0 WHERE id = ?"),
+                      {textValue(result), timeValue(now), targetId})
+        : ok    ? sql(QStringLiteral("UPDATE targets SET exported_dc_id = ?, last_result = ?, "
+                                        "last_at = ?, hook_pending = (hook != '') WHERE id = ?"),
+                      {dcId, textValue(result), timeValue(now), targetId})
+             : sql(QStringLiteral("UPDATE targets SET last_result = ?, last_at = ? WHERE id = ?"),
+                   {textValue(result), timeValue(now), targetId});
     if (!updated)
         return updated.error();
     auto certificateId =

@@ -83,6 +83,7 @@ private slots:
     void eventLogIsAppendOnly_data();
     void eventLogIsAppendOnly();
     void readOnlyAccess();
+    void migratesAnOlderSchema();
 
 private:
     std::unique_ptr<Workspace> makeWorkspace();
@@ -173,7 +174,7 @@ void WorkspaceTest::recognisesWhatIsNotAWorkspace_data()
     QTest::newRow("another application's database")
         << u"foreign"_qs << u"an SQLite database of another application"_qs;
     QTest::newRow("a newer Baton's workspace")
-        << u"newer"_qs << u"made by a newer Baton (workspace schema 99; this one reads up to 1)"_qs;
+        << u"newer"_qs << u"made by a newer Baton (workspace schema 99; this one reads up to 2)"_qs;
     QTest::newRow("damaged pages") << u"damaged"_qs << u"the workspace is damaged"_qs;
     QTest::newRow("a directory") << u"directory"_qs << u"is not a file"_qs;
 }
@@ -474,6 +475,41 @@ void WorkspaceTest::readOnlyAccess()
     QVERIFY(!refused);
     QVERIFY2(refused.errorMessage().contains(u"read-only"_qs), qPrintable(refused.errorMessage()));
     QCOMPARE((*workspace)->policies()->size(), 0);
+}
+
+void WorkspaceTest::migratesAnOlderSchema()
+{
+    qint64 target = 0;
+    {
+        auto workspace = makeWorkspace();
+        const qint64 certificateId = importIdentity(*workspace);
+        const qint64 policy = *workspace->setPolicy(certificateId, {}, kNow);
+        target = *workspace->addTarget(
+            {.policyId = policy, .profile = u"nss"_qs, .directory = m_dir->filePath(u"t"_qs)},
+            kNow);
+    }
+    // Back to schema 1, as a workspace made by the first release would be.
+    QCOMPARE(rawSql(m_path, u"ALTER TABLE targets DROP COLUMN hook_pending"_qs), QString());
+    QCOMPARE(rawSql(m_path, u"PRAGMA user_version = 1"_qs), QString());
+
+    auto workspace = Workspace::open(m_path);
+    QVERIFY2(workspace, qPrintable(workspace.errorMessage()));
+    auto targets = (*workspace)->targets((*workspace)->policies()->first().id);
+    QVERIFY2(targets, qPrintable(targets.errorMessage()));
+    QCOMPARE(targets->size(), 1);
+    QCOMPARE(targets->first().id, target);
+    QCOMPARE(targets->first().hookPending, false);
+    QCOMPARE((*workspace)->certificates()->size(), 1);
+    QVERIFY((*workspace)->unlock(kPassphrase));
+    QVERIFY((*workspace)->certificateKey((*workspace)->certificates()->first().id));
+    // A read-only opener cannot migrate, and says so rather than misreading the file.
+    workspace->reset();
+    QCOMPARE(rawSql(m_path, u"PRAGMA user_version = 1"_qs), QString());
+    auto readOnly = Workspace::open(m_path, WorkspaceAccess::ReadOnly);
+    QVERIFY(!readOnly);
+    QVERIFY2(readOnly.errorMessage().contains(u"needs migrating to schema 2"_qs),
+             qPrintable(readOnly.errorMessage()));
+    QCOMPARE(rawSql(m_path, u"PRAGMA user_version = 2"_qs), QString());
 }
 
 QTEST_GUILESS_MAIN(WorkspaceTest)

@@ -1,0 +1,375 @@
+// batonctl and the OS keyring: where it takes the workspace passphrase from when no
+// --passphrase or $BATON_PASSPHRASE_FILE gives it. Without a D-Bus session (CI, containers,
+// servers) every keyring step must give up at once and say why; with a real Secret Service
+// (gnome-keyring on a private bus, when installed) the passphrase goes in, unlocks a rotation
+// and comes out again.
+
+#include "TestPki.h"
+#include "keyring/Keyring.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace baton;
+using namespace baton::test;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    qint64 milliseconds = -1;
+};
+
+Run batonctl(const QStringList &arguments, const QProcessEnvironment &environment)
+{
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.setStandardInputFile(QProcess::nullDevice());
+    QElapsedTimer clock;
+    clock.start();
+    process.start(QStringLiteral(BATONCTL_PATH), arguments);
+    Run run;
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        process.waitForFinished();
+        return run;
+    }
+    run.milliseconds = clock.elapsed();
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+/// The test's environment without anything that could reach a real keyring or name another
+/// workspace or passphrase: every row adds exactly the bus it means.
+QProcessEnvironment isolatedEnvironment()
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "DISPLAY",
+                             "WAYLAND_DISPLAY", "BATON_WORKSPACE", "BATON_PASSPHRASE_FILE"})
+        environment.remove(QLatin1String(name));
+    return environment;
+}
+
+const QString kNowText = u"2026-06-01T12:00:00Z"_qs;
+const QString kPassphrase = u"correct horse keyring"_qs;
+/// Far below the 5 s batonctl would wait for a keyring that does not answer: without a bus it
+/// must not wait at all. Generous for a loaded machine and a sanitizer build.
+constexpr qint64 kPromptlyMs = 3000;
+
+/// A private session bus (no service activation, so nothing starts behind the test's back) and
+/// gnome-keyring's Secret Service on it, unlocked; both stopped when this goes.
+class SecretService
+{
+public:
+    ~SecretService()
+    {
+        for (QProcess *process : {&m_keyring, &m_bus}) {
+            if (process->state() == QProcess::NotRunning)
+                continue;
+            process->terminate();
+            if (!process->waitForFinished(5000)) {
+                process->kill();
+                process->waitForFinished();
+            }
+        }
+    }
+
+    /// Empty on success, else why the service could not be started.
+    QString start(const QString &directory)
+    {
+        const QString config = directory + u"/bus.conf"_qs;
+        QFile file(config);
+        if (!file.open(QIODevice::WriteOnly))
+            return u"cannot write "_qs + config;
+        file.write("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration "
+                   "1.0//EN\" \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                   "<busconfig><type>session</type><listen>unix:dir=" +
+                   QFile::encodeName(directory) +
+                   "</listen><auth>EXTERNAL</auth><policy context=\"default\">"
+                   "<allow send_destination=\"*\" eavesdrop=\"true\"/><allow eavesdrop=\"true\"/>"
+                   "<allow own=\"*\"/></policy></busconfig>\n");
+        file.close();
+        m_bus.start(u"dbus-daemon"_qs,
+                    {u"--nofork"_qs, u"--print-address=1"_qs, u"--config-file"_qs, config});
+        if (!m_bus.waitForStarted())
+            return u"dbus-daemon did not start"_qs;
+        while (!m_bus.canReadLine() && m_bus.waitForReadyRead(10000)) {
+        }
+        m_address = QString::fromUtf8(m_bus.readLine()).trimmed();
+        if (m_address.isEmpty())
+            return u"dbus-daemon printed no address"_qs;
+
+        QDir(directory).mkpath(u"home"_qs);
+        QDir(directory).mkpath(u"run"_qs);
+        QFile::setPermissions(directory + u"/run"_qs, QFileDevice::ReadOwner |
+                                                          QFileDevice::WriteOwner |
+                                                          QFileDevice::ExeOwner);
+        m_environment = isolatedEnvironment();
+        m_environment.insert(u"DBUS_SESSION_BUS_ADDRESS"_qs, m_address);
+        m_environment.insert(u"HOME"_qs, directory + u"/home"_qs);
+        m_environment.insert(u"XDG_RUNTIME_DIR"_qs, directory + u"/run"_qs);
+        for (const char *name : {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"})
+            m_environment.remove(QLatin1String(name));
+        m_keyring.setProcessEnvironment(m_environment);
+        // --unlock reads the login keyring's password from stdin, creating the keyring.
+        m_keyring.start(u"gnome-keyring-daemon"_qs,
+                        {u"--foreground"_qs, u"--unlock"_qs, u"--components=secrets"_qs});
+        if (!m_keyring.waitForStarted())
+            return u"gnome-keyring-daemon did not start"_qs;
+        m_keyring.write("keyring login password");
+        m_keyring.closeWriteChannel();
+
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 10000) {
+            if (secretServiceOnBus())
+                return {};
+            QTest::qWait(100);
+        }
+        return u"org.freedesktop.secrets did not appear on the bus"_qs;
+    }
+
+    QProcessEnvironment environment() const { return m_environment; }
+
+private:
+    bool secretServiceOnBus() const
+    {
+        QProcess query;
+        query.start(u"dbus-send"_qs,
+                    {u"--bus="_qs + m_address, u"--print-reply"_qs,
+                     u"--dest=org.freedesktop.DBus"_qs, u"/org/freedesktop/DBus"_qs,
+                     u"org.freedesktop.DBus.NameHasOwner"_qs,
+                     u"string:org.freedesktop.secrets"_qs});
+        return query.waitForFinished(5000) && query.readAllStandardOutput().contains("true");
+    }
+
+    QProcess m_bus;
+    QProcess m_keyring;
+    QString m_address;
+    QProcessEnvironment m_environment;
+};
+
+} // namespace
+
+class BatonctlKeyring : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+
+    void withoutSessionBus_data();
+    void withoutSessionBus();
+    void roundTripThroughSecretService();
+
+private:
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+    /// Adds a certificate, its key and a policy to a new workspace (passphrase kPassphrase), so
+    /// that `rotate` is due and needs the passphrase.
+    void makeDueWorkspace(const QString &workspace, const QProcessEnvironment &environment);
+
+    QTemporaryDir m_dir;
+    QString m_certificate;
+    QString m_key;
+};
+
+void BatonctlKeyring::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY(QFileInfo(QStringLiteral(BATONCTL_PATH)).isExecutable());
+    std::tie(m_certificate, m_key) = writeIdentity(makeIdentity(), m_dir.path(), u"leaf"_qs);
+}
+
+void BatonctlKeyring::makeDueWorkspace(const QString &workspace,
+                                       const QProcessEnvironment &environment)
+{
+    const QStringList common{u"--workspace"_qs, workspace, u"--now"_qs, kNowText};
+    const Run imported = batonctl(QStringList{u"ws"_qs, u"import"_qs, u"--passphrase"_qs,
+                                              u"pass:"_qs + kPassphrase, m_certificate, m_key} +
+                                      common,
+                                  environment);
+    QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
+    const Run policy =
+        batonctl(QStringList{u"policy"_qs, u"set"_qs, u"localhost"_qs} + common, environment);
+    QVERIFY2(policy.exitCode == 0, qPrintable(policy.err));
+}
+
+void BatonctlKeyring::withoutSessionBus_data()
+{
+    QTest::addColumn<QString>("bus"); // DBUS_SESSION_BUS_ADDRESS, or empty for unset
+    // How batonctl says it cannot use the keyring; only its start where the rest is the
+    // backend's own words, which differ between libsecret and QtKeychain's KWallet fallback.
+    QTest::addColumn<QString>("problem");
+
+    const bool supported = keyringAvailability() == KeyringAvailability::Available;
+    const QString unsupported = u"Baton was built without keyring support"_qs;
+    QTest::newRow("unset") << QString()
+                           << (supported ? u"no keyring backend (no D-Bus session bus: "
+                                           u"$DBUS_SESSION_BUS_ADDRESS is not set)"_qs
+                                         : unsupported);
+    // A socket that is not there: QtKeychain itself has to find out, and must say so at once.
+    QTest::newRow("nowhere") << u"unix:path="_qs + path(u"no-bus-here"_qs)
+                             << (supported ? u"the keyring failed ("_qs : unsupported);
+}
+
+void BatonctlKeyring::withoutSessionBus()
+{
+    QFETCH(QString, bus);
+    QFETCH(QString, problem);
+    QProcessEnvironment environment = isolatedEnvironment();
+    if (!bus.isEmpty())
+        environment.insert(u"DBUS_SESSION_BUS_ADDRESS"_qs, bus);
+    const QString tag = QString::fromLatin1(QTest::currentDataTag());
+
+    // The same creation without and with --keyring: the keyring's failure adds no waiting.
+    const QString plain = path(tag + u"-plain.baton"_qs);
+    const Run created =
+        batonctl({u"ws"_qs, u"init"_qs, u"--workspace"_qs, plain, u"--passphrase"_qs,
+                  u"pass:"_qs + kPassphrase, u"--now"_qs, kNowText},
+                 environment);
+    QVERIFY2(created.exitCode == 0, qPrintable(created.err));
+    const QString stored = path(tag + u"-keyring.baton"_qs);
+    const Run init =
+        batonctl({u"ws"_qs, u"init"_qs, u"--workspace"_qs, stored, u"--keyring"_qs,
+                  u"--passphrase"_qs, u"pass:"_qs + kPassphrase, u"--now"_qs, kNowText},
+                 environment);
+    QVERIFY(!(init.out + init.err).contains(kPassphrase));
+    if (keyringAvailability() == KeyringAvailability::Available) {
+        QCOMPARE(init.exitCode, 1);
+        QCOMPARE(init.out, u"Created the workspace "_qs + stored + u"\n"_qs);
+        QVERIFY2(init.err.startsWith(u"batonctl: cannot store the passphrase in the keyring: "_qs +
+                                     problem),
+                 qPrintable(init.err));
+        QVERIFY2(init.err.endsWith(u"; the workspace stays: give its passphrase with "
+                                   u"--passphrase or $BATON_PASSPHRASE_FILE\n"_qs),
+                 qPrintable(init.err));
+        QVERIFY(QFileInfo::exists(stored));
+        QVERIFY2(init.milliseconds - created.milliseconds < kPromptlyMs,
+                 qPrintable(u"with --keyring %1 ms, without %2 ms"_qs.arg(init.milliseconds)
+                                .arg(created.milliseconds)));
+    } else {
+        QCOMPARE(init.exitCode, 2);
+        QCOMPARE(init.err,
+                 u"batonctl: --keyring: this batonctl was built without keyring support\n"_qs);
+        QVERIFY(!QFileInfo::exists(stored));
+    }
+
+    // A due rotation with no passphrase source: past the keyring to the prompt, which has no
+    // terminal here; the keyring's problem is said as well.
+    makeDueWorkspace(plain, environment);
+    const QStringList rotate{u"rotate"_qs, u"--workspace"_qs, plain, u"--now"_qs, kNowText};
+    const Run unattended = batonctl(rotate, environment);
+    QCOMPARE(unattended.exitCode, 2);
+    QVERIFY2(unattended.err.startsWith(
+                 u"batonctl: Passphrase for the workspace "_qs + plain +
+                 u" is needed, and there is no terminal to ask on; give it with a SRC option "
+                 u"(pass:, env:, file: or fd:); the keyring could not help: "_qs +
+                 problem),
+             qPrintable(unattended.err));
+    QCOMPARE(unattended.err.count(u'\n'), 1);
+    QVERIFY2(unattended.milliseconds < kPromptlyMs,
+             qPrintable(QString::number(unattended.milliseconds)));
+
+    const Run forget =
+        batonctl({u"ws"_qs, u"forget-passphrase"_qs, u"--workspace"_qs, plain}, environment);
+    QCOMPARE(forget.exitCode, 2);
+    QVERIFY2(forget.err.startsWith(u"batonctl: cannot remove the passphrase from the keyring: "_qs +
+                                   problem),
+             qPrintable(forget.err));
+    QVERIFY2(forget.milliseconds < kPromptlyMs, qPrintable(QString::number(forget.milliseconds)));
+
+    // An explicit source never asks the keyring, so its absence changes nothing.
+    const Run given =
+        batonctl(rotate + QStringList{u"--passphrase"_qs, u"pass:"_qs + kPassphrase}, environment);
+    QVERIFY2(given.exitCode == 0, qPrintable(given.err));
+    QVERIFY2(given.out.contains(u"issued server DC for localhost"_qs), qPrintable(given.out));
+}
+
+void BatonctlKeyring::roundTripThroughSecretService()
+{
+    if (keyringAvailability() != KeyringAvailability::Available)
+        QSKIP("batonctl was built without keyring support");
+    for (const QString &tool : {u"dbus-daemon"_qs, u"dbus-send"_qs, u"gnome-keyring-daemon"_qs}) {
+        if (QStandardPaths::findExecutable(tool).isEmpty())
+            QSKIP(qPrintable(tool + u" is not installed (Debian: dbus, gnome-keyring)"_qs));
+    }
+    const QString serviceDirectory = path(u"secret-service"_qs);
+    QVERIFY(QDir().mkpath(serviceDirectory));
+    SecretService service;
+    if (const QString problem = service.start(serviceDirectory); !problem.isEmpty())
+        QFAIL(qPrintable(problem));
+    const QProcessEnvironment environment = service.environment();
+
+    // Stored at creation under the canonical path...
+    const QString directory = path(u"round-trip"_qs);
+    QVERIFY(QDir().mkpath(directory));
+    const QString workspace = directory + u"/ws.baton"_qs;
+    const Run init =
+        batonctl({u"ws"_qs, u"init"_qs, u"--workspace"_qs, workspace, u"--keyring"_qs,
+                  u"--passphrase"_qs, u"pass:"_qs + kPassphrase, u"--now"_qs, kNowText},
+                 environment);
+    QVERIFY2(init.exitCode == 0, qPrintable(init.err));
+    QCOMPARE(init.out, u"Created the workspace "_qs + workspace +
+                           u"\nStored its passphrase in the keyring (service Baton, key "_qs +
+                           QFileInfo(workspace).canonicalFilePath() + u")\n"_qs);
+    QVERIFY(!(init.out + init.err).contains(kPassphrase));
+    makeDueWorkspace(workspace, environment);
+
+    // ...so found through another path to the same file, and the due rotation runs unattended.
+    const QString alias = path(u"alias"_qs);
+    QVERIFY(QFile::link(directory, alias));
+    const Run rotated =
+        batonctl({u"rotate"_qs, u"--workspace"_qs, alias + u"/ws.baton"_qs, u"--now"_qs, kNowText},
+                 environment);
+    QVERIFY2(rotated.exitCode == 0, qPrintable(rotated.err));
+    QVERIFY2(rotated.out.contains(u"issued server DC for localhost"_qs), qPrintable(rotated.out));
+    QVERIFY(!(rotated.out + rotated.err).contains(kPassphrase));
+
+    // Forgotten (twice: the second finds nothing, which is just as done).
+    for (int i = 0; i < 2; ++i) {
+        const Run forget = batonctl(
+            {u"ws"_qs, u"forget-passphrase"_qs, u"--workspace"_qs, workspace}, environment);
+        QCOMPARE(forget.exitCode, 0);
+        QCOMPARE(forget.out, u"The keyring holds no passphrase for "_qs +
+                                 QFileInfo(workspace).canonicalFilePath() + u" now\n"_qs);
+    }
+    // The keyring answered "none": no keyring problem is added to the prompt's.
+    const Run asked = batonctl(
+        {u"ws"_qs, u"import"_qs, u"--workspace"_qs, workspace, u"--now"_qs, kNowText, m_key},
+        environment);
+    QCOMPARE(asked.exitCode, 2);
+    QCOMPARE(asked.err, u"batonctl: Passphrase for the workspace "_qs + workspace +
+                            u" is needed, and there is no terminal to ask on; give it with a SRC "
+                            u"option (pass:, env:, file: or fd:)\n"_qs);
+
+    // A workspace made again at a remembered path, under another passphrase: the keyring's is
+    // wrong now, and batonctl says so instead of asking.
+    const QString remade = path(u"remade.baton"_qs);
+    const QStringList initRemade{u"ws"_qs, u"init"_qs,  u"--workspace"_qs,
+                                 remade,   u"--now"_qs, kNowText};
+    const Run first = batonctl(
+        initRemade + QStringList{u"--keyring"_qs, u"--passphrase"_qs, u"pass:the first one"_qs},
+        environment);
+    QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+    QVERIFY(QFile::remove(remade));
+    const Run second = batonctl(
+        initRemade + QStringList{u"--passphrase"_qs, u"pass:"_qs + kPassphrase}, environment);
+    QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+    const Run wrong =
+        batonctl({u"ws"_qs, u"import"_qs, u"--workspace"_qs, remade, u"--now"_qs, kNowText, m_key},
+                 environment);
+    QCOMPARE(wrong.exitCode, 2);
+    QCOMPARE(wrong.err, u"batonctl: the passphrase in the keyring is wrong for "_qs + remade +
+                            u"; remove it with `batonctl ws forget-passphrase`\n"_qs);
+}
+
+QTEST_GUILESS_MAIN(BatonctlKeyring)
+#include "tst_batonctl_keyring.moc"
