@@ -18,6 +18,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,6 +128,7 @@ private slots:
     void wrongPassphrase();
     void passphraseSources_data();
     void passphraseSources();
+    void promptsOnATerminal();
     void refusals_data();
     void refusals();
     void weekOfHourlyRuns();
@@ -312,6 +314,20 @@ void BatonctlWorkspace::endToEnd()
         batonctl({u"bundle"_qs, u"verify"_qs, u"--at"_qs, now, directory + u"/baton"_qs}, workspace)
             .exitCode,
         0);
+    // The DC key the target holds is in the workspace only sealed.
+    auto dcKey =
+        decodePrivateKey(*readFileBounded(directory + u"/baton/current/dc-key.pem"_qs, 4096));
+    QVERIFY(dcKey);
+    QByteArray seed(32, '\0');
+    size_t seedLength = size_t(seed.size());
+    QVERIFY(EVP_PKEY_get_raw_private_key(
+        dcKey->get(), reinterpret_cast<unsigned char *>(seed.data()), &seedLength));
+    for (const char *suffix : {"", "-wal"}) {
+        auto stored = readFileBounded(workspace + QLatin1String(suffix), 64 << 20);
+        const QByteArray bytes = stored ? *stored : QByteArray();
+        QVERIFY(!bytes.contains(seed));
+        QVERIFY(!bytes.contains(encodePrivateKeyPkcs8Der(dcKey->get())->bytes()));
+    }
     // Whatever went through the CLI, the key never shows in its output.
     const QByteArray key = *readFileBounded(m_leafKeyPem, 4096);
     for (const Run &run : {init, imported, target, before, rotated, again, after, log}) {
@@ -368,6 +384,38 @@ void BatonctlWorkspace::passphraseSources()
     QCOMPARE(run.exitCode, exitCode);
     QVERIFY2((run.out + run.err).contains(message), qPrintable(run.out + run.err));
     QVERIFY(!run.err.contains(u"hunter2"_qs));
+}
+
+void BatonctlWorkspace::promptsOnATerminal()
+{
+    // script(1) gives batonctl a pseudo-terminal, as a person at a shell has.
+    const QString script = QStandardPaths::findExecutable(u"script"_qs);
+    if (script.isEmpty())
+        QSKIP("script(1) is not installed");
+    const QString workspace = preparedWorkspace(u"prompt"_qs);
+    QProcess process;
+    process.setProcessEnvironment(environmentFor(workspace));
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(script,
+                  {u"-qec"_qs,
+                   u"'%1' rotate --now %2"_qs.arg(QStringLiteral(BATONCTL_PATH), at(kStart)),
+                   u"/dev/null"_qs});
+    QByteArray seen;
+    QElapsedTimer clock;
+    clock.start();
+    // Typed only once asked: the prompt flushes anything typed ahead, as getpass does.
+    while (!seen.contains("Passphrase for the workspace") && clock.elapsed() < 20000) {
+        process.waitForReadyRead(200);
+        seen += process.readAll();
+    }
+    QVERIFY2(seen.contains("Passphrase for the workspace " + workspace.toUtf8() + ": "), seen);
+    process.write(kPassphrase + '\n');
+    QVERIFY(process.waitForFinished(60000));
+    seen += process.readAll();
+    QCOMPARE(process.exitCode(), 0);
+    QVERIFY2(seen.contains("issued server DC"), seen);
+    QVERIFY2(!seen.contains(kPassphrase), seen); // not echoed
+    QCOMPARE(countDcs(workspace), 1);
 }
 
 void BatonctlWorkspace::refusals_data()
