@@ -115,9 +115,19 @@ const char *const kSchema2[] = {
     "ALTER TABLE targets ADD COLUMN hook_pending INTEGER NOT NULL DEFAULT 0",
 };
 
+// Schema 3: what lists show and search, kept at import so a workspace of thousands of
+// certificates opens without parsing any of them.
+const char *const kSchema3[] = {
+    "ALTER TABLE certificates ADD COLUMN display_name TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE certificates ADD COLUMN serial TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE certificates ADD COLUMN dns_names TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE certificates ADD COLUMN delegation INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE certificates ADD COLUMN search_text TEXT NOT NULL DEFAULT ''",
+};
+
 // Each entry migrates from the version of its index to the next. Never edit a shipped entry:
 // files in the field were made by it. Add one instead.
-const std::span<const char *const> kMigrations[] = {kSchema1, kSchema2};
+const std::span<const char *const> kMigrations[] = {kSchema1, kSchema2, kSchema3};
 static_assert(std::size(kMigrations) == kWorkspaceSchemaVersion);
 
 QString uniqueConnectionName()
@@ -438,6 +448,11 @@ Status Workspace::prepare()
         for (const char *statement : kMigrations[from]) {
             if (auto ok = sql(QString::fromLatin1(statement)); !ok)
                 return ok.error();
+        }
+        // What SQL alone cannot do: values computed from the certificates, same transaction.
+        if (from + 1 == 3) {
+            if (auto ok = fillCertificateSummaries(); !ok)
+                return ok;
         }
         if (auto ok = sql(QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId)); !ok)
             return ok.error();

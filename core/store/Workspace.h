@@ -26,7 +26,7 @@ struct DcDocument;
 struct ImportedObject;
 
 /// The schema this build reads and writes; older files are migrated forward when opened.
-inline constexpr int kWorkspaceSchemaVersion = 2;
+inline constexpr int kWorkspaceSchemaVersion = 3;
 
 struct CertificateRecord
 {
@@ -36,6 +36,27 @@ struct CertificateRecord
     bool hasKey = false;     ///< its private key is in the vault
     qint64 supersededBy = 0; ///< the certificate that renewed it, 0 when current
     QDateTime importedAt{};
+};
+
+/// A certificate as lists show and search it, read without parsing its DER: the columns are
+/// kept at import, so thousands of certificates load in milliseconds.
+struct CertificateSummary
+{
+    qint64 id = 0;
+    QString name{};    ///< CN, else the first DNS name, else the subject
+    QString subject{}; ///< RFC 2253
+    QStringList dnsNames{};
+    QString serial{}; ///< hex
+    QString sha256{}; ///< lower-case hex
+    bool ca = false;
+    bool hasKey = false;
+    bool delegation = false; ///< carries DelegationUsage
+    QDateTime notBefore{};
+    QDateTime notAfter{};
+    qint64 supersededBy = 0;
+    /// Lower-case text of every decoded field (subject, SANs, serial, fingerprints, extension
+    /// values), for search boxes.
+    QString searchText{};
 };
 
 struct DcRecord
@@ -70,7 +91,7 @@ struct TargetRecord
     qint64 exportedDcId = 0; ///< the DC its `current` holds, 0 before the first export
     /// Exported, but its hook has not run since: a rotation interrupted between the two.
     bool hookPending = false;
-    QString lastResult{};    ///< one line: "exported gen-…", "hook exited 3", …
+    QString lastResult{}; ///< one line: "exported gen-…", "hook exited 3", …
     QDateTime lastAt{};
 };
 
@@ -158,6 +179,7 @@ public:
     /// policy moves, the old certificate's DCs are superseded (listed in renewedPolicies).
     Result<ImportReport> importObjects(const QList<ImportedObject> &objects, const QDateTime &now);
     Result<QList<CertificateRecord>> certificates() const;
+    Result<QList<CertificateSummary>> certificateSummaries() const;
     Result<CertificateRecord> certificate(qint64 id) const;
     /// CERT as users type it: a workspace id, a SHA-256 fingerprint prefix (colons allowed, at
     /// least 4 hex digits), or a subject CN / SAN when exactly one current certificate has it.
@@ -236,6 +258,8 @@ private:
     Result<qint64> moveToRenewed(qint64 from, qint64 to, const QDateTime &now);
     QSqlDatabase database() const;
     Result<QSqlQuery> sql(const QString &statement, const QVariantList &bindings = {}) const;
+    /// Schema 3's migration: the summary columns of certificates imported before it.
+    Status fillCertificateSummaries();
     /// The first column of the first row (null when there is none), the statement finished.
     Result<QVariant> sqlValue(const QString &statement, const QVariantList &bindings = {}) const;
     Result<EvpPkeyPtr> openKey(const QByteArray &spkiSha256) const;

@@ -7,6 +7,7 @@
 #include "import/Importer.h"
 #include "tls/SignatureScheme.h"
 #include "vault/KeyVault.h"
+#include "x509/CertificateModel.h"
 #include "x509/ChainBuilder.h"
 
 #include <QCryptographicHash>
@@ -45,6 +46,37 @@ Result<CertificateRecord> certificateFrom(const QSqlQuery &row)
                              .hasKey = row.value(5).toBool(),
                              .supersededBy = row.value(3).toLongLong(),
                              .importedAt = timeFrom(row.value(4))};
+}
+
+// The columns kept for lists and search (schema 3), in the order summaryValues() gives.
+const char kSummaryColumns[] = "display_name, serial, dns_names, delegation, search_text";
+const char kSummaryPlaceholders[] = "?, ?, ?, ?, ?";
+
+void collectText(const QList<ModelField> &fields, QStringList &into)
+{
+    for (const ModelField &field : fields) {
+        if (!field.value.isEmpty())
+            into << field.value;
+        collectText(field.children, into);
+    }
+}
+
+QVariantList summaryValues(const Certificate &certificate)
+{
+    QStringList text;
+    for (const ModelSection &section : describeCertificate(certificate).sections) {
+        // A signature's bytes match every search for a hex fragment and mean nothing to one.
+        if (section.id == QLatin1String("signature"))
+            continue;
+        if (section.isExtension)
+            text << section.title; // "DelegationUsage (RFC 9345)" finds the certificates that can
+                                   // delegate
+        collectText(section.fields, text);
+    }
+    return {textValue(certificate.displayName()), textValue(certificate.serialNumberHex()),
+            textValue(certificate.dnsNames().join(QLatin1Char('\n'))),
+            certificate.delegationUsage().present() ? 1 : 0,
+            textValue(text.join(QLatin1Char('\n')).toLower())};
 }
 
 const char kDcColumns[] = "d.id, d.certificate_id, d.role, d.bytes, d.dc_cert_verify_algorithm, "
@@ -159,6 +191,62 @@ Result<QList<CertificateRecord>> Workspace::certificates() const
         records.append(std::move(record).value());
     }
     return records;
+}
+
+Status Workspace::fillCertificateSummaries()
+{
+    auto rows = sql(QStringLiteral("SELECT id, der FROM certificates"));
+    if (!rows)
+        return rows.error();
+    QList<std::pair<qint64, QByteArray>> all;
+    while (rows->next())
+        all.append({rows->value(0).toLongLong(), rows->value(1).toByteArray()});
+    rows->finish();
+    for (const auto &[id, der] : all) {
+        auto certificate = Certificate::fromDer(der);
+        if (!certificate)
+            return Error{QStringLiteral("%1: certificate %2 is unreadable: %3")
+                             .arg(m_path)
+                             .arg(id)
+                             .arg(certificate.errorMessage())};
+        auto updated = sql(QStringLiteral("UPDATE certificates SET display_name = ?, serial = ?, "
+                                          "dns_names = ?, delegation = ?, search_text = ? WHERE "
+                                          "id = ?"),
+                           summaryValues(*certificate) + QVariantList{id});
+        if (!updated)
+            return updated.error();
+    }
+    return {};
+}
+
+Result<QList<CertificateSummary>> Workspace::certificateSummaries() const
+{
+    auto rows = sql(QStringLiteral(
+        "SELECT c.id, c.display_name, c.subject, c.dns_names, c.serial, c.sha256, c.is_ca, "
+        "EXISTS (SELECT 1 FROM keys k WHERE k.spki_sha256 = c.spki_sha256), c.delegation, "
+        "c.not_before, c.not_after, c.superseded_by, c.search_text FROM certificates c ORDER BY "
+        "c.id"));
+    if (!rows)
+        return rows.error();
+    QList<CertificateSummary> summaries;
+    while (rows->next()) {
+        const QString dnsNames = rows->value(3).toString();
+        summaries.append(
+            {.id = rows->value(0).toLongLong(),
+             .name = rows->value(1).toString(),
+             .subject = rows->value(2).toString(),
+             .dnsNames = dnsNames.isEmpty() ? QStringList() : dnsNames.split(QLatin1Char('\n')),
+             .serial = rows->value(4).toString(),
+             .sha256 = rows->value(5).toString(),
+             .ca = rows->value(6).toBool(),
+             .hasKey = rows->value(7).toBool(),
+             .delegation = rows->value(8).toBool(),
+             .notBefore = timeFrom(rows->value(9)),
+             .notAfter = timeFrom(rows->value(10)),
+             .supersededBy = rows->value(11).toLongLong(),
+             .searchText = rows->value(12).toString()});
+    }
+    return summaries;
 }
 
 Result<CertificateRecord> Workspace::certificate(qint64 id) const
@@ -434,12 +522,14 @@ Result<ImportReport> Workspace::importObjects(const QList<ImportedObject> &objec
                 return fingerprint.error();
             auto inserted =
                 sql(QStringLiteral("INSERT INTO certificates (sha256, der, spki_sha256, subject, "
-                                   "is_ca, not_before, not_after, imported_at) VALUES (?, ?, ?, ?, "
-                                   "?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING"),
-                    {QString::fromLatin1(certificate.sha256Fingerprint().toHex()),
-                     certificate.der(), *fingerprint, textValue(certificate.subject()),
-                     certificate.isCa() ? 1 : 0, timeValue(certificate.notBefore()),
-                     timeValue(certificate.notAfter()), timeValue(now)});
+                                   "is_ca, not_before, not_after, imported_at, %1) VALUES (?, ?, "
+                                   "?, ?, ?, ?, ?, ?, %2) ON CONFLICT (sha256) DO NOTHING")
+                        .arg(QLatin1String(kSummaryColumns), QLatin1String(kSummaryPlaceholders)),
+                    QVariantList{QString::fromLatin1(certificate.sha256Fingerprint().toHex()),
+                                 certificate.der(), *fingerprint, textValue(certificate.subject()),
+                                 certificate.isCa() ? 1 : 0, timeValue(certificate.notBefore()),
+                                 timeValue(certificate.notAfter()), timeValue(now)} +
+                        summaryValues(certificate));
             if (!inserted)
                 return inserted.error();
             if (inserted->numRowsAffected() == 0) {

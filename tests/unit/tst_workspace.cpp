@@ -9,6 +9,7 @@
 #include "dc/DcIssuer.h"
 #include "import/Importer.h"
 #include "store/Workspace.h"
+#include "x509/CertificateModel.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -84,6 +85,7 @@ private slots:
     void eventLogIsAppendOnly();
     void readOnlyAccess();
     void migratesAnOlderSchema();
+    void summariesForListsAndSearch();
 
 private:
     std::unique_ptr<Workspace> makeWorkspace();
@@ -174,7 +176,7 @@ void WorkspaceTest::recognisesWhatIsNotAWorkspace_data()
     QTest::newRow("another application's database")
         << u"foreign"_qs << u"an SQLite database of another application"_qs;
     QTest::newRow("a newer Baton's workspace")
-        << u"newer"_qs << u"made by a newer Baton (workspace schema 99; this one reads up to 2)"_qs;
+        << u"newer"_qs << u"made by a newer Baton (workspace schema 99; this one reads up to 3)"_qs;
     QTest::newRow("damaged pages") << u"damaged"_qs << u"the workspace is damaged"_qs;
     QTest::newRow("a directory") << u"directory"_qs << u"is not a file"_qs;
 }
@@ -490,6 +492,10 @@ void WorkspaceTest::migratesAnOlderSchema()
     }
     // Back to schema 1, as a workspace made by the first release would be.
     QCOMPARE(rawSql(m_path, u"ALTER TABLE targets DROP COLUMN hook_pending"_qs), QString());
+    for (const char *column : {"display_name", "serial", "dns_names", "delegation", "search_text"})
+        QCOMPARE(
+            rawSql(m_path, u"ALTER TABLE certificates DROP COLUMN "_qs + QLatin1String(column)),
+            QString());
     QCOMPARE(rawSql(m_path, u"PRAGMA user_version = 1"_qs), QString());
 
     auto workspace = Workspace::open(m_path);
@@ -500,6 +506,13 @@ void WorkspaceTest::migratesAnOlderSchema()
     QCOMPARE(targets->first().id, target);
     QCOMPARE(targets->first().hookPending, false);
     QCOMPARE((*workspace)->certificates()->size(), 1);
+    // Schema 3's columns, computed from the certificate by the migration.
+    auto summaries = (*workspace)->certificateSummaries();
+    QVERIFY(summaries);
+    QCOMPARE(summaries->first().name, u"localhost"_qs);
+    QCOMPARE(summaries->first().dnsNames, QStringList{u"localhost"_qs});
+    QVERIFY(summaries->first().delegation);
+    QVERIFY(summaries->first().searchText.contains(u"delegationusage"_qs));
     QVERIFY((*workspace)->unlock(kPassphrase));
     QVERIFY((*workspace)->certificateKey((*workspace)->certificates()->first().id));
     // A read-only opener cannot migrate, and says so rather than misreading the file.
@@ -507,9 +520,40 @@ void WorkspaceTest::migratesAnOlderSchema()
     QCOMPARE(rawSql(m_path, u"PRAGMA user_version = 1"_qs), QString());
     auto readOnly = Workspace::open(m_path, WorkspaceAccess::ReadOnly);
     QVERIFY(!readOnly);
-    QVERIFY2(readOnly.errorMessage().contains(u"needs migrating to schema 2"_qs),
+    QVERIFY2(readOnly.errorMessage().contains(u"needs migrating to schema 3"_qs),
              qPrintable(readOnly.errorMessage()));
-    QCOMPARE(rawSql(m_path, u"PRAGMA user_version = 2"_qs), QString());
+    QCOMPARE(rawSql(m_path, u"PRAGMA user_version = 3"_qs), QString());
+}
+
+void WorkspaceTest::summariesForListsAndSearch()
+{
+    auto workspace = makeWorkspace();
+    CertificateOptions options;
+    options.commonName = u"Edge.Example"_qs;
+    options.dnsNames = {u"edge.example"_qs, u"www.edge.example"_qs};
+    const qint64 id = importIdentity(*workspace, options);
+    auto summaries = workspace->certificateSummaries();
+    QVERIFY(summaries);
+    QCOMPARE(summaries->size(), 1);
+    const CertificateSummary &summary = summaries->first();
+    const CertificateRecord record = *workspace->certificate(id);
+    QCOMPARE(summary.id, id);
+    QCOMPARE(summary.name, u"Edge.Example"_qs);
+    QCOMPARE(summary.subject, record.certificate.subject());
+    QCOMPARE(summary.dnsNames, options.dnsNames);
+    QCOMPARE(summary.serial, record.certificate.serialNumberHex());
+    QCOMPARE(summary.sha256, record.sha256);
+    QVERIFY(summary.hasKey);
+    QVERIFY(summary.delegation);
+    QVERIFY(!summary.ca);
+    QCOMPARE(summary.notAfter, record.certificate.notAfter());
+    // Search reaches the SANs, the serial and the extensions' decoded values, in lower case.
+    QVERIFY(summary.searchText.contains(u"www.edge.example"_qs));
+    QVERIFY(summary.searchText.contains(summary.serial.toLower().left(8)));
+    QVERIFY2(summary.searchText.contains(u"digitalsignature"_qs), qPrintable(summary.searchText));
+    QVERIFY(summary.searchText.contains(u"delegationusage (rfc 9345)"_qs));
+    QVERIFY(!summary.searchText.contains(u"ecdsa-with-sha256"_qs)); // the signature is left out
+    QCOMPARE(summary.searchText, summary.searchText.toLower());
 }
 
 QTEST_GUILESS_MAIN(WorkspaceTest)
