@@ -116,6 +116,19 @@ bool parseArguments(QCommandLineParser &parser, const QStringList &arguments, in
     return true;
 }
 
+QCommandLineOption nowOption(const QString &description)
+{
+    return QCommandLineOption(QStringLiteral("now"), description, QStringLiteral("TIME"));
+}
+
+Result<qint64> positiveDurationOption(const QCommandLineParser &parser, const QString &option)
+{
+    auto seconds = withContext(parseDuration(parser.value(option)), QStringLiteral("--") + option);
+    if (seconds && *seconds <= 0)
+        return Error{QStringLiteral("--%1: must be positive").arg(option)};
+    return seconds;
+}
+
 Result<QDateTime> timeOption(const QCommandLineParser &parser, const QString &option)
 {
     if (!parser.isSet(option))

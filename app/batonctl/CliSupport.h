@@ -35,6 +35,14 @@ int fail(const QString &message);
 /// `--help` prints the help and sets `*exitCode` to ExitOk.
 bool parseArguments(QCommandLineParser &parser, const QStringList &arguments, int *exitCode);
 
+/// --now TIME, which every command that reads the clock takes, so operators and tests can move
+/// time.
+QCommandLineOption
+nowOption(const QString &description = QStringLiteral("Act as if it were TIME (RFC 3339)."));
+
+/// A DURATION option that must be positive; errors start with "--option: ".
+Result<qint64> positiveDurationOption(const QCommandLineParser &parser, const QString &option);
+
 /// `--now`/`--at`: an RFC 3339 time, or the system clock when the option is absent.
 Result<QDateTime> timeOption(const QCommandLineParser &parser, const QString &option);
 

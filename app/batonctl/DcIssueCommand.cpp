@@ -55,10 +55,8 @@ int runDcIssue(const QStringList &arguments)
     const QCommandLineOption clamp(QStringLiteral("clamp"),
                                    QStringLiteral("Shorten the lifetime to end at the "
                                                   "certificate's notAfter instead of refusing."));
-    const QCommandLineOption now(QStringLiteral("now"),
-                                 QStringLiteral("Issue as if it were TIME (RFC 3339, e.g. "
-                                                "2026-12-01T10:00:00Z)."),
-                                 QStringLiteral("TIME"));
+    const QCommandLineOption now = nowOption(
+        QStringLiteral("Issue as if it were TIME (RFC 3339, e.g. 2026-12-01T10:00:00Z)."));
     const QCommandLineOption outDir(QStringLiteral("out"),
                                     QStringLiteral("Output directory (default: the current one)."),
                                     QStringLiteral("DIR"), QStringLiteral("."));

@@ -64,9 +64,7 @@ int runExport(const QStringList &arguments)
                                          QStringLiteral("Kill the hook after DURATION (default "
                                                         "30s)."),
                                          QStringLiteral("DURATION"), QStringLiteral("30s"));
-    const QCommandLineOption now(QStringLiteral("now"),
-                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
-                                 QStringLiteral("TIME"));
+    const QCommandLineOption now = nowOption();
     parser.addOptions(
         {profile, cert, chain, dc, dcKey, outDir, client, fizzLabels, tar, hook, hookTimeout, now});
     int exitCode = ExitOk;
@@ -87,11 +85,9 @@ int runExport(const QStringList &arguments)
     auto when = timeOption(parser, now.names().first());
     if (!when)
         return fail(when.errorMessage());
-    auto hookSeconds = parseDuration(parser.value(hookTimeout));
-    if (!hookSeconds || *hookSeconds <= 0)
-        return fail(QStringLiteral("--hook-timeout: ") + (hookSeconds
-                                                              ? QStringLiteral("must be positive")
-                                                              : hookSeconds.errorMessage()));
+    auto hookSeconds = positiveDurationOption(parser, hookTimeout.names().first());
+    if (!hookSeconds)
+        return fail(hookSeconds.errorMessage());
     const QStringList hookCommand = QProcess::splitCommand(parser.value(hook));
     if (parser.isSet(hook) && hookCommand.isEmpty())
         return fail(QStringLiteral("--hook is empty"));

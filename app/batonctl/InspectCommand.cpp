@@ -266,9 +266,8 @@ int runInspect(const QStringList &arguments)
     const QCommandLineOption cert(QStringLiteral("cert"),
                                   QStringLiteral("The certificate DCs belong to (for expiry)."),
                                   QStringLiteral("CERT"));
-    const QCommandLineOption now(QStringLiteral("now"),
-                                 QStringLiteral("Judge validity as of TIME (RFC 3339)."),
-                                 QStringLiteral("TIME"));
+    const QCommandLineOption now =
+        nowOption(QStringLiteral("Judge validity as of TIME (RFC 3339)."));
     parser.addOptions({json, pass, cert, now});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Files to inspect."),
                                  QStringLiteral("FILE..."));

@@ -25,13 +25,6 @@ QCommandLineOption keyAlgOption()
         QStringLiteral("ALG"));
 }
 
-QCommandLineOption nowOption()
-{
-    return QCommandLineOption(QStringLiteral("now"),
-                              QStringLiteral("Act as if it were TIME (RFC 3339)."),
-                              QStringLiteral("TIME"));
-}
-
 QCommandLineOption forceOption()
 {
     return QCommandLineOption(QStringLiteral("force"),

@@ -99,9 +99,7 @@ int runStatus(const QStringList &arguments)
     const WorkspaceOptions options;
     options.addTo(parser);
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    const QCommandLineOption now(QStringLiteral("now"),
-                                 QStringLiteral("Judge as of TIME (RFC 3339)."),
-                                 QStringLiteral("TIME"));
+    const QCommandLineOption now = nowOption(QStringLiteral("Judge as of TIME (RFC 3339)."));
     parser.addOptions({json, now});
     int exitCode = ExitOk;
     if (!parseArguments(parser, arguments, &exitCode))
@@ -152,9 +150,7 @@ int runRotate(const QStringList &arguments)
                                          QStringLiteral("Kill a hook after DURATION (default "
                                                         "30s)."),
                                          QStringLiteral("DURATION"), QStringLiteral("30s"));
-    const QCommandLineOption now(QStringLiteral("now"),
-                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
-                                 QStringLiteral("TIME"));
+    const QCommandLineOption now = nowOption();
     parser.addOptions({dryRun, json, hookTimeout, now});
     int exitCode = ExitOk;
     if (!parseArguments(parser, arguments, &exitCode))
@@ -162,11 +158,9 @@ int runRotate(const QStringList &arguments)
     auto when = timeOption(parser, now.names().first());
     if (!when)
         return fail(when.errorMessage());
-    auto hookSeconds = parseDuration(parser.value(hookTimeout));
-    if (!hookSeconds || *hookSeconds <= 0)
-        return fail(QStringLiteral("--hook-timeout: ") + (hookSeconds
-                                                              ? QStringLiteral("must be positive")
-                                                              : hookSeconds.errorMessage()));
+    auto hookSeconds = positiveDurationOption(parser, hookTimeout.names().first());
+    if (!hookSeconds)
+        return fail(hookSeconds.errorMessage());
     const QString path = workspacePath(parser, options);
     if (!parser.isSet(dryRun) && QFileInfo::exists(path) && !QFileInfo(path).isWritable())
         return fail(QStringLiteral("%1: the workspace is read-only here; rotate stores what it "

@@ -74,9 +74,7 @@ int runWsInit(const QStringList &arguments)
         QStringLiteral("keyring"),
         QStringLiteral("Also keep the passphrase in the OS keyring, from which batonctl takes it "
                        "when no --passphrase or $BATON_PASSPHRASE_FILE gives it."));
-    const QCommandLineOption now(QStringLiteral("now"),
-                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
-                                 QStringLiteral("TIME"));
+    const QCommandLineOption now = nowOption();
     parser.addOptions({keyring, now});
     int exitCode = ExitOk;
     if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
@@ -152,9 +150,7 @@ int runWsImport(const QStringList &arguments)
     const QCommandLineOption pass(QStringLiteral("pass"),
                                   QStringLiteral("Passphrase for encrypted input files (SRC)."),
                                   QStringLiteral("SRC"));
-    const QCommandLineOption now(QStringLiteral("now"),
-                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
-                                 QStringLiteral("TIME"));
+    const QCommandLineOption now = nowOption();
     parser.addOptions({pass, now});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Files to import."),
                                  QStringLiteral("FILE..."));
@@ -234,9 +230,8 @@ int runWsList(const QStringList &arguments)
         QStringLiteral("List the workspace's certificates, with their DCs beneath them."));
     const WorkspaceOptions options;
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    const QCommandLineOption now(QStringLiteral("now"),
-                                 QStringLiteral("Judge validity as of TIME (RFC 3339)."),
-                                 QStringLiteral("TIME"));
+    const QCommandLineOption now =
+        nowOption(QStringLiteral("Judge validity as of TIME (RFC 3339)."));
     parser.addOptions({json, now});
     int exitCode = ExitOk;
     if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
@@ -337,9 +332,7 @@ int runPolicySet(const QStringList &arguments)
                                     QStringLiteral("Keep client DCs instead of server DCs."));
     const QCommandLineOption both(QStringLiteral("both"),
                                   QStringLiteral("Keep server and client DCs."));
-    const QCommandLineOption now(QStringLiteral("now"),
-                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
-                                 QStringLiteral("TIME"));
+    const QCommandLineOption now = nowOption();
     parser.addOptions({lifetime, renewBefore, algorithm, client, both, now});
     parser.addPositionalArgument(QStringLiteral("CERT"), QStringLiteral("The certificate."));
     int exitCode = ExitOk;
@@ -402,9 +395,7 @@ int runTargetAdd(const QStringList &arguments)
                                   QStringLiteral("CMD"));
     const QCommandLineOption client(QStringLiteral("client"),
                                     QStringLiteral("Export the client DC (default: server)."));
-    const QCommandLineOption now(QStringLiteral("now"),
-                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
-                                 QStringLiteral("TIME"));
+    const QCommandLineOption now = nowOption();
     parser.addOptions({profile, directory, hook, client, now});
     parser.addPositionalArgument(QStringLiteral("CERT"), QStringLiteral("The certificate."));
     int exitCode = ExitOk;
@@ -454,9 +445,7 @@ int runCertReplace(const QStringList &arguments)
         "Renew a certificate by hand: OLD's rotation policy and targets move to NEW, OLD's DCs "
         "are superseded, and fresh DCs under NEW are issued and exported at once."));
     const WorkspaceOptions options;
-    const QCommandLineOption now(QStringLiteral("now"),
-                                 QStringLiteral("Act as if it were TIME (RFC 3339)."),
-                                 QStringLiteral("TIME"));
+    const QCommandLineOption now = nowOption();
     parser.addOption(now);
     parser.addPositionalArgument(QStringLiteral("OLD"), QStringLiteral("The certificate renewed."));
     parser.addPositionalArgument(QStringLiteral("NEW"), QStringLiteral("Its replacement."));
