@@ -60,15 +60,17 @@ Result<SecretBytes> promptWithoutEcho(const QString &prompt)
         return Error{QStringLiteral("%1 is needed, and there is no terminal to ask on; give it "
                                     "with a SRC option (pass:, env:, file: or fd:)")
                          .arg(prompt)};
-    std::fprintf(stderr, "%s: ", qPrintable(prompt));
-    std::fflush(stderr);
     termios saved{};
     const bool restore = ::tcgetattr(STDIN_FILENO, &saved) == 0;
     if (restore) {
         termios silent = saved;
         silent.c_lflag &= tcflag_t(~ECHO);
+        // Echo goes off (and typed-ahead input is dropped) before the prompt shows: whatever
+        // is typed once it is visible is kept, and never echoed.
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
     }
+    std::fprintf(stderr, "%s: ", qPrintable(prompt));
+    std::fflush(stderr);
     auto secret = readFromFd(STDIN_FILENO);
     if (restore)
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
