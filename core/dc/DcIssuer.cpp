@@ -24,6 +24,23 @@ Status checkCertificateKey(const DcIssueRequest &request)
 
 } // namespace
 
+QStringList dcIssueWarnings(KeyType dcKeyType, qint64 lifetimeSeconds)
+{
+    QStringList warnings;
+    if (lifetimeSeconds >
+        DelegatedCredential::kMaxValiditySeconds - DelegatedCredential::kSkewHeadroomSeconds)
+        warnings << QStringLiteral("the lifetime is within 1 h of the 7-day maximum: clients "
+                                   "whose clock is behind see more than 7 days left and reject "
+                                   "the DC; 6d23h or less is safer");
+    const SignatureScheme *dcScheme = dcSchemeForKey(dcKeyType);
+    if (dcScheme && !dcScheme->firefoxAcceptsDc)
+        warnings << QStringLiteral("Firefox accepts only ECDSA DCs: it never asks for a %1 DC, "
+                                   "so a server holding only this DC cannot complete "
+                                   "handshakes with Firefox")
+                        .arg(QLatin1String(dcScheme->name));
+    return warnings;
+}
+
 Result<DcIssueResult> issueDelegatedCredential(const DcIssueRequest &request)
 {
     const qint64 maxLifetime = DelegatedCredential::kMaxValiditySeconds;
@@ -107,15 +124,7 @@ Result<DcIssueResult> issueDelegatedCredential(const DcIssueRequest &request)
     dc.signature = std::move(signature).value();
     result.bytes = dc.encode();
 
-    if (result.lifetimeSeconds > maxLifetime - DelegatedCredential::kSkewHeadroomSeconds)
-        result.warnings << QStringLiteral("the lifetime is within 1 h of the 7-day maximum: "
-                                          "clients whose clock is behind see more than 7 days "
-                                          "left and reject the DC; 6d23h or less is safer");
-    if (!dcScheme->firefoxAcceptsDc)
-        result.warnings << QStringLiteral("Firefox accepts only ECDSA DCs: it never asks for a "
-                                          "%1 DC, so a server holding only this DC cannot "
-                                          "complete handshakes with Firefox")
-                               .arg(QLatin1String(dcScheme->name));
+    result.warnings << dcIssueWarnings(dcKeyType, result.lifetimeSeconds);
     for (const DcCheck &check : readiness.checks) {
         if (check.outcome == CheckOutcome::Warn)
             result.warnings << check.detail;

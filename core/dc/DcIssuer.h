@@ -32,6 +32,10 @@ struct DcIssueResult
     QStringList notes;          ///< what the issuer changed on request (clamping)
 };
 
+/// What issuing a DC with a key of this type and this lifetime draws a warning for (besides the
+/// certificate's readiness warnings): said by the issuer, and by a dialog before it issues.
+QStringList dcIssueWarnings(KeyType dcKeyType, qint64 lifetimeSeconds);
+
 /// Issues a DC by RFC 9345, refusing (with why and what to do) whatever a conforming peer
 /// would reject or the RFC forbids an issuer to create. One signature, no other heavy work.
 Result<DcIssueResult> issueDelegatedCredential(const DcIssueRequest &request);

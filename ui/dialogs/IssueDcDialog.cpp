@@ -1,0 +1,266 @@
+#include "IssueDcDialog.h"
+
+#include "PassphraseDialog.h"
+#include "common/TimeFormat.h"
+#include "crypto/KeyCodec.h"
+#include "dashboard/StatusColors.h"
+#include "dc/DcIssuer.h"
+#include "session/WorkspaceSession.h"
+#include "tls/SignatureScheme.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace baton::ui {
+
+IssueDcDialog::IssueDcDialog(WorkspaceSession &session, QWidget *parent)
+    : QDialog(parent), m_session(session)
+{
+    setObjectName(QStringLiteral("issueDcDialog"));
+    setWindowTitle(tr("Issue Delegated Credential"));
+    resize(560, 0);
+
+    // Only certificates that can sign DCs here: DelegationUsage, the key in the vault, current.
+    m_certificate = new QComboBox(this);
+    m_certificate->setObjectName(QStringLiteral("certificateCombo"));
+    m_certificate->setAccessibleName(tr("Certificate"));
+    for (const CertificateSummary &summary : session.snapshot().certificates) {
+        if (summary.delegation && summary.hasKey && !summary.ca && summary.supersededBy == 0)
+            m_certificate->addItem(summary.name, summary.id);
+    }
+
+    m_algorithm = new QComboBox(this);
+    m_algorithm->setObjectName(QStringLiteral("dcAlgorithmCombo"));
+    m_algorithm->setAccessibleName(tr("DC key algorithm"));
+    for (const KeySpec &spec : generatableKeys())
+        m_algorithm->addItem(QLatin1String(spec.name), QLatin1String(spec.name));
+
+    m_role = new QComboBox(this);
+    m_role->setObjectName(QStringLiteral("roleCombo"));
+    m_role->setAccessibleName(tr("DC role"));
+    m_role->addItem(tr("Server"), int(DcRole::Server));
+    m_role->addItem(tr("Client"), int(DcRole::Client));
+
+    m_lifetime = new QLineEdit(QStringLiteral("24h"), this);
+    m_lifetime->setObjectName(QStringLiteral("lifetimeEdit"));
+    m_lifetime->setAccessibleName(tr("DC lifetime"));
+    m_lifetime->setToolTip(tr("How long the DC lasts, e.g. 12h, 1d12h or 90m"));
+
+    m_maxLifetime = new QLabel(this);
+    m_maxLifetime->setObjectName(QStringLiteral("maxLifetimeLabel"));
+    m_maxLifetime->setWordWrap(true);
+    m_expiry = new QLabel(this);
+    m_expiry->setObjectName(QStringLiteral("expiryPreview"));
+    m_expiry->setAccessibleName(tr("Expiry"));
+    m_expiry->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_warningsLabel = new QLabel(this);
+    m_warningsLabel->setObjectName(QStringLiteral("warningsLabel"));
+    m_warningsLabel->setAccessibleName(tr("Warnings"));
+    m_warningsLabel->setTextFormat(Qt::PlainText);
+    m_warningsLabel->setWordWrap(true);
+    QPalette warningPalette = m_warningsLabel->palette();
+    warningPalette.setColor(QPalette::WindowText,
+                            rotationStatusColor(RotationStatus::Due, warningPalette));
+    m_warningsLabel->setPalette(warningPalette);
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("issueError"));
+    m_error->setAccessibleName(tr("Problem"));
+    m_error->setWordWrap(true);
+    showAsError(m_error);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->setObjectName(QStringLiteral("issueButtons"));
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Issue"));
+    m_buttons->button(QDialogButtonBox::Ok)->setAccessibleName(tr("Issue DC"));
+    m_buttons->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &IssueDcDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &IssueDcDialog::reject);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Certificate:"), m_certificate);
+    form->addRow(tr("DC &algorithm:"), m_algorithm);
+    form->addRow(tr("&Role:"), m_role);
+    form->addRow(tr("&Lifetime:"), m_lifetime);
+    form->addRow(QString(), m_maxLifetime);
+    form->addRow(tr("Expires:"), m_expiry);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_warningsLabel);
+    layout->addWidget(m_error);
+    layout->addWidget(m_buttons);
+
+    connect(m_certificate, &QComboBox::currentIndexChanged, this,
+            &IssueDcDialog::certificateChosen);
+    connect(m_algorithm, &QComboBox::currentIndexChanged, this, &IssueDcDialog::updatePreview);
+    connect(m_role, &QComboBox::currentIndexChanged, this, &IssueDcDialog::updatePreview);
+    connect(m_lifetime, &QLineEdit::textChanged, this, &IssueDcDialog::updatePreview);
+    certificateChosen();
+}
+
+bool IssueDcDialog::setCertificate(qint64 certificateId)
+{
+    const int index = m_certificate->findData(certificateId);
+    if (index < 0)
+        return false;
+    m_certificate->setCurrentIndex(index);
+    return true;
+}
+
+qint64 IssueDcDialog::certificateId() const
+{
+    return m_certificate->currentData().toLongLong();
+}
+
+void IssueDcDialog::certificateChosen()
+{
+    m_chosen.reset();
+    m_readiness = {};
+    m_certificateError.clear();
+    if (m_certificate->currentIndex() >= 0 && m_session.workspace()) {
+        if (auto record = m_session.workspace()->certificate(certificateId()); record) {
+            m_chosen = record->certificate;
+            m_readiness = assessDcReadiness(*m_chosen, m_session.clock().now());
+        } else {
+            m_certificateError = record.errorMessage();
+        }
+    }
+    const QDateTime now = m_session.clock().now();
+    if (!m_chosen)
+        m_maxLifetime->clear();
+    else if (m_readiness.maxLifetimeSeconds < DelegatedCredential::kMaxValiditySeconds)
+        m_maxLifetime->setText(tr("At most %1: the certificate expires %2 (%3).")
+                                   .arg(formatDuration(m_readiness.maxLifetimeSeconds),
+                                        formatUtc(m_chosen->notAfter()),
+                                        formatRelative(now, m_chosen->notAfter())));
+    else
+        m_maxLifetime->setText(tr("At most %1, the maximum of RFC 9345.")
+                                   .arg(formatDuration(m_readiness.maxLifetimeSeconds)));
+    updatePreview();
+}
+
+void IssueDcDialog::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+void IssueDcDialog::updatePreview()
+{
+    m_warnings.clear();
+    m_expiry->clear();
+    QString problem;
+    const auto lifetime = parseDuration(m_lifetime->text());
+    const KeySpec *spec = keySpecByName(m_algorithm->currentData().toString());
+    if (m_certificate->count() == 0) {
+        problem = tr("No certificate in the workspace can delegate: import one with the "
+                     "DelegationUsage extension and its private key.");
+    } else if (!m_chosen) {
+        problem = m_certificateError;
+    } else if (const auto failed = std::find_if(
+                   m_readiness.checks.cbegin(), m_readiness.checks.cend(),
+                   [](const DcCheck &check) { return check.outcome == CheckOutcome::Fail; });
+               failed != m_readiness.checks.cend()) {
+        problem = failed->detail;
+    } else if (!lifetime) {
+        problem = lifetime.errorMessage();
+    } else if (*lifetime <= 0) {
+        problem = tr("The lifetime must be positive.");
+    } else if (*lifetime > m_readiness.maxLifetimeSeconds) {
+        problem =
+            tr("A lifetime of %1 is longer than the %2 this certificate allows now.")
+                .arg(formatDuration(*lifetime), formatDuration(m_readiness.maxLifetimeSeconds));
+    }
+    if (problem.isEmpty() && spec) {
+        const QDateTime now = m_session.clock().now();
+        const QDateTime expiry = now.addSecs(*lifetime);
+        m_expiry->setText(tr("%1 (%2)").arg(formatUtc(expiry), formatRelative(now, expiry)));
+        for (const DcCheck &check : m_readiness.checks) {
+            if (check.outcome == CheckOutcome::Warn)
+                m_warnings << check.detail;
+        }
+        // A client's detail reads as the rest of a sentence about that client.
+        for (const DcCheck &client : m_readiness.clients) {
+            if (client.outcome == CheckOutcome::Warn)
+                m_warnings << tr("%1 %2").arg(client.title, client.detail);
+        }
+        m_warnings << dcIssueWarnings(spec->type, *lifetime);
+        m_warnings.removeDuplicates();
+    }
+    QStringList lines;
+    for (const QString &warning : std::as_const(m_warnings))
+        lines << tr("⚠ %1").arg(warning);
+    m_warningsLabel->setText(lines.join(QLatin1Char('\n')));
+    m_warningsLabel->setVisible(!lines.isEmpty());
+    showError(problem);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty() && spec);
+}
+
+void IssueDcDialog::accept()
+{
+    if (!m_buttons->button(QDialogButtonBox::Ok)->isEnabled())
+        return;
+    if (m_session.isUnlocked()) {
+        issue();
+        return;
+    }
+    auto *ask = PassphraseDialog::unlocking(m_session, this);
+    ask->setAttribute(Qt::WA_DeleteOnClose);
+    ask->setPrompt(tr("Enter the workspace passphrase to sign the DC with the key of %1.")
+                       .arg(m_certificate->currentText()));
+    connect(ask, &QDialog::accepted, this, &IssueDcDialog::issue);
+    ask->open();
+}
+
+void IssueDcDialog::issue()
+{
+    Workspace *workspace = m_session.workspace();
+    const auto lifetime = parseDuration(m_lifetime->text());
+    const KeySpec *spec = keySpecByName(m_algorithm->currentData().toString());
+    if (!workspace || !m_chosen || !lifetime || !spec)
+        return;
+    const qint64 id = certificateId();
+    auto key = workspace->certificateKey(id);
+    if (!key) {
+        showError(key.errorMessage());
+        return;
+    }
+    const DcRole role = DcRole(m_role->currentData().toInt());
+    const QDateTime now = m_session.clock().now();
+    auto issued = issueDelegatedCredential({.certificate = *m_chosen,
+                                            .certificateKey = key->get(),
+                                            .dcKey = nullptr,
+                                            .dcKeySpec = spec,
+                                            .lifetimeSeconds = *lifetime,
+                                            .role = role,
+                                            .now = now,
+                                            .clampToCertificate = false});
+    if (!issued) {
+        showError(issued.errorMessage());
+        return;
+    }
+    auto stored =
+        workspace->addDc(id, role, issued->bytes, issued->generatedKey.get(), now, issued->expiry,
+                         QStringLiteral("%1 DC for %2, %3, expires %4 (desktop app)")
+                             .arg(dcRoleName(role), m_chosen->displayName(),
+                                  QLatin1String(spec->name), formatUtc(issued->expiry)));
+    if (!stored) {
+        showError(stored.errorMessage());
+        return;
+    }
+    m_issuedDcId = *stored;
+    if (auto reloaded = m_session.reload(); !reloaded) {
+        showError(reloaded.errorMessage());
+        return;
+    }
+    QDialog::accept();
+}
+
+} // namespace baton::ui
