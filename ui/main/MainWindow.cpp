@@ -1,64 +1,220 @@
 #include "MainWindow.h"
 
+#include "dashboard/RotationDashboard.h"
+#include "details/DetailsPane.h"
+#include "dialogs/IssueDcDialog.h"
+#include "export/ExportWizard.h"
+#include "import/ImportPreviewDialog.h"
+#include "import/ImportSources.h"
 #include "inventory/InventoryModel.h"
+#include "inventory/InventoryPanel.h"
+#include "session/WorkspaceSession.h"
+#include "timeline/TimelineWidget.h"
 
 #include <QApplication>
-#include <QHeaderView>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
 #include <QTreeView>
+#include <QVBoxLayout>
 
 namespace baton::ui {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+namespace {
+
+// Plans depend on the time: a DC becomes due without anything in the workspace changing.
+constexpr int kRefreshMs = 60 * 1000;
+
+} // namespace
+
+MainWindow::MainWindow(WorkspaceSession *session, QWidget *parent) : QMainWindow(parent)
 {
-    setWindowTitle(tr("Baton"));
+    if (!session) {
+        m_ownClock = std::make_unique<SystemClock>();
+        session = new WorkspaceSession(*m_ownClock, this);
+    }
+    m_session = session;
     setWindowIcon(QIcon(QStringLiteral(":/icons/baton.svg")));
-    resize(1000, 640);
+    setAcceptDrops(true);
+    resize(1280, 800);
 
-    m_model = new InventoryModel(this);
-    m_view = new QTreeView(this);
-    m_view->setObjectName(QStringLiteral("inventoryView"));
-    m_view->setAccessibleName(tr("Inventory"));
-    m_view->setAccessibleDescription(tr("Certificates and the delegated credentials under them"));
-    m_view->setModel(m_model);
-    m_view->setSortingEnabled(true);
-    m_view->setAlternatingRowColors(true);
-    m_view->setUniformRowHeights(true);
-    m_view->header()->setStretchLastSection(true);
+    m_inventory = new InventoryPanel(this);
+    m_inventory->setSession(m_session);
+    m_details = new DetailsPane(m_session, this);
+    m_timeline = new TimelineWidget(this);
+    m_timeline->setSession(m_session);
+    m_dashboard = new RotationDashboard(*m_session, this);
 
-    m_emptyState = new QLabel(this);
+    auto *upper = new QSplitter(Qt::Horizontal, this);
+    upper->addWidget(m_inventory);
+    upper->addWidget(m_details);
+    upper->setStretchFactor(0, 3);
+    upper->setStretchFactor(1, 2);
+    m_lower = new QTabWidget(this);
+    m_lower->setObjectName(QStringLiteral("lowerTabs"));
+    m_lower->addTab(m_timeline, tr("&Timeline"));
+    m_lower->addTab(m_dashboard, tr("&Rotation"));
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
+    splitter->addWidget(upper);
+    splitter->addWidget(m_lower);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    m_workspacePage = splitter;
+
+    // The first screen: what Baton is for, and three ways to start.
+    m_emptyPage = new QWidget(this);
+    auto *emptyLayout = new QVBoxLayout(m_emptyPage);
+    m_emptyState = new QLabel(m_emptyPage);
     m_emptyState->setObjectName(QStringLiteral("emptyState"));
     m_emptyState->setAlignment(Qt::AlignCenter);
     m_emptyState->setWordWrap(true);
     m_emptyState->setText(
         tr("<h2>No certificates yet</h2>"
            "<p>Baton will list your certificates here, with their delegated credentials "
-           "beneath them, their expiry and what is due.</p>"));
+           "beneath them, their expiry and what is due.</p>"
+           "<p>Drop certificate, key or DC files anywhere on this window, paste PEM text with "
+           "Ctrl+V, or start with a demo workspace.</p>"));
+    emptyLayout->addStretch();
+    emptyLayout->addWidget(m_emptyState);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch();
+    for (const auto &[text, name, slot] :
+         {std::tuple{tr("New &demo workspace"), "demoButton",
+                     std::function<void()>([this] { newWorkspace(true); })},
+          std::tuple{tr("&Open workspace…"), "openButton",
+                     std::function<void()>([this] { openWorkspace(); })},
+          std::tuple{tr("&Import files…"), "importButton", std::function<void()>([this] {
+                         const QStringList files = QFileDialog::getOpenFileNames(
+                             this, tr("Import certificates, keys and DCs"));
+                         if (!files.isEmpty())
+                             importSources({.files = files});
+                     })}}) {
+        auto *button = new QPushButton(text, m_emptyPage);
+        button->setObjectName(QLatin1String(name));
+        button->setAccessibleName(QString(text).remove(QLatin1Char('&')).remove(u'…'));
+        connect(button, &QPushButton::clicked, this, slot);
+        buttons->addWidget(button);
+    }
+    buttons->addStretch();
+    emptyLayout->addLayout(buttons);
+    emptyLayout->addStretch();
 
     m_pages = new QStackedWidget(this);
-    m_pages->addWidget(m_emptyState);
-    m_pages->addWidget(m_view);
+    m_pages->addWidget(m_emptyPage);
+    m_pages->addWidget(m_workspacePage);
     setCentralWidget(m_pages);
 
     createMenus();
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateEmptyState);
-    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateEmptyState);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateEmptyState);
+    connectSelection();
+    connect(m_session, &WorkspaceSession::snapshotChanged, this, &MainWindow::updateEmptyState);
+    connect(m_session, &WorkspaceSession::workspaceChanged, this, [this] {
+        m_details->clear();
+        updateTitle();
+    });
+    m_minute = new QTimer(this);
+    m_minute->setInterval(kRefreshMs);
+    connect(m_minute, &QTimer::timeout, this, [this] {
+        if (m_session->isOpen())
+            (void)m_session->reload();
+    });
+    m_minute->start();
+
+    const QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    updateTitle();
     updateEmptyState();
     statusBar()->showMessage(tr("Ready"));
+}
+
+MainWindow::~MainWindow() = default;
+
+InventoryModel *MainWindow::inventoryModel() const
+{
+    return m_inventory->model();
+}
+
+QTreeView *MainWindow::inventoryView() const
+{
+    return m_inventory->view();
+}
+
+void MainWindow::connectSelection()
+{
+    // Each view follows a selection made in another; the select* slots do not emit, so the
+    // views never answer each other in a loop.
+    connect(m_inventory, &InventoryPanel::certificateSelected, this, [this](qint64 id) {
+        m_details->showCertificate(id);
+        m_timeline->selectCertificate(id);
+        m_dashboard->selectCertificate(id);
+    });
+    connect(m_inventory, &InventoryPanel::dcSelected, this, [this](qint64 id) {
+        m_details->showDc(id);
+        m_timeline->selectDc(id);
+    });
+    connect(m_inventory, &InventoryPanel::selectionCleared, m_details, &DetailsPane::clear);
+    connect(m_timeline, &TimelineWidget::certificateSelected, this, [this](qint64 id) {
+        m_inventory->selectCertificate(id);
+        m_details->showCertificate(id);
+        m_dashboard->selectCertificate(id);
+    });
+    connect(m_timeline, &TimelineWidget::dcSelected, this, [this](qint64 id) {
+        m_inventory->selectDc(id);
+        m_details->showDc(id);
+    });
 }
 
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Workspace…"), this, [this] { newWorkspace(false); });
+    file->addAction(tr("New &Demo Workspace…"), this, [this] { newWorkspace(true); });
+    QAction *open = file->addAction(tr("&Open Workspace…"), this, &MainWindow::openWorkspace);
+    open->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    file->addSeparator();
+    QAction *import = file->addAction(tr("&Import Files…"), this, [this] {
+        const QStringList files =
+            QFileDialog::getOpenFileNames(this, tr("Import certificates, keys and DCs"));
+        if (!files.isEmpty())
+            importSources({.files = files});
+    });
+    import->setShortcut(QKeySequence(tr("Ctrl+O")));
+    QAction *paste = file->addAction(tr("&Paste to Import"), this, &MainWindow::paste);
+    paste->setShortcut(QKeySequence(tr("Ctrl+V")));
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     // Spelled out: QKeySequence::Quit is empty under platform themes without a Quit binding
     // (the Windows scheme, the offscreen platform), and Ctrl+Q is what Linux users press.
     quit->setShortcut(QKeySequence(tr("Ctrl+Q")));
+
+    QMenu *credentials = menuBar()->addMenu(tr("&Credentials"));
+    QAction *issue = credentials->addAction(tr("&Issue DC…"), this, &MainWindow::issueDc);
+    issue->setShortcut(QKeySequence(tr("Ctrl+I")));
+    QAction *exportAction = credentials->addAction(tr("&Export DC…"), this, &MainWindow::exportDc);
+    exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
+    credentials->addSeparator();
+    credentials->addAction(tr("Rotate &All Due"), m_dashboard, &RotationDashboard::rotateAllDue);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *zoomIn = view->addAction(tr("Zoom &In Timeline"), m_timeline, &TimelineWidget::zoomIn);
+    zoomIn->setShortcut(QKeySequence(tr("Ctrl+=")));
+    QAction *zoomOut =
+        view->addAction(tr("Zoom &Out Timeline"), m_timeline, &TimelineWidget::zoomOut);
+    zoomOut->setShortcut(QKeySequence(tr("Ctrl+-")));
+    view->addAction(tr("&Reset Timeline"), m_timeline, &TimelineWidget::showDefaultRange);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Baton"), this, &MainWindow::showAbout);
@@ -74,10 +230,137 @@ void MainWindow::showAbout()
             .arg(QApplication::applicationVersion()));
 }
 
+void MainWindow::showError(const QString &what, const QString &message)
+{
+    QMessageBox::warning(this, what, message);
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(m_session->isOpen()
+                       ? tr("%1 — Baton").arg(QFileInfo(m_session->path()).fileName())
+                       : tr("Baton"));
+}
+
 void MainWindow::updateEmptyState()
 {
-    m_pages->setCurrentWidget(m_model->rowCount() == 0 ? static_cast<QWidget *>(m_emptyState)
-                                                       : m_view);
+    const bool empty = !m_session->isOpen() || m_session->snapshot().certificates.isEmpty();
+    m_pages->setCurrentWidget(empty ? m_emptyPage : m_workspacePage);
+}
+
+void MainWindow::importSources(const ImportSources &sources)
+{
+    if (sources.isEmpty())
+        return;
+    if (!m_session->isOpen()) {
+        // Imported objects need a home: the default workspace, made on first use.
+        const QString path = Workspace::defaultPath();
+        const Status opened = QFileInfo::exists(path) ? m_session->open(path) : Status{};
+        if (!opened)
+            return showError(tr("Open workspace"), opened.errorMessage());
+        if (!m_session->isOpen()) {
+            newWorkspace(false);
+            if (!m_session->isOpen())
+                return;
+        }
+    }
+    auto *dialog = new ImportPreviewDialog(m_session, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->addSources(sources);
+    dialog->open();
+}
+
+void MainWindow::paste()
+{
+    importSources(importSourcesFrom(QGuiApplication::clipboard()->mimeData()));
+}
+
+void MainWindow::openWorkspace()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open workspace"), QFileInfo(Workspace::defaultPath()).absolutePath(),
+        tr("Baton workspaces (*.baton);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (const Status opened = m_session->open(path); !opened)
+        showError(tr("Open workspace"), opened.errorMessage());
+}
+
+void MainWindow::newWorkspace(bool demo)
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, demo ? tr("New demo workspace") : tr("New workspace"),
+        QFileInfo(Workspace::defaultPath()).absolutePath() +
+            (demo ? QStringLiteral("/demo.baton") : QStringLiteral("/workspace.baton")),
+        tr("Baton workspaces (*.baton)"));
+    if (path.isEmpty())
+        return;
+    bool ok = false;
+    const QString first =
+        QInputDialog::getText(this, tr("Workspace passphrase"),
+                              tr("The passphrase that encrypts the workspace's private keys:"),
+                              QLineEdit::Password, QString(), &ok);
+    if (!ok)
+        return;
+    const QString again =
+        QInputDialog::getText(this, tr("Workspace passphrase"), tr("The same passphrase again:"),
+                              QLineEdit::Password, QString(), &ok);
+    if (!ok)
+        return;
+    if (first != again || first.isEmpty())
+        return showError(tr("New workspace"), first.isEmpty()
+                                                  ? tr("An empty passphrase protects nothing.")
+                                                  : tr("The two passphrases differ."));
+    if (const Status created = m_session->create(path, first.toUtf8(), demo); !created)
+        showError(tr("New workspace"), created.errorMessage());
+}
+
+void MainWindow::issueDc()
+{
+    if (!m_session->isOpen())
+        return;
+    auto *dialog = new IssueDcDialog(*m_session, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (const qint64 certificate = m_inventory->selectedCertificate())
+        dialog->setCertificate(certificate);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (dialog->issuedDcId())
+            m_inventory->selectDc(dialog->issuedDcId());
+    });
+    dialog->open();
+}
+
+void MainWindow::exportDc()
+{
+    const qint64 dc = m_inventory->selectedDc();
+    if (!dc)
+        return statusBar()->showMessage(tr("Select a DC to export"), 5000);
+    auto *wizard = new ExportWizard(m_session, dc, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->open();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    // Items dragged out of Baton itself are not imported back when they land on the window.
+    if (canImport(event->mimeData()))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    if (!canImport(event->mimeData()))
+        return;
+    event->acceptProposedAction();
+    importSources(importSourcesFrom(event->mimeData()));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace baton::ui

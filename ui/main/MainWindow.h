@@ -1,36 +1,84 @@
 #pragma once
 
 #include <QMainWindow>
+#include <memory>
 
 class QLabel;
 class QStackedWidget;
+class QTabWidget;
+class QTimer;
 class QTreeView;
+
+namespace baton {
+class Clock;
+}
 
 namespace baton::ui {
 
+class DetailsPane;
 class InventoryModel;
+class InventoryPanel;
+class RotationDashboard;
+class TimelineWidget;
+class WorkspaceSession;
+struct ImportSources;
 
-/// Baton's main window: the inventory of certificates and their DCs.
+/// Baton's main window: the inventory of certificates and their DCs with the details of the
+/// selection beside it, and below them the expiry timeline and the rotation dashboard, all
+/// rendering one workspace session and kept in step with each other.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    /// Without a session the window makes its own, on the system clock (the app); tests pass
+    /// one on a fixed clock.
+    explicit MainWindow(WorkspaceSession *session = nullptr, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
-    InventoryModel *inventoryModel() const { return m_model; }
-    QTreeView *inventoryView() const { return m_view; }
+    WorkspaceSession *session() const { return m_session; }
+    InventoryModel *inventoryModel() const;
+    QTreeView *inventoryView() const;
+    InventoryPanel *inventoryPanel() const { return m_inventory; }
+    DetailsPane *detailsPane() const { return m_details; }
+    TimelineWidget *timeline() const { return m_timeline; }
+    RotationDashboard *dashboard() const { return m_dashboard; }
+
+public slots:
+    /// The import preview for files or text (a drop, a paste, `baton FILE...`).
+    void importSources(const ImportSources &sources);
+    void openWorkspace();
+    void newWorkspace(bool demo);
+    void issueDc();
+    void exportDc();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void createMenus();
+    void connectSelection();
     void showAbout();
-    /// Shows the empty-state page when there is nothing to list, the inventory otherwise.
+    void paste();
+    void showError(const QString &what, const QString &message);
+    void updateTitle();
+    /// Shows the first-run page when there is nothing to list, the workspace otherwise.
     void updateEmptyState();
 
-    InventoryModel *m_model = nullptr;
-    QTreeView *m_view = nullptr;
+    std::unique_ptr<Clock> m_ownClock;
+    WorkspaceSession *m_session = nullptr;
+    InventoryPanel *m_inventory = nullptr;
+    DetailsPane *m_details = nullptr;
+    TimelineWidget *m_timeline = nullptr;
+    RotationDashboard *m_dashboard = nullptr;
+    QTabWidget *m_lower = nullptr;
     QLabel *m_emptyState = nullptr;
+    QWidget *m_emptyPage = nullptr;
+    QWidget *m_workspacePage = nullptr;
     QStackedWidget *m_pages = nullptr;
+    QTimer *m_minute = nullptr;
 };
 
 } // namespace baton::ui
