@@ -1,6 +1,7 @@
 // The rotation policy, Issue DC and export-target dialogs, driven as a person would: typing,
 // choosing, clicking, and reading what the dialog says back.
 
+#include "DemoSession.h"
 #include "TestPki.h"
 #include "dashboard/TargetsDialog.h"
 #include "dialogs/IssueDcDialog.h"
@@ -27,34 +28,12 @@ using namespace baton::ui;
 
 namespace {
 
-const QDateTime kNow = utc(2026, 6, 1, 12);
-const QByteArray kPassphrase = "demo passphrase";
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
+const QDateTime kNow = kDemoNow;
+const QByteArray kPassphrase = kDemoPassphrase;
 constexpr qint64 kDay = 24 * 3600;
 
-struct Demo
+struct Demo : DemoSession
 {
-    QTemporaryDir dir;
-    FixedClock clock{kNow};
-    WorkspaceSession session{clock};
-
-    Demo()
-    {
-        const Status created = session.create(path(), kPassphrase, true, kFastWork);
-        if (!created)
-            qFatal("cannot create the demo workspace: %s", qPrintable(created.errorMessage()));
-    }
-    QString path() const { return dir.filePath(u"demo.baton"_qs); }
-
-    qint64 certificateId(const QString &name) const
-    {
-        for (const CertificateSummary &summary : session.snapshot().certificates) {
-            if (summary.name == name)
-                return summary.id;
-        }
-        return 0;
-    }
-
     /// A certificate (with its key) that can delegate but ends two days from now.
     qint64 importShortCertificate()
     {

@@ -1,6 +1,7 @@
 // The Export wizard, driven as a person would: choosing a profile, typing a directory,
 // reading the preview (nothing written yet), exporting, and reading bundle verify's verdict.
 
+#include "DemoSession.h"
 #include "TestPki.h"
 #include "details/CheckList.h"
 #include "dialogs/PassphraseDialog.h"
@@ -29,24 +30,11 @@ using namespace baton::ui;
 
 namespace {
 
-const QDateTime kNow = utc(2026, 6, 1, 12);
-const QByteArray kPassphrase = "demo passphrase";
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
+const QDateTime kNow = kDemoNow;
+const QByteArray kPassphrase = kDemoPassphrase;
 
-struct Demo
+struct Demo : DemoSession
 {
-    QTemporaryDir dir;
-    FixedClock clock{kNow};
-    WorkspaceSession session{clock};
-
-    Demo()
-    {
-        const Status created = session.create(path(), kPassphrase, true, kFastWork);
-        if (!created)
-            qFatal("cannot create the demo workspace: %s", qPrintable(created.errorMessage()));
-    }
-    QString path() const { return dir.filePath(u"demo.baton"_qs); }
-
     /// edge.demo.test's DCs, oldest first.
     QList<const DcRecord *> edgeDcs() const
     {

@@ -2,6 +2,7 @@
 // stands, unlocking encrypted ones, adding or cancelling) and the drag-and-drop / clipboard
 // plumbing (what a drop offers, internal drags, dragging items out as PEM).
 
+#include "DemoSession.h"
 #include "TestPki.h"
 #include "common/Pem.h"
 #include "dialogs/PassphraseDialog.h"
@@ -29,26 +30,13 @@ using namespace baton::ui;
 
 namespace {
 
-const QDateTime kNow = utc(2026, 6, 1, 12);
-const QByteArray kPassphrase = "demo passphrase";
+const QDateTime kNow = kDemoNow;
+const QByteArray kPassphrase = kDemoPassphrase;
 const QByteArray kFilePassphrase = "file secret";
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
 constexpr int kReadTimeoutMs = 20000;
 
-struct Demo
+struct Demo : DemoSession
 {
-    QTemporaryDir dir;
-    FixedClock clock{kNow};
-    WorkspaceSession session{clock};
-
-    Demo()
-    {
-        const Status created = session.create(path(), kPassphrase, true, kFastWork);
-        if (!created)
-            qFatal("cannot create the demo workspace: %s", qPrintable(created.errorMessage()));
-    }
-    QString path() const { return dir.filePath(u"demo.baton"_qs); }
-
     /// Writes `content` beside the workspace and returns its path.
     QString writeFile(const QString &name, const QByteArray &content) const
     {

@@ -1,5 +1,6 @@
 // The desktop app's main window, driven as a user would, on the offscreen platform.
 
+#include "DemoSession.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "details/DetailsPane.h"
@@ -45,11 +46,8 @@ private slots:
 
 private:
     /// A demo workspace on the fixed clock, with a window rendering it.
-    struct Demo
+    struct Demo : DemoSession
     {
-        QTemporaryDir dir;
-        FixedClock clock{utc(2026, 6, 1, 12)};
-        WorkspaceSession session{clock};
         std::unique_ptr<MainWindow> window;
     };
     std::unique_ptr<Demo> makeDemo();
@@ -58,10 +56,6 @@ private:
 std::unique_ptr<MainWindowTest::Demo> MainWindowTest::makeDemo()
 {
     auto demo = std::make_unique<Demo>();
-    const Status created = demo->session.create(demo->dir.filePath(u"demo.baton"_qs),
-                                                "demo passphrase", true, {1 << 10, 8, 1});
-    if (!created)
-        qFatal("%s", qPrintable(created.errorMessage()));
     demo->window = std::make_unique<MainWindow>(&demo->session);
     demo->window->show();
     if (!QTest::qWaitForWindowExposed(demo->window.get()))

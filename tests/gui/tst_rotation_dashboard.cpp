@@ -2,6 +2,7 @@
 // its buttons off the UI thread: finished, cancelled mid-run, and after asking for the
 // passphrase of a locked workspace.
 
+#include "DemoSession.h"
 #include "TestPki.h"
 #include "dashboard/RotationDashboard.h"
 #include "dashboard/RotationDashboardModel.h"
@@ -35,25 +36,12 @@ using namespace baton::ui;
 
 namespace {
 
-const QDateTime kNow = utc(2026, 6, 1, 12);
-const QByteArray kPassphrase = "demo passphrase";
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
+const QDateTime kNow = kDemoNow;
+const QByteArray kPassphrase = kDemoPassphrase;
 
 /// A demo workspace at kNow, unlocked.
-struct Demo
+struct Demo : DemoSession
 {
-    QTemporaryDir dir;
-    FixedClock clock{kNow};
-    WorkspaceSession session{clock};
-
-    Demo()
-    {
-        const Status created = session.create(path(), kPassphrase, true, kFastWork);
-        if (!created)
-            qFatal("cannot create the demo workspace: %s", qPrintable(created.errorMessage()));
-    }
-    QString path() const { return dir.filePath(u"demo.baton"_qs); }
-
     const PolicyStatus &policyOf(const QString &certificate) const
     {
         for (const PolicyStatus &policy : session.snapshot().policies) {

@@ -321,70 +321,77 @@ QVariant InventoryModel::data(const QModelIndex &index, int role) const
     return dcData(m_dcs[size_t(certificate.firstDc + index.row())], index.column(), role);
 }
 
-QVariant InventoryModel::certificateData(const CertificateNode &node, int column, int role) const
+QVariant InventoryModel::rowData(const RowFacts &row, int column, int role) const
 {
-    const CertificateSummary &certificate = m_snapshot.certificates[node.summary];
     switch (role) {
     case Qt::DisplayRole:
         switch (column) {
         case NameColumn:
-            return certificate.name;
+            return row.name;
         case KindColumn:
-            return m_kindTexts[int(node.kind)];
+            return m_kindTexts[int(row.kind)];
         case StatusColumn:
-            return m_statusTexts[int(node.status)];
+            return m_statusTexts[int(row.status)];
         case ExpiresColumn:
-            return formatUtc(certificate.notAfter);
+            return formatUtc(row.expiry);
         case RemainingColumn:
-            return formatRelative(m_snapshot.takenAt, certificate.notAfter);
+            return formatRelative(m_snapshot.takenAt, row.expiry);
         }
         return {};
     case Qt::DecorationRole:
-        return column == StatusColumn ? statusDecoration(node.status) : QVariant();
+        return column == StatusColumn ? statusDecoration(row.status) : QVariant();
     case Qt::ForegroundRole:
         if (column == StatusColumn)
-            return toneColour(infoOf(node.status).tone, QGuiApplication::palette());
-        if (node.status == Status::Superseded)
+            return toneColour(infoOf(row.status).tone, QGuiApplication::palette());
+        if (row.status == Status::Superseded)
             return QGuiApplication::palette().color(QPalette::PlaceholderText);
         return {};
     case Qt::FontRole:
-        if (node.status == Status::Superseded) {
+        if (row.status == Status::Superseded) {
             QFont font;
             font.setItalic(true);
             return font;
         }
         return {};
+    case ItemKindRole:
+        return int(row.kind);
+    case SortKeyRole:
+        switch (column) {
+        case NameColumn:
+            return row.name;
+        case KindColumn:
+            return int(row.kind);
+        case StatusColumn:
+            return infoOf(row.status).urgency;
+        case ExpiresColumn:
+        case RemainingColumn:
+            return row.expiry;
+        }
+        return {};
+    case StatusRole:
+        return int(row.status);
+    case StatusKeyRole:
+        return statusKey(row.status);
+    case ExpiryRole:
+        return row.expiry;
+    }
+    return {};
+}
+
+QVariant InventoryModel::certificateData(const CertificateNode &node, int column, int role) const
+{
+    const CertificateSummary &certificate = m_snapshot.certificates[node.summary];
+    switch (role) {
     case Qt::ToolTipRole:
         if (column == NameColumn)
             return certificate.subject;
         if (column == StatusColumn)
             return statusToolTip(node);
         return {};
-    case ItemKindRole:
-        return int(node.kind);
     case CertificateIdRole:
         return certificate.id;
     case DcIdRole:
         return qint64(0);
-    case SortKeyRole:
-        switch (column) {
-        case NameColumn:
-            return certificate.name;
-        case KindColumn:
-            return int(node.kind);
-        case StatusColumn:
-            return infoOf(node.status).urgency;
-        case ExpiresColumn:
-        case RemainingColumn:
-            return certificate.notAfter;
-        }
-        return {};
-    case StatusRole:
-        return int(node.status);
-    case StatusKeyRole:
-        return statusKey(node.status);
-    case ExpiryRole:
-        return certificate.notAfter;
     case SearchTextRole:
         return certificate.searchText;
     case Sha256Role:
@@ -392,69 +399,19 @@ QVariant InventoryModel::certificateData(const CertificateNode &node, int column
     case QuickFilterRole:
         return int(node.filters);
     }
-    return {};
+    return rowData({certificate.name, node.kind, node.status, certificate.notAfter}, column, role);
 }
 
 QVariant InventoryModel::dcData(const DcNode &node, int column, int role) const
 {
     const DcRecord &dc = m_snapshot.dcs[node.record];
     switch (role) {
-    case Qt::DisplayRole:
-        switch (column) {
-        case NameColumn:
-            return m_dcLabels[node.label].display;
-        case KindColumn:
-            return m_kindTexts[int(ItemKind::Dc)];
-        case StatusColumn:
-            return m_statusTexts[int(node.status)];
-        case ExpiresColumn:
-            return formatUtc(dc.expiresAt);
-        case RemainingColumn:
-            return formatRelative(m_snapshot.takenAt, dc.expiresAt);
-        }
-        return {};
-    case Qt::DecorationRole:
-        return column == StatusColumn ? statusDecoration(node.status) : QVariant();
-    case Qt::ForegroundRole:
-        if (column == StatusColumn)
-            return toneColour(infoOf(node.status).tone, QGuiApplication::palette());
-        if (node.status == Status::Superseded)
-            return QGuiApplication::palette().color(QPalette::PlaceholderText);
-        return {};
-    case Qt::FontRole:
-        if (node.status == Status::Superseded) {
-            QFont font;
-            font.setItalic(true);
-            return font;
-        }
-        return {};
     case Qt::ToolTipRole:
         return column == StatusColumn ? dcStatusToolTip(node) : QVariant();
-    case ItemKindRole:
-        return int(ItemKind::Dc);
     case CertificateIdRole:
         return dc.certificateId;
     case DcIdRole:
         return dc.id;
-    case SortKeyRole:
-        switch (column) {
-        case NameColumn:
-            return m_dcLabels[node.label].display;
-        case KindColumn:
-            return int(ItemKind::Dc);
-        case StatusColumn:
-            return infoOf(node.status).urgency;
-        case ExpiresColumn:
-        case RemainingColumn:
-            return dc.expiresAt;
-        }
-        return {};
-    case StatusRole:
-        return int(node.status);
-    case StatusKeyRole:
-        return statusKey(node.status);
-    case ExpiryRole:
-        return dc.expiresAt;
     case SearchTextRole:
         return m_dcLabels[node.label].search;
     case Sha256Role:
@@ -462,7 +419,8 @@ QVariant InventoryModel::dcData(const DcNode &node, int column, int role) const
     case QuickFilterRole:
         return int(m_certificates[size_t(node.certificateRow)].filters);
     }
-    return {};
+    return rowData({m_dcLabels[node.label].display, ItemKind::Dc, node.status, dc.expiresAt},
+                   column, role);
 }
 
 QVariant InventoryModel::statusDecoration(Status status) const

@@ -133,6 +133,15 @@ private:
 
     void rebuild();
     int dcLabel(const DcRecord &dc);
+    /// What a certificate row and a DC row show alike, from the facts that differ.
+    struct RowFacts
+    {
+        const QString &name;
+        ItemKind kind;
+        Status status;
+        const QDateTime &expiry;
+    };
+    QVariant rowData(const RowFacts &row, int column, int role) const;
     QVariant certificateData(const CertificateNode &node, int column, int role) const;
     QVariant dcData(const DcNode &node, int column, int role) const;
     QVariant statusDecoration(Status status) const;
