@@ -189,6 +189,8 @@ public:
     /// Moves `from`'s policy (and its targets) to `to` and supersedes `from`'s DCs.
     Status replaceCertificate(qint64 from, qint64 to, const QDateTime &now);
 
+    /// Whether the vault holds this private key (found by its public key; needs no unlock).
+    Result<bool> holdsKey(const EVP_PKEY *key) const;
     /// Needs unlock(). The key of a certificate or of a DC, opened from the vault.
     Result<EvpPkeyPtr> certificateKey(qint64 certificateId) const;
     Result<EvpPkeyPtr> dcKey(qint64 dcId) const;

@@ -117,14 +117,14 @@ Result<std::optional<Workspace::SealedKey>> Workspace::sealIfNew(const EVP_PKEY 
     if (!unlocked())
         return Error{QStringLiteral("the workspace is locked: its passphrase is needed to store "
                                     "a private key")};
+    auto held = holdsKey(key);
+    if (!held)
+        return held.error();
+    if (*held)
+        return std::optional<SealedKey>();
     auto fingerprint = spkiSha256(key);
     if (!fingerprint)
         return fingerprint.error();
-    auto existing = sql(QStringLiteral("SELECT 1 FROM keys WHERE spki_sha256 = ?"), {*fingerprint});
-    if (!existing)
-        return existing.error();
-    if (existing->next())
-        return std::optional<SealedKey>();
     auto sealed = sealPrivateKey(key, m_passphrase.bytes(), m_work);
     if (!sealed)
         return sealed.error();
@@ -140,6 +140,18 @@ Result<bool> Workspace::insertKey(const SealedKey &key)
     if (!inserted)
         return inserted.error();
     return inserted->numRowsAffected() > 0;
+}
+
+Result<bool> Workspace::holdsKey(const EVP_PKEY *key) const
+{
+    auto fingerprint = spkiSha256(key);
+    if (!fingerprint)
+        return fingerprint.error();
+    auto held =
+        sqlValue(QStringLiteral("SELECT 1 FROM keys WHERE spki_sha256 = ?"), {*fingerprint});
+    if (!held)
+        return held.error();
+    return !held->isNull();
 }
 
 Result<EvpPkeyPtr> Workspace::openKey(const QByteArray &spkiSha256) const

@@ -277,6 +277,8 @@ void WorkspaceTest::importsCertificateKeyAndDc()
     auto key = workspace->dcKey(dcs->first().id);
     QVERIFY2(key, qPrintable(key.errorMessage()));
     QVERIFY(samePublicKey(key->get(), dcKey.get()));
+    QCOMPARE(*workspace->holdsKey(identity.key.get()), true);
+    QCOMPARE(*workspace->holdsKey(makeKey(u"ecdsa-p256"_qs).get()), false);
     auto certificateKey = workspace->certificateKey(certificates->first().id);
     QVERIFY(certificateKey);
     QVERIFY(samePublicKey(certificateKey->get(), identity.key.get()));

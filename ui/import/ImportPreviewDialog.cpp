@@ -427,22 +427,9 @@ ImportPreviewDialog::RowStatus ImportPreviewDialog::classify(const ImportedObjec
 
 bool ImportPreviewDialog::keyAlreadyHeld(const EVP_PKEY *key) const
 {
-    // The vault holds a key when a certificate marked hasKey has its public key. Only those
-    // few certificates are parsed, once.
-    if (!m_keyHolders) {
-        m_keyHolders.emplace();
-        if (Workspace *workspace = m_session->workspace()) {
-            for (const CertificateSummary &summary : m_session->snapshot().certificates) {
-                if (!summary.hasKey)
-                    continue;
-                if (auto record = workspace->certificate(summary.id))
-                    m_keyHolders->push_back(record->certificate);
-            }
-        }
-    }
-    return std::any_of(
-        m_keyHolders->cbegin(), m_keyHolders->cend(),
-        [key](const Certificate &holder) { return samePublicKey(holder.publicKey(), key); });
+    Workspace *workspace = m_session->workspace();
+    auto held = workspace ? workspace->holdsKey(key) : Result<bool>(false);
+    return held && *held;
 }
 
 QList<ImportedObject> ImportPreviewDialog::objects() const

@@ -136,7 +136,6 @@ private:
     QSet<QByteArray> m_knownDcs;
     /// The public keys of workspace certificates whose key the vault holds, read when the
     /// first key row is classified.
-    mutable std::optional<std::vector<Certificate>> m_keyHolders;
 
     QTreeWidget *m_list = nullptr;
     QProgressBar *m_busy = nullptr;
