@@ -892,6 +892,51 @@ std::pair<UniquePrivKey, UniquePubKey> generateDcKey(const DcAlgorithm &alg)
     return {std::move(privKey), std::move(pubKey)};
 }
 
+// NSS 3.87 bug workaround: PK11_ExportPrivKeyInfo sometimes (4 in 200 P-384
+// keys here) writes the optional publicKey of an ECPrivateKey (RFC 5915) as a
+// malformed point, which OpenSSL refuses to read. The field is optional and
+// readers derive the public key from the private one, so the key is
+// re-encoded as SEQUENCE { version 1, privateKey } alone.
+std::vector<unsigned char> withoutEcPublicKey(std::span<const unsigned char> der)
+{
+    // SEQUENCE, INTEGER version, OCTET STRING privateKey: short-form lengths
+    // throughout for keys up to P-521, as NSS writes them, else long form.
+    std::size_t at = 0;
+    const auto header = [&](unsigned char tag) -> std::size_t {
+        if (at + 2 > der.size() || der[at] != tag)
+            fail(kExitSetup, "unexpected ECPrivateKey encoding from NSS");
+        std::size_t length = der[at + 1];
+        at += 2;
+        if (length & 0x80) {
+            const std::size_t bytes = length & 0x7f;
+            if (bytes == 0 || bytes > 2 || at + bytes > der.size())
+                fail(kExitSetup, "unexpected ECPrivateKey length from NSS");
+            length = 0;
+            for (std::size_t i = 0; i < bytes; ++i)
+                length = (length << 8) | der[at++];
+        }
+        if (at + length > der.size())
+            fail(kExitSetup, "truncated ECPrivateKey from NSS");
+        return length;
+    };
+    header(0x30);
+    at += header(0x02);
+    const std::size_t keyLength = header(0x04);
+    if (keyLength > 66)
+        fail(kExitSetup, "unexpected EC private key size from NSS");
+    std::vector<unsigned char> out(7 + keyLength);
+    out[0] = 0x30;
+    out[1] = static_cast<unsigned char>(5 + keyLength);
+    out[2] = 0x02; // INTEGER 1: the version
+    out[3] = 0x01;
+    out[4] = 0x01;
+    out[5] = 0x04; // OCTET STRING: the private key
+    out[6] = static_cast<unsigned char>(keyLength);
+    for (std::size_t i = 0; i < keyLength; ++i)
+        out[7 + i] = der[at + i];
+    return out;
+}
+
 // PKCS#8 DER of the DC private key. For RSA the AlgorithmIdentifier is made
 // id-RSASSA-PSS with exactly the parameters of the DC's SPKI (which
 // SSL_DelegateCredential writes as id-RSASSA-PSS, SHA-256, MGF1-SHA-256,
@@ -915,6 +960,15 @@ UniqueSecretItem exportDcKey(SECKEYPrivateKey *priv, std::span<const unsigned ch
         if (SECOID_CopyAlgorithmID(pki->arena, &pki->algorithm, &spki->algorithm) != SECSuccess) {
             failNss("SECOID_CopyAlgorithmID");
         }
+    }
+    if (SECKEY_GetPrivateKeyType(priv) == ecKey) {
+        std::vector<unsigned char> key =
+            withoutEcPublicKey({pki->privateKey.data, pki->privateKey.len});
+        // In the info's own arena: destroying the info frees (and zeroes) what it holds.
+        if (!SECITEM_AllocItem(pki->arena, &pki->privateKey, unsigned(key.size())))
+            failNss("SECITEM_AllocItem");
+        std::copy(key.begin(), key.end(), pki->privateKey.data);
+        wipe(key);
     }
     UniqueSecretItem der(SEC_ASN1EncodeItem(nullptr, nullptr, pki.get(),
                                             SEC_ASN1_GET(SECKEY_PrivateKeyInfoTemplate)));
