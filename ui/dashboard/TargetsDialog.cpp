@@ -2,6 +2,7 @@
 
 #include "StatusColors.h"
 #include "common/TimeFormat.h"
+#include "dialogs/DialogButtons.h"
 #include "export/BundleProfile.h"
 #include "session/WorkspaceSession.h"
 
@@ -163,13 +164,8 @@ AddTargetDialog::AddTargetDialog(WorkspaceSession &session, qint64 policyId, QWi
     showAsError(m_error);
     m_error->hide();
 
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->setObjectName(QStringLiteral("addTargetButtons"));
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Add"));
-    m_buttons->button(QDialogButtonBox::Ok)->setAccessibleName(tr("Add target"));
-    m_buttons->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &AddTargetDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &AddTargetDialog::reject);
+    m_buttons =
+        okCancelButtons(this, QStringLiteral("addTargetButtons"), tr("Add"), tr("Add target"));
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Profile:"), m_profile);

@@ -1,5 +1,6 @@
 #include "IssueDcDialog.h"
 
+#include "DialogButtons.h"
 #include "PassphraseDialog.h"
 #include "common/TimeFormat.h"
 #include "crypto/KeyCodec.h"
@@ -76,13 +77,7 @@ IssueDcDialog::IssueDcDialog(WorkspaceSession &session, QWidget *parent)
     m_error->setWordWrap(true);
     showAsError(m_error);
 
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->setObjectName(QStringLiteral("issueButtons"));
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Issue"));
-    m_buttons->button(QDialogButtonBox::Ok)->setAccessibleName(tr("Issue DC"));
-    m_buttons->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &IssueDcDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &IssueDcDialog::reject);
+    m_buttons = okCancelButtons(this, QStringLiteral("issueButtons"), tr("&Issue"), tr("Issue DC"));
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Certificate:"), m_certificate);

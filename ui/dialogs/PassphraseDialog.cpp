@@ -1,5 +1,6 @@
 #include "PassphraseDialog.h"
 
+#include "DialogButtons.h"
 #include "dashboard/StatusColors.h"
 #include "session/WorkspaceSession.h"
 #include "vault/KeyVault.h"
@@ -35,12 +36,8 @@ PassphraseDialog::PassphraseDialog(Check check, QWidget *parent)
     showAsError(m_error);
     m_error->hide();
 
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->setObjectName(QStringLiteral("passphraseButtons"));
-    setAcceptText(tr("Unlock"));
-    m_buttons->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &PassphraseDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &PassphraseDialog::reject);
+    m_buttons =
+        okCancelButtons(this, QStringLiteral("passphraseButtons"), tr("Unlock"), tr("Unlock"));
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_prompt);

@@ -1,5 +1,6 @@
 #include "PolicyDialog.h"
 
+#include "DialogButtons.h"
 #include "common/TimeFormat.h"
 #include "crypto/KeyCodec.h"
 #include "dashboard/StatusColors.h"
@@ -65,13 +66,8 @@ PolicyDialog::PolicyDialog(WorkspaceSession &session, qint64 certificateId, QWid
     m_error->setWordWrap(true);
     showAsError(m_error);
 
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->setObjectName(QStringLiteral("policyButtons"));
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Save"));
-    m_buttons->button(QDialogButtonBox::Ok)->setAccessibleName(tr("Save policy"));
-    m_buttons->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &PolicyDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &PolicyDialog::reject);
+    m_buttons =
+        okCancelButtons(this, QStringLiteral("policyButtons"), tr("Save"), tr("Save policy"));
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Lifetime:"), m_lifetime);
