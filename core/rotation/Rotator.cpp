@@ -279,31 +279,40 @@ Result<QList<PolicyStatus>> workspaceStatus(const Workspace &workspace, const QD
     auto policies = workspace.policies();
     if (!policies)
         return policies.error();
+    // Three queries for the whole workspace, not three per policy: with thousands of policies
+    // the per-query overhead was most of the time the desktop app took to open.
+    auto allDcs = workspace.dcs();
+    if (!allDcs)
+        return allDcs.error();
+    auto allTargets = workspace.targets();
+    if (!allTargets)
+        return allTargets.error();
+    // A DC counts only if a server could be handed it: not superseded, with its key.
+    QHash<qint64, QList<PlannedDc>> plannedByCertificate;
+    for (const DcRecord &dc : std::as_const(*allDcs)) {
+        if (!dc.superseded && dc.hasKey)
+            plannedByCertificate[dc.certificateId].append({dc.role, dc.issuedAt, dc.expiresAt});
+    }
+    QHash<qint64, QList<TargetRecord>> targetsByPolicy;
+    for (TargetRecord &target : *allTargets)
+        targetsByPolicy[target.policyId].append(std::move(target));
+
     QList<PolicyStatus> statuses;
+    statuses.reserve(policies->size());
     for (const PolicyRecord &policy : *policies) {
         auto certificate = workspace.certificate(policy.certificateId);
         if (!certificate)
             return certificate.error();
-        auto dcs = workspace.dcs(policy.certificateId);
-        if (!dcs)
-            return dcs.error();
-        auto targets = workspace.targets(policy.id);
-        if (!targets)
-            return targets.error();
-        // A DC counts only if a server could be handed it: not superseded, with its key.
-        QList<PlannedDc> planned;
-        for (const DcRecord &dc : *dcs) {
-            if (!dc.superseded && dc.hasKey)
-                planned.append({dc.role, dc.issuedAt, dc.expiresAt});
-        }
         const Certificate &leaf = certificate->certificate;
-        const RotationPlan plan = planRotation(policy.policy,
-                                               {.notBefore = leaf.notBefore(),
-                                                .notAfter = leaf.notAfter(),
-                                                .delegationUsage = leaf.delegationUsage().present(),
-                                                .keyAvailable = certificate->hasKey},
-                                               planned, now);
-        statuses.append({policy, std::move(certificate).value(), plan, std::move(targets).value()});
+        const RotationPlan plan =
+            planRotation(policy.policy,
+                         {.notBefore = leaf.notBefore(),
+                          .notAfter = leaf.notAfter(),
+                          .delegationUsage = leaf.delegationUsage().present(),
+                          .keyAvailable = certificate->hasKey},
+                         plannedByCertificate.value(policy.certificateId), now);
+        statuses.append(
+            {policy, std::move(certificate).value(), plan, targetsByPolicy.value(policy.id)});
     }
     return statuses;
 }

@@ -309,9 +309,9 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const QString &path, QByteA
 {
     if (QFileInfo::exists(path) || QFileInfo(path).isSymLink())
         return Error{QStringLiteral("%1 already exists; not replacing it").arg(path)};
-    auto verifier = PassphraseVerifier::create(passphrase, work);
-    if (!verifier)
-        return verifier.error();
+    auto checked = CheckedPassphrase::create(passphrase, work);
+    if (!checked)
+        return checked.error();
     const QString directory = QFileInfo(path).absolutePath();
     if (!QDir().mkpath(directory))
         return Error{QStringLiteral("cannot create the directory %1").arg(directory)};
@@ -336,10 +336,10 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const QString &path, QByteA
         if (auto ok = (*workspace)->prepare(); !ok)
             return discard(ok.error());
         Transaction transaction(**workspace);
-        if (auto ok = (*workspace)
-                          ->sql(QStringLiteral("INSERT INTO settings (name, value) VALUES (?, ?)"),
-                                QVariantList{kVerifierSetting,
-                                             QString::fromLatin1(verifier->toStored())});
+        if (auto ok =
+                (*workspace)
+                    ->sql(QStringLiteral("INSERT INTO settings (name, value) VALUES (?, ?)"),
+                          QVariantList{kVerifierSetting, QString::fromLatin1(checked->verifier())});
             !ok)
             return discard(ok.error());
         if (auto ok = transaction.commit(); !ok)
@@ -360,7 +360,7 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const QString &path, QByteA
     auto workspace = open(path);
     if (!workspace)
         return workspace.error();
-    if (auto ok = (*workspace)->unlock(passphrase); !ok)
+    if (auto ok = (*workspace)->unlock(*checked); !ok)
         return ok.error();
     return workspace;
 }
@@ -464,7 +464,7 @@ Status Workspace::prepare()
     return {};
 }
 
-Status Workspace::unlock(QByteArrayView passphrase)
+Result<PassphraseVerifier> Workspace::passphraseVerifier() const
 {
     auto stored =
         sql(QStringLiteral("SELECT value FROM settings WHERE name = ?"), {kVerifierSetting});
@@ -476,10 +476,30 @@ Status Workspace::unlock(QByteArrayView passphrase)
     if (!verifier)
         return Error{QStringLiteral("%1: the passphrase verifier is unreadable: %2")
                          .arg(m_path, verifier.errorMessage())};
-    if (auto ok = verifier->check(passphrase); !ok)
-        return ok.error();
-    m_passphrase = SecretBytes(passphrase.toByteArray());
-    m_work = verifier->parameters();
+    return verifier;
+}
+
+Status Workspace::unlock(QByteArrayView passphrase)
+{
+    auto verifier = passphraseVerifier();
+    if (!verifier)
+        return verifier.error();
+    auto checked = verifier->accept(passphrase);
+    if (!checked)
+        return checked.error();
+    return unlock(*checked);
+}
+
+Status Workspace::unlock(const CheckedPassphrase &checked)
+{
+    auto verifier = passphraseVerifier();
+    if (!verifier)
+        return verifier.error();
+    if (verifier->toStored() != checked.verifier())
+        return Error{QStringLiteral("%1: the passphrase was checked against another workspace's "
+                                    "verifier")
+                         .arg(m_path)};
+    m_unlocked = checked;
     return {};
 }
 

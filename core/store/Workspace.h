@@ -166,7 +166,14 @@ public:
     /// Checks the passphrase against the stored verifier (Error kWrongPassphrase when it
     /// differs) and keeps it, wiped on destruction, for sealing and opening keys.
     Status unlock(QByteArrayView passphrase);
-    bool unlocked() const { return !m_passphrase.isEmpty(); }
+    /// Unlocks with a passphrase already checked against this workspace's verifier (on another
+    /// thread, or by another connection): no scrypt run. Refused when the verifier differs.
+    Status unlock(const CheckedPassphrase &checked);
+    bool unlocked() const { return m_unlocked.has_value(); }
+    /// What unlocked this connection, for unlocking another one (a worker thread's) cheaply.
+    const std::optional<CheckedPassphrase> &checkedPassphrase() const { return m_unlocked; }
+    /// The stored verifier, for checking a passphrase away from this connection's thread.
+    Result<PassphraseVerifier> passphraseVerifier() const;
 
     /// PRAGMA integrity_check and foreign_key_check: Success, or an Error listing problems.
     Status integrityCheck() const;
@@ -213,7 +220,8 @@ public:
     Result<PolicyRecord> policy(qint64 id) const;
 
     Result<qint64> addTarget(const TargetRecord &target, const QDateTime &now);
-    Result<QList<TargetRecord>> targets(qint64 policyId) const;
+    /// A policy's targets; every target when policyId is 0.
+    Result<QList<TargetRecord>> targets(qint64 policyId = 0) const;
     /// Records an export to the target (or its failure, or its hook's result: `eventKind`)
     /// with its event, in one transaction.
     Status recordExport(qint64 targetId, qint64 dcId, bool ok, const QString &result,
@@ -270,8 +278,7 @@ private:
     QString m_path;
     QString m_connection;
     WorkspaceAccess m_access;
-    SecretBytes m_passphrase;
-    ScryptParameters m_work = kVaultScrypt; ///< from the verifier, at unlock()
+    std::optional<CheckedPassphrase> m_unlocked;
 };
 
 } // namespace baton

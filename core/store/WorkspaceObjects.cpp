@@ -125,7 +125,7 @@ Result<std::optional<Workspace::SealedKey>> Workspace::sealIfNew(const EVP_PKEY 
     auto fingerprint = spkiSha256(key);
     if (!fingerprint)
         return fingerprint.error();
-    auto sealed = sealPrivateKey(key, m_passphrase.bytes(), m_work);
+    auto sealed = sealPrivateKey(key, m_unlocked->passphrase(), m_unlocked->parameters());
     if (!sealed)
         return sealed.error();
     return std::optional<SealedKey>(
@@ -164,7 +164,7 @@ Result<EvpPkeyPtr> Workspace::openKey(const QByteArray &spkiSha256) const
         return row.error();
     if (!row->next())
         return Error{QStringLiteral("the private key is not in the workspace")};
-    return openPrivateKey(row->value(0).toByteArray(), m_passphrase.bytes());
+    return openPrivateKey(row->value(0).toByteArray(), m_unlocked->passphrase());
 }
 
 Result<EvpPkeyPtr> Workspace::certificateKey(qint64 certificateId) const

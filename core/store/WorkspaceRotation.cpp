@@ -154,11 +154,12 @@ Result<qint64> Workspace::addTarget(const TargetRecord &target, const QDateTime 
 
 Result<QList<TargetRecord>> Workspace::targets(qint64 policyId) const
 {
-    auto rows =
-        sql(QStringLiteral("SELECT id, policy_id, profile, directory, hook, role, "
-                           "exported_dc_id, last_result, last_at, hook_pending FROM targets WHERE "
-                           "policy_id = ? ORDER BY id"),
-            {policyId});
+    const QString columns = QStringLiteral("SELECT id, policy_id, profile, directory, hook, role, "
+                                           "exported_dc_id, last_result, last_at, hook_pending "
+                                           "FROM targets");
+    auto rows = policyId > 0
+                    ? sql(columns + QStringLiteral(" WHERE policy_id = ? ORDER BY id"), {policyId})
+                    : sql(columns + QStringLiteral(" ORDER BY id"));
     if (!rows)
         return rows.error();
     QList<TargetRecord> records;

@@ -435,6 +435,28 @@ Status PassphraseVerifier::check(QByteArrayView passphrase) const
     return {};
 }
 
+Result<CheckedPassphrase> PassphraseVerifier::accept(QByteArrayView passphrase) const
+{
+    if (Status checked = check(passphrase); !checked)
+        return checked.error();
+    return CheckedPassphrase(passphrase, *this);
+}
+
+CheckedPassphrase::CheckedPassphrase(QByteArrayView passphrase, const PassphraseVerifier &verifier)
+    : m_passphrase(std::make_shared<const SecretBytes>(passphrase.toByteArray())),
+      m_parameters(verifier.parameters()), m_verifier(verifier.toStored())
+{}
+
+Result<CheckedPassphrase> CheckedPassphrase::create(QByteArrayView passphrase,
+                                                    ScryptParameters parameters)
+{
+    auto verifier = PassphraseVerifier::create(passphrase, parameters);
+    if (!verifier)
+        return verifier.error();
+    // Made from this very passphrase: checking it again would only repeat the scrypt run.
+    return CheckedPassphrase(passphrase, *verifier);
+}
+
 Result<QByteArray> sealPrivateKey(const EVP_PKEY *key, QByteArrayView passphrase,
                                   ScryptParameters parameters)
 {

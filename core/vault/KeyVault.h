@@ -9,6 +9,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <memory>
 
 namespace baton {
 
@@ -50,6 +51,8 @@ inline constexpr char kWrongPassphrase[] = "wrong passphrase";
 /// the passphrase with scrypt (kVaultScrypt) and then HMAC-SHA256 under a fixed label.
 /// Checking a guess costs as much as opening a key, so the verifier is no faster oracle than
 /// the sealed keys themselves, and it holds nothing that decrypts them (their salts differ).
+class CheckedPassphrase;
+
 class PassphraseVerifier
 {
 public:
@@ -66,6 +69,8 @@ public:
     /// Success if `passphrase` is the one the verifier was made from; otherwise the Error
     /// kWrongPassphrase (or, rarely, an OpenSSL failure). Compares in constant time.
     Status check(QByteArrayView passphrase) const;
+    /// check(), keeping the passphrase it accepted.
+    Result<CheckedPassphrase> accept(QByteArrayView passphrase) const;
 
     const ScryptParameters &parameters() const { return m_parameters; }
 
@@ -75,6 +80,32 @@ private:
     ScryptParameters m_parameters;
     QByteArray m_salt;
     QByteArray m_check;
+};
+
+/// A passphrase together with the verifier that accepted it. Checking a passphrase costs a
+/// scrypt run (about 0.6 s at kVaultScrypt); holding the result lets the check run on a worker
+/// thread and lets further connections to the same workspace (a worker thread's own) unlock
+/// without paying it again. Only an accepting verifier makes one. Copies share one buffer,
+/// wiped when the last copy goes.
+class CheckedPassphrase
+{
+public:
+    /// A new verifier for `passphrase` (a new workspace's), with the passphrase it accepts.
+    static Result<CheckedPassphrase> create(QByteArrayView passphrase,
+                                            ScryptParameters parameters = kVaultScrypt);
+
+    QByteArrayView passphrase() const { return m_passphrase->bytes(); }
+    const ScryptParameters &parameters() const { return m_parameters; }
+    /// The accepting verifier, as PassphraseVerifier::toStored() writes it.
+    const QByteArray &verifier() const { return m_verifier; }
+
+private:
+    friend class PassphraseVerifier;
+    CheckedPassphrase(QByteArrayView passphrase, const PassphraseVerifier &verifier);
+
+    std::shared_ptr<const SecretBytes> m_passphrase;
+    ScryptParameters m_parameters;
+    QByteArray m_verifier;
 };
 
 /// Seals a private key: DER EncryptedPrivateKeyInfo (RFC 5958), PBES2 (RFC 8018) with scrypt

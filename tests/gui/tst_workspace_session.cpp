@@ -41,7 +41,7 @@ void WorkspaceSessionTest::demoWorkspace()
     QVERIFY2(created, qPrintable(created.errorMessage()));
     QCOMPARE(changed.count(), 1);
     QVERIFY(session.isUnlocked());
-    QCOMPARE(session.passphrase(), kPassphrase);
+    QCOMPARE(session.checkedPassphrase()->passphrase(), kPassphrase);
     const auto &snapshot = session.snapshot();
     QCOMPARE(snapshot.takenAt, kNow);
     QCOMPARE(snapshot.certificates.size(), 3);
