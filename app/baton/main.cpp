@@ -16,6 +16,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("Baton"));
     QApplication::setOrganizationName(QStringLiteral("Baton"));
     QApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));
+    // Matches the window to its .desktop file and icon under Wayland (packaging/desktop).
+    QGuiApplication::setDesktopFileName(QStringLiteral("dev.baton.Baton"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/baton.svg")));
 
     baton::ui::MainWindow window;

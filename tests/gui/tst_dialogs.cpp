@@ -263,6 +263,11 @@ void DialogsTest::issueCreatesDc()
     dialog.roleCombo()->setCurrentIndex(dialog.roleCombo()->findText(u"Client"_qs));
     retype(dialog.lifetimeEdit(), u"12h"_qs);
     QTest::mouseClick(okButton(dialog.buttons()), Qt::LeftButton);
+    // Signing and sealing run off the UI thread, the dialog waiting with its fields disabled.
+    QVERIFY(dialog.isIssuing());
+    QVERIFY(!dialog.lifetimeEdit()->isEnabled());
+    QVERIFY(!okButton(dialog.buttons())->isEnabled());
+    QTRY_VERIFY(!dialog.isIssuing());
     QCOMPARE(dialog.result(), int(QDialog::Accepted));
     QVERIFY2(dialog.issuedDcId() != 0, qPrintable(dialog.errorLabel()->text()));
     const WorkspaceSnapshot &snapshot = demo.session.snapshot();
@@ -297,12 +302,13 @@ void DialogsTest::issueAsksForThePassphrase()
     QCOMPARE(dialog.issuedDcId(), 0);
     QTest::keyClicks(ask->passphraseEdit(), u"wrong"_qs);
     QTest::mouseClick(okButton(ask->findChild<QDialogButtonBox *>()), Qt::LeftButton);
+    QTRY_VERIFY(!ask->isChecking());
     QCOMPARE(ask->errorLabel()->text(), u"Wrong passphrase"_qs);
     QVERIFY(ask->isVisible());
     QTest::keyClicks(ask->passphraseEdit(), QString::fromLatin1(kPassphrase));
     QTest::mouseClick(okButton(ask->findChild<QDialogButtonBox *>()), Qt::LeftButton);
-    QVERIFY(locked.isUnlocked());
-    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    QTRY_VERIFY(locked.isUnlocked());
+    QTRY_VERIFY(!dialog.isIssuing() && dialog.result() == QDialog::Accepted);
     QVERIFY(dialog.issuedDcId() != 0);
     const DcRecord *dc = locked.snapshot().dc(dialog.issuedDcId());
     QVERIFY(dc);

@@ -188,6 +188,10 @@ void ExportWizardTest::exportsAndVerifies()
     QTest::mouseClick(wizardButton(wizard, QWizard::NextButton), Qt::LeftButton);
 
     QCOMPARE(wizard.currentId(), int(ExportWizard::PreviewPage));
+    // The DC's key is opened off the UI thread (a scrypt run); the page waits for it.
+    QVERIFY(wizard.isOpeningKey());
+    QVERIFY(!wizardButton(wizard, QWizard::CommitButton)->isEnabled());
+    QTRY_VERIFY(!wizard.isOpeningKey());
     QTreeWidget *preview = wizard.previewList();
     QList<PreviewRow> rows = rowsOf(preview);
     if (tar) {
@@ -272,8 +276,8 @@ void ExportWizardTest::lockedWorkspaceUnlocksForThePreview()
     QTest::keyClicks(ask->passphraseEdit(), QString::fromLatin1(kPassphrase));
     QTest::mouseClick(ask->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
                       Qt::LeftButton);
-    QVERIFY(demo.session.isUnlocked());
-    QCOMPARE(wizard.previewList()->topLevelItemCount(), 4);
+    QTRY_VERIFY(demo.session.isUnlocked());
+    QTRY_COMPARE(wizard.previewList()->topLevelItemCount(), 4);
     QVERIFY(!wizard.previewUnlockButton()->isVisible());
     QVERIFY(wizardButton(wizard, QWizard::CommitButton)->isEnabled());
 }

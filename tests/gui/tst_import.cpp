@@ -185,6 +185,10 @@ void ImportTest::previewListsEverythingAndAddsOnlyWhenConfirmed()
     QVERIFY(dialog.addButton()->isEnabled());
     QCOMPARE(dialog.addButton()->accessibleName(), u"Add to workspace"_qs);
     QTest::mouseClick(dialog.addButton(), Qt::LeftButton);
+    // Adding runs off the UI thread (sealing keys is scrypt work); the dialog is busy meanwhile.
+    QVERIFY(dialog.isBusy());
+    QVERIFY(!dialog.addButton()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isBusy(), kReadTimeoutMs);
 
     QVERIFY(dialog.hasAdded());
     QCOMPARE(imported.count(), 1);
@@ -311,6 +315,7 @@ void ImportTest::encryptedKeyUnlockedThroughTheDialog()
     QCOMPARE(demo.storedCertificates(), 3);
 
     QTest::mouseClick(dialog.addButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.hasAdded(), kReadTimeoutMs);
     const CertificateSummary *added = demo.summaryOf(identity.certificate);
     QVERIFY(added);
     QVERIFY(added->hasKey);
@@ -358,8 +363,8 @@ void ImportTest::lockedWorkspaceAsksItsPassphraseForKeys()
     QVERIFY(!dialog.hasAdded());
     QCOMPARE(demo.storedCertificates(), 3);
     typeInto(ask, kPassphrase);
-    QVERIFY(demo.session.isUnlocked());
-    QVERIFY(dialog.hasAdded());
+    QTRY_VERIFY(demo.session.isUnlocked());
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.hasAdded(), kReadTimeoutMs);
     const CertificateSummary *added = demo.summaryOf(identity.certificate);
     QVERIFY(added);
     QVERIFY(added->hasKey);

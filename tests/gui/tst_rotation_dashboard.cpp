@@ -342,6 +342,12 @@ void RotationDashboardTest::lockedSessionAsksForThePassphrase()
     auto *unlock = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
     QTest::keyClicks(edit, u"not the passphrase"_qs);
     QTest::mouseClick(unlock, Qt::LeftButton);
+    // The check (scrypt) runs off the UI thread; meanwhile the dialog waits and says so.
+    QVERIFY(dialog->isChecking());
+    QVERIFY(!unlock->isEnabled());
+    QCOMPARE(unlock->text(), u"Checking…"_qs);
+    QTRY_VERIFY(!dialog->isChecking());
+    QVERIFY(unlock->isEnabled());
     QVERIFY(dialog->isVisible());
     QVERIFY(dialog->errorLabel()->isVisible());
     QCOMPARE(dialog->errorLabel()->text(), u"Wrong passphrase"_qs);
@@ -353,7 +359,7 @@ void RotationDashboardTest::lockedSessionAsksForThePassphrase()
     QTest::keyClick(edit, Qt::Key_Return);
     QTRY_VERIFY(!dialog || !dialog->isVisible());
     QVERIFY(locked.isUnlocked());
-    QVERIFY(finished.wait(20000));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
     const auto summary = finished.first().first().value<RotationSummary>();
     QVERIFY2(summary.ok(), qPrintable(summary.headline()));
     QCOMPARE(summary.policies.size(), 1); // "Rotate now" touched the selected policy only
@@ -375,7 +381,7 @@ void RotationDashboardTest::rotationLockHeldElsewhere()
     RotationWorker worker;
     QSignalSpy finished(&worker, &RotationWorker::finished);
     QVERIFY(worker.start({.workspacePath = demo.path(),
-                          .passphrase = demo.session.passphrase(),
+                          .passphrase = demo.session.checkedPassphrase(),
                           .now = kNow,
                           .policyIds = {},
                           .lockTimeout = std::chrono::milliseconds(100)}));

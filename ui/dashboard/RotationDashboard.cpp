@@ -2,8 +2,8 @@
 
 #include "RotationDashboardModel.h"
 #include "TargetsDialog.h"
-#include "dialogs/PassphraseDialog.h"
 #include "dialogs/PolicyDialog.h"
+#include "dialogs/Unlock.h"
 #include "session/WorkspaceSession.h"
 
 #include <QAction>
@@ -184,17 +184,11 @@ void RotationDashboard::requestRotation(const QList<qint64> &policyIds)
 {
     if (!m_session.isOpen() || isRotating())
         return;
-    if (m_session.isUnlocked()) {
-        startRotation(policyIds);
-        return;
-    }
-    auto *ask = PassphraseDialog::unlocking(m_session, this);
-    ask->setAttribute(Qt::WA_DeleteOnClose);
-    ask->setPrompt(tr("Rotating signs new DCs with the certificates' keys. Enter the passphrase "
-                      "of %1.")
-                       .arg(m_session.path()));
-    connect(ask, &QDialog::accepted, this, [this, policyIds] { startRotation(policyIds); });
-    ask->open();
+    unlockThen(m_session, this,
+               tr("Rotating signs new DCs with the certificates' keys. Enter the passphrase "
+                  "of %1.")
+                   .arg(m_session.path()),
+               [this, policyIds] { startRotation(policyIds); });
 }
 
 int RotationDashboard::estimatedSteps(const QList<qint64> &policyIds) const
@@ -216,7 +210,7 @@ int RotationDashboard::estimatedSteps(const QList<qint64> &policyIds) const
 void RotationDashboard::startRotation(const QList<qint64> &policyIds)
 {
     const bool started = m_worker->start({.workspacePath = m_session.path(),
-                                          .passphrase = m_session.passphrase(),
+                                          .passphrase = m_session.checkedPassphrase(),
                                           .now = m_session.clock().now(),
                                           .policyIds = policyIds});
     if (!started)

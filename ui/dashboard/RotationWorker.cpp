@@ -38,7 +38,9 @@ RotationSummary rotate(const RotationWorker::Request &request,
     auto workspace = Workspace::open(request.workspacePath);
     if (!workspace)
         return {.error = workspace.errorMessage()};
-    if (auto unlocked = (*workspace)->unlock(request.passphrase); !unlocked)
+    if (!request.passphrase)
+        return {.error = RotationSummary::tr("the workspace is locked")};
+    if (auto unlocked = (*workspace)->unlock(*request.passphrase); !unlocked)
         return {.error = unlocked.errorMessage()};
     auto run = rotateWorkspace(
         **workspace, {.now = request.now, .policyIds = request.policyIds, .progress = progress});

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "vault/KeyVault.h"
+
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QDateTime>
@@ -10,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 
 class QThread;
 
@@ -45,8 +48,8 @@ public:
 
 /// Runs rotateWorkspace off the UI thread. The run opens its own connection to the workspace
 /// on its thread (a Qt SQL connection must stay on the thread that made it), unlocks it with
-/// the session's passphrase and holds the rotation lock, as `batonctl rotate` does, so the two
-/// never rotate the same workspace at once.
+/// the session's checked passphrase (no second scrypt run) and holds the rotation lock, as
+/// `batonctl rotate` does, so the two never rotate the same workspace at once.
 class RotationWorker : public QObject
 {
     Q_OBJECT
@@ -55,7 +58,7 @@ public:
     struct Request
     {
         QString workspacePath{};
-        QByteArray passphrase{};
+        std::optional<CheckedPassphrase> passphrase{}; ///< the session's, checked already
         QDateTime now{};           ///< from the session's clock: the worker never reads one
         QList<qint64> policyIds{}; ///< all policies when empty
         /// How long to wait for a `batonctl rotate` that holds the lock.

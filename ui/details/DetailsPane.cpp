@@ -72,6 +72,15 @@ QScrollArea *scrolled(QWidget *content)
     return area;
 }
 
+/// A form whose values move beneath their labels when the pane is too narrow for both side by
+/// side: a 40-digit serial beside its label would otherwise make the pane scroll sideways.
+QFormLayout *narrowingForm(QWidget *parent)
+{
+    auto *form = new QFormLayout(parent);
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    return form;
+}
+
 QLabel *selectableLabel(QWidget *parent)
 {
     auto *label = new QLabel(parent);
@@ -151,7 +160,7 @@ QWidget *DetailsPane::createOverviewTab()
 
     const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_identityGroup = new QGroupBox(tr("Identity"), content);
-    auto *identity = new QFormLayout(m_identityGroup);
+    auto *identity = narrowingForm(m_identityGroup);
     m_subject = addField(identity, tr("Subject"), QStringLiteral("subjectValue"));
     m_issuer = addField(identity, tr("Issuer"), QStringLiteral("issuerValue"));
     m_sans = addField(identity, tr("Subject alternative names"), QStringLiteral("sansValue"));
@@ -191,7 +200,7 @@ QWidget *DetailsPane::createOverviewTab()
 
     m_policyGroup = new QGroupBox(tr("Rotation policy"), content);
     m_policyGroup->setObjectName(QStringLiteral("policyGroup"));
-    auto *policy = new QFormLayout(m_policyGroup);
+    auto *policy = narrowingForm(m_policyGroup);
     m_policyStatus = addField(policy, tr("Status"), QStringLiteral("policyStatus"));
     m_policyReason = addField(policy, tr("Reason"), QStringLiteral("policyReason"));
     m_policyNext = addField(policy, tr("Next rotation"), QStringLiteral("policyNext"));
@@ -241,7 +250,7 @@ QWidget *DetailsPane::createDcTab()
     auto *layout = new QVBoxLayout(content);
 
     auto *fieldsGroup = new QGroupBox(tr("Delegated credential"), content);
-    auto *fields = new QFormLayout(fieldsGroup);
+    auto *fields = narrowingForm(fieldsGroup);
     m_dcRole = addField(fields, tr("Role"), QStringLiteral("dcRole"));
     m_dcCertificate = addField(fields, tr("Certificate"), QStringLiteral("dcCertificate"));
     m_dcIssued = addField(fields, tr("Issued"), QStringLiteral("dcIssued"));

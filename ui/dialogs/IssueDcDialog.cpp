@@ -1,7 +1,7 @@
 #include "IssueDcDialog.h"
 
 #include "DialogButtons.h"
-#include "PassphraseDialog.h"
+#include "Unlock.h"
 #include "common/TimeFormat.h"
 #include "crypto/KeyCodec.h"
 #include "dashboard/StatusColors.h"
@@ -202,60 +202,71 @@ void IssueDcDialog::accept()
 {
     if (!m_buttons->button(QDialogButtonBox::Ok)->isEnabled())
         return;
-    if (m_session.isUnlocked()) {
-        issue();
-        return;
-    }
-    auto *ask = PassphraseDialog::unlocking(m_session, this);
-    ask->setAttribute(Qt::WA_DeleteOnClose);
-    ask->setPrompt(tr("Enter the workspace passphrase to sign the DC with the key of %1.")
-                       .arg(m_certificate->currentText()));
-    connect(ask, &QDialog::accepted, this, &IssueDcDialog::issue);
-    ask->open();
+    unlockThen(m_session, this,
+               tr("Enter the workspace passphrase to sign the DC with the key of %1.")
+                   .arg(m_certificate->currentText()),
+               [this] { issue(); });
 }
 
 void IssueDcDialog::issue()
 {
-    Workspace *workspace = m_session.workspace();
     const auto lifetime = parseDuration(m_lifetime->text());
     const KeySpec *spec = keySpecByName(m_algorithm->currentData().toString());
-    if (!workspace || !m_chosen || !lifetime || !spec)
+    if (!m_session.isOpen() || !m_chosen || !lifetime || !spec || isIssuing())
         return;
     const qint64 id = certificateId();
-    auto key = workspace->certificateKey(id);
-    if (!key) {
-        showError(key.errorMessage());
-        return;
-    }
     const DcRole role = DcRole(m_role->currentData().toInt());
     const QDateTime now = m_session.clock().now();
-    auto issued = issueDelegatedCredential({.certificate = *m_chosen,
-                                            .certificateKey = key->get(),
-                                            .dcKey = nullptr,
-                                            .dcKeySpec = spec,
-                                            .lifetimeSeconds = *lifetime,
-                                            .role = role,
-                                            .now = now,
-                                            .clampToCertificate = false});
-    if (!issued) {
-        showError(issued.errorMessage());
-        return;
-    }
-    auto stored =
-        workspace->addDc(id, role, issued->bytes, issued->generatedKey.get(), now, issued->expiry,
-                         QStringLiteral("%1 DC for %2, %3, expires %4 (desktop app)")
-                             .arg(dcRoleName(role), m_chosen->displayName(),
-                                  QLatin1String(spec->name), formatUtc(issued->expiry)));
-    if (!stored) {
-        showError(stored.errorMessage());
-        return;
-    }
-    m_issuedDcId = *stored;
-    if (auto reloaded = m_session.reload(); !reloaded) {
-        showError(reloaded.errorMessage());
-        return;
-    }
-    QDialog::accept();
+    // Opening the certificate's key and sealing the DC's are a scrypt run each: off this
+    // thread, with the dialog waiting (and saying so) meanwhile.
+    setIssuing(true);
+    m_session.runInBackground<qint64>(
+        [certificate = *m_chosen, id, role, spec, lifetime = *lifetime,
+         now](Workspace &workspace) -> Result<qint64> {
+            auto key = workspace.certificateKey(id);
+            if (!key)
+                return key.error();
+            auto issued = issueDelegatedCredential({.certificate = certificate,
+                                                    .certificateKey = key->get(),
+                                                    .dcKey = nullptr,
+                                                    .dcKeySpec = spec,
+                                                    .lifetimeSeconds = lifetime,
+                                                    .role = role,
+                                                    .now = now,
+                                                    .clampToCertificate = false});
+            if (!issued)
+                return issued.error();
+            return workspace.addDc(id, role, issued->bytes, issued->generatedKey.get(), now,
+                                   issued->expiry,
+                                   QStringLiteral("%1 DC for %2, %3, expires %4 (desktop app)")
+                                       .arg(dcRoleName(role), certificate.displayName(),
+                                            QLatin1String(spec->name), formatUtc(issued->expiry)));
+        },
+        this,
+        [this](Result<qint64> stored) {
+            setIssuing(false);
+            if (!stored)
+                return showError(stored.errorMessage());
+            m_issuedDcId = *stored;
+            if (auto reloaded = m_session.reload(); !reloaded)
+                return showError(reloaded.errorMessage());
+            QDialog::accept();
+        });
+}
+
+void IssueDcDialog::setIssuing(bool issuing)
+{
+    m_issuing = issuing;
+    for (QWidget *field :
+         std::initializer_list<QWidget *>{m_certificate, m_algorithm, m_role, m_lifetime})
+        field->setEnabled(!issuing);
+    QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
+    ok->setEnabled(!issuing);
+    ok->setText(issuing ? tr("Issuing…") : tr("&Issue"));
+    if (issuing)
+        setCursor(Qt::BusyCursor);
+    else
+        unsetCursor();
 }
 
 } // namespace baton::ui

@@ -45,6 +45,8 @@ public:
     QLabel *warningsLabel() const { return m_warningsLabel; }
     QLabel *errorLabel() const { return m_error; }
     QDialogButtonBox *buttons() const { return m_buttons; }
+    /// A DC is being signed and stored (off the UI thread).
+    bool isIssuing() const { return m_issuing; }
 
     /// Issues and stores the DC, asking for the passphrase first when the workspace is locked.
     void accept() override;
@@ -53,6 +55,7 @@ private:
     void certificateChosen();
     void updatePreview();
     void issue();
+    void setIssuing(bool issuing);
     void showError(const QString &message);
 
     WorkspaceSession &m_session;
@@ -61,6 +64,7 @@ private:
     DcReadiness m_readiness;
     QStringList m_warnings;
     qint64 m_issuedDcId = 0;
+    bool m_issuing = false;
     QComboBox *m_certificate = nullptr;
     QComboBox *m_algorithm = nullptr;
     QComboBox *m_role = nullptr;

@@ -2,12 +2,15 @@
 
 #include "DialogButtons.h"
 #include "dashboard/StatusColors.h"
+#include "keyring/Keyring.h"
 #include "session/WorkspaceSession.h"
 #include "vault/KeyVault.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -36,23 +39,38 @@ PassphraseDialog::PassphraseDialog(Check check, QWidget *parent)
     showAsError(m_error);
     m_error->hide();
 
+    m_remember = new QCheckBox(tr("&Remember in the keyring"), this);
+    m_remember->setObjectName(QStringLiteral("passphraseRemember"));
+    m_remember->setAccessibleName(tr("Remember the passphrase in the keyring"));
+    m_remember->setToolTip(tr("Keep the passphrase in the desktop's keyring (Secret Service, "
+                              "KWallet), so Baton and batonctl can unlock this workspace "
+                              "without asking"));
+    m_remember->hide();
+
     m_buttons =
         okCancelButtons(this, QStringLiteral("passphraseButtons"), tr("Unlock"), tr("Unlock"));
+    m_acceptText = tr("Unlock");
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_prompt);
     layout->addWidget(m_edit);
     layout->addWidget(m_error);
+    layout->addWidget(m_remember);
     layout->addWidget(m_buttons);
     m_edit->setFocus();
 }
 
 PassphraseDialog *PassphraseDialog::unlocking(WorkspaceSession &session, QWidget *parent)
 {
-    auto *dialog = new PassphraseDialog(
-        [&session](const QByteArray &passphrase) { return session.unlock(passphrase); }, parent);
+    auto *dialog = new PassphraseDialog(nullptr, parent);
+    dialog->m_check = [&session, dialog](const QByteArray &passphrase,
+                                         std::function<void(const Status &)> done) {
+        session.unlockInBackground(passphrase, dialog, std::move(done));
+    };
     dialog->setPrompt(tr("Enter the passphrase of %1 to use the keys it holds.")
                           .arg(session.path().isEmpty() ? tr("the workspace") : session.path()));
+    dialog->m_remember->setVisible(session.usesKeyring() &&
+                                   keyringAvailability() == KeyringAvailability::Available);
     return dialog;
 }
 
@@ -63,14 +81,45 @@ void PassphraseDialog::setPrompt(const QString &prompt)
 
 void PassphraseDialog::setAcceptText(const QString &text)
 {
+    m_acceptText = text;
     QPushButton *button = m_buttons->button(QDialogButtonBox::Ok);
     button->setText(text);
     button->setAccessibleName(QString(text).remove(QLatin1Char('&')));
 }
 
+bool PassphraseDialog::rememberChosen() const
+{
+    // isHidden(), not isVisible(): asked once the dialog has closed, when nothing is visible.
+    return !m_remember->isHidden() && m_remember->isChecked();
+}
+
 void PassphraseDialog::accept()
 {
-    const Status checked = m_check(m_edit->text().toUtf8());
+    if (m_checking)
+        return;
+    setChecking(true);
+    m_check(m_edit->text().toUtf8(), [dialog = QPointer(this)](const Status &checked) {
+        if (dialog)
+            dialog->finishCheck(checked);
+    });
+}
+
+void PassphraseDialog::setChecking(bool checking)
+{
+    m_checking = checking;
+    m_edit->setEnabled(!checking);
+    QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
+    ok->setEnabled(!checking);
+    ok->setText(checking ? tr("Checking…") : m_acceptText);
+    if (checking)
+        setCursor(Qt::BusyCursor);
+    else
+        unsetCursor();
+}
+
+void PassphraseDialog::finishCheck(const Status &checked)
+{
+    setChecking(false);
     if (checked) {
         m_error->hide();
         QDialog::accept();

@@ -3,7 +3,7 @@
 #include "common/TimeFormat.h"
 #include "dashboard/StatusColors.h"
 #include "details/CheckList.h"
-#include "dialogs/PassphraseDialog.h"
+#include "dialogs/Unlock.h"
 #include "session/WorkspaceSession.h"
 #include "tls/SignatureScheme.h"
 
@@ -421,31 +421,30 @@ bool ExportWizard::validateCurrentPage()
     return QWizard::validateCurrentPage();
 }
 
-bool ExportWizard::openKey()
+void ExportWizard::openKeyInBackground()
 {
-    if (m_key)
-        return true;
-    if (!m_session->isUnlocked())
-        return false;
-    auto key = m_session->workspace()->dcKey(m_dcId);
-    if (!key) {
-        m_previewError->setText(key.errorMessage());
-        m_previewError->show();
-        return false;
-    }
-    m_key = std::move(key).value();
-    return true;
+    if (m_openingKey)
+        return;
+    m_openingKey = true;
+    m_session->runInBackground<EvpPkeyPtr>(
+        [dcId = m_dcId](Workspace &workspace) { return workspace.dcKey(dcId); }, this,
+        [this](Result<EvpPkeyPtr> key) {
+            m_openingKey = false;
+            if (key)
+                m_key = std::move(key).value();
+            else
+                m_keyError = key.errorMessage();
+            buildPreview();
+        });
 }
 
 void ExportWizard::unlockForPreview()
 {
-    auto *ask = PassphraseDialog::unlocking(*m_session, this);
-    ask->setAttribute(Qt::WA_DeleteOnClose);
-    ask->setPrompt(tr("The bundle holds the DC's private key, which the workspace keeps sealed: "
-                      "enter the passphrase of %1.")
-                       .arg(m_session->path()));
-    connect(ask, &QDialog::accepted, this, &ExportWizard::buildPreview);
-    ask->open();
+    unlockThen(*m_session, this,
+               tr("The bundle holds the DC's private key, which the workspace keeps sealed: "
+                  "enter the passphrase of %1.")
+                   .arg(m_session->path()),
+               [this] { buildPreview(); });
 }
 
 void ExportWizard::buildPreview()
@@ -462,7 +461,14 @@ void ExportWizard::buildPreview()
     if (locked) {
         m_previewNote->setText(tr("The preview is built from the DC's private key, which the "
                                   "workspace keeps sealed: unlock it to continue."));
-    } else if (m_dc && profile && openKey()) {
+    } else if (!m_keyError.isEmpty()) {
+        m_previewError->setText(m_keyError);
+        m_previewError->show();
+    } else if (m_dc && profile && !m_key) {
+        // Opening a sealed key is a scrypt run, a good half second: off the UI thread.
+        m_previewNote->setText(tr("Opening the DC's private key…"));
+        openKeyInBackground();
+    } else if (m_dc && profile) {
         auto files = buildBundle(*profile, bundleInput());
         if (files && tarChosen()) {
             auto archive = bundleArchive(*files, m_session->clock().now());

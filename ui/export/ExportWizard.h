@@ -58,6 +58,8 @@ public:
     QCheckBox *tarCheck() const { return m_tar; }
     QLineEdit *directoryEdit() const { return m_directory; }
     QPushButton *browseButton() const { return m_browse; }
+    /// The DC's sealed key is being opened for the preview (off the UI thread).
+    bool isOpeningKey() const { return m_openingKey; }
     QTreeWidget *previewList() const { return m_preview; }
     QPushButton *previewUnlockButton() const { return m_unlock; }
     QLabel *previewErrorLabel() const { return m_previewError; }
@@ -84,7 +86,7 @@ private:
     std::optional<BundleProfile> chosenProfile() const;
     BundleInput bundleInput() const;
     void unlockForPreview();
-    bool openKey();
+    void openKeyInBackground();
     void buildPreview();
     bool runExport();
     void showResult();
@@ -96,6 +98,8 @@ private:
     QString m_problem;          ///< why this DC cannot be exported at all
     DcVerification m_dcVerification;
     EvpPkeyPtr m_key;
+    QString m_keyError; ///< why the DC's key could not be opened
+    bool m_openingKey = false;
     bool m_previewReady = false;
     std::optional<BundleExportResult> m_exported;
     std::optional<BundleVerification> m_verification;

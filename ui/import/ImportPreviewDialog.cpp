@@ -3,6 +3,7 @@
 #include "crypto/KeyCodec.h"
 #include "dashboard/StatusColors.h"
 #include "dialogs/PassphraseDialog.h"
+#include "dialogs/Unlock.h"
 #include "session/WorkspaceSession.h"
 
 #include <QDialogButtonBox>
@@ -481,7 +482,8 @@ void ImportPreviewDialog::unlock()
     }
     // Any passphrase is accepted here: whether it opens the objects is the importer's call,
     // made off this thread, and the rows say how it went.
-    auto *ask = new PassphraseDialog([](const QByteArray &) { return Status(); }, this);
+    auto *ask = new PassphraseDialog(
+        [](const QByteArray &, std::function<void(const Status &)> done) { done({}); }, this);
     ask->setAttribute(Qt::WA_DeleteOnClose);
     ask->setWindowTitle(tr("Passphrase for %1").arg(source.name));
     ask->setPrompt(
@@ -503,34 +505,44 @@ void ImportPreviewDialog::addToWorkspace()
         return;
     const QList<ImportedObject> all = objects();
     const bool keys = std::any_of(all.cbegin(), all.cend(), holdsKey);
-    if (!keys || m_session->isUnlocked()) {
+    if (!keys) {
         importNow();
         return;
     }
-    auto *ask = PassphraseDialog::unlocking(*m_session, this);
-    ask->setAttribute(Qt::WA_DeleteOnClose);
-    ask->setPrompt(tr("Private keys are being imported: enter the workspace passphrase to seal "
-                      "them into %1.")
-                       .arg(m_session->path()));
-    connect(ask, &QDialog::accepted, this, &ImportPreviewDialog::importNow);
-    ask->open();
+    unlockThen(*m_session, this,
+               tr("Private keys are being imported: enter the workspace passphrase to seal "
+                  "them into %1.")
+                   .arg(m_session->path()),
+               [this] { importNow(); });
 }
 
 void ImportPreviewDialog::importNow()
 {
-    Workspace *workspace = m_session->workspace();
-    if (!workspace) {
+    if (!m_session->isOpen()) {
         showError(tr("No workspace is open."));
         return;
     }
     // Every object goes in, so that each row gets the workspace's own verdict (an unreadable
     // object is reported as failed, a request as skipped) and outcomes line up with rows.
-    // Sealing keys runs scrypt (a good half second each) on this thread.
-    QGuiApplication::setOverrideCursor(Qt::WaitCursor);
-    auto report = workspace->importObjects(objects(), m_session->clock().now());
-    QGuiApplication::restoreOverrideCursor();
+    // Sealing runs scrypt, a good half second per key: off this thread.
+    m_importing = true;
+    updateState();
+    m_session->runInBackground<ImportReport>(
+        [objects = objects(), now = m_session->clock().now()](Workspace &workspace) {
+            return workspace.importObjects(objects, now);
+        },
+        this,
+        [this](Result<ImportReport> report) {
+            m_importing = false;
+            showImported(report);
+        });
+}
+
+void ImportPreviewDialog::showImported(const Result<ImportReport> &report)
+{
     if (!report) {
         showError(tr("Nothing was added: %1").arg(report.errorMessage()));
+        updateState();
         return;
     }
     showError(QString());

@@ -72,7 +72,8 @@ public:
     /// A drop's or the clipboard's offer; `textName` as for addText.
     void addSources(const ImportSources &sources, const QString &textName = {});
 
-    bool isBusy() const { return !m_threads.empty(); }
+    /// Sources are being read, or the objects added.
+    bool isBusy() const { return !m_threads.empty() || m_importing; }
     /// Every object read, in row order.
     QList<ImportedObject> objects() const;
     /// The workspace's word on each object once added, in row order; empty before.
@@ -123,6 +124,8 @@ private:
     bool keyAlreadyHeld(const EVP_PKEY *key) const;
     int sourceNeedingPassphrase() const;
     void importNow();
+    /// The rows' outcomes once the workspace has taken the objects (or why it took none).
+    void showImported(const Result<ImportReport> &report);
     void updateState();
     void showError(const QString &message);
 
@@ -131,7 +134,8 @@ private:
     std::vector<QThread *> m_threads;
     QList<ImportOutcome> m_outcomes;
     bool m_added = false;
-    QString m_note; ///< what the last unlock achieved, for the summary line
+    bool m_importing = false; ///< the workspace is taking the objects, off the UI thread
+    QString m_note;           ///< what the last unlock achieved, for the summary line
     QSet<QString> m_knownSha256;
     QSet<QByteArray> m_knownDcs;
     /// The public keys of workspace certificates whose key the vault holds, read when the

@@ -1,6 +1,7 @@
 #include "InventoryModel.h"
 
 #include "common/TimeFormat.h"
+#include "import/ImportSources.h"
 #include "session/WorkspaceSession.h"
 #include "tls/SignatureScheme.h"
 
@@ -305,10 +306,33 @@ Qt::ItemFlags InventoryModel::flags(const QModelIndex &index) const
 {
     if (!index.isValid())
         return Qt::NoItemFlags;
-    Qt::ItemFlags flags = Qt::ItemIsSelectable | Qt::ItemIsEnabled;
+    Qt::ItemFlags flags = Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemIsDragEnabled;
     if (index.internalId() != kTopLevel)
         flags |= Qt::ItemNeverHasChildren;
     return flags;
+}
+
+QStringList InventoryModel::mimeTypes() const
+{
+    return {QStringLiteral("text/plain"), QLatin1String(kPemMimeType),
+            QLatin1String(kBatonMimeType)};
+}
+
+QMimeData *InventoryModel::mimeData(const QModelIndexList &indexes) const
+{
+    // A drag carries one item (the view selects single rows); any column stands for its row.
+    if (indexes.isEmpty())
+        return nullptr;
+    const QModelIndex &index = indexes.first();
+    if (const qint64 dcId = index.data(DcIdRole).toLongLong()) {
+        const DcRecord *dc = m_snapshot.dc(dcId);
+        return dc ? mimeForDc(*dc) : nullptr;
+    }
+    // Snapshots keep summaries, not certificates: the one dragged is read from the workspace.
+    if (!m_session || !m_session->workspace())
+        return nullptr;
+    auto record = m_session->workspace()->certificate(index.data(CertificateIdRole).toLongLong());
+    return record ? mimeForCertificate(record->certificate) : nullptr;
 }
 
 QVariant InventoryModel::data(const QModelIndex &index, int role) const

@@ -74,6 +74,10 @@ InventoryPanel::InventoryPanel(QWidget *parent) : QWidget(parent)
     m_view->setAllColumnsShowFocus(true);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // Dragged out as PEM into an editor, a terminal or an upload field; never dropped onto.
+    m_view->setDragEnabled(true);
+    m_view->setDragDropMode(QAbstractItemView::DragOnly);
+    m_view->setDefaultDropAction(Qt::CopyAction);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(InventoryModel::NameColumn, Qt::AscendingOrder);
     m_view->header()->setStretchLastSection(true);

@@ -8,23 +8,29 @@
 #include "import/ImportSources.h"
 #include "inventory/InventoryModel.h"
 #include "inventory/InventoryPanel.h"
+#include "keyring/Keyring.h"
+#include "notify/ExpiryNotices.h"
 #include "session/WorkspaceSession.h"
 #include "timeline/TimelineWidget.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTimer>
 #include <QTreeView>
@@ -36,6 +42,8 @@ namespace {
 
 // Plans depend on the time: a DC becomes due without anything in the workspace changing.
 constexpr int kRefreshMs = 60 * 1000;
+constexpr char kRecentKey[] = "recent/workspaces";
+constexpr std::chrono::seconds kKeyringWait{5};
 
 } // namespace
 
@@ -44,6 +52,7 @@ MainWindow::MainWindow(WorkspaceSession *session, QWidget *parent) : QMainWindow
     if (!session) {
         m_ownClock = std::make_unique<SystemClock>();
         session = new WorkspaceSession(*m_ownClock, this);
+        session->setUsesKeyring(true);
     }
     m_session = session;
     setWindowIcon(QIcon(QStringLiteral(":/icons/baton.svg")));
@@ -62,6 +71,9 @@ MainWindow::MainWindow(WorkspaceSession *session, QWidget *parent) : QMainWindow
     upper->addWidget(m_details);
     upper->setStretchFactor(0, 3);
     upper->setStretchFactor(1, 2);
+    // Stretch factors share out only the spare width: without sizes the inventory's wide columns
+    // would leave the details a narrow strip.
+    upper->setSizes({720, 560});
     m_lower = new QTabWidget(this);
     m_lower->setObjectName(QStringLiteral("lowerTabs"));
     m_lower->addTab(m_timeline, tr("&Timeline"));
@@ -119,10 +131,26 @@ MainWindow::MainWindow(WorkspaceSession *session, QWidget *parent) : QMainWindow
 
     createMenus();
     connectSelection();
-    connect(m_session, &WorkspaceSession::snapshotChanged, this, &MainWindow::updateEmptyState);
+    // Where a desktop has a tray, news of DCs reaches the operator with the window hidden.
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(tr("Baton"));
+        connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
+        m_tray->show();
+    }
     connect(m_session, &WorkspaceSession::workspaceChanged, this, [this] {
         m_details->clear();
+        m_notifiedSnapshot = {};
         updateTitle();
+        rememberRecent();
+    });
+    connect(m_session, &WorkspaceSession::snapshotChanged, this, [this] {
+        updateEmptyState();
+        notifyChanges();
     });
     m_minute = new QTimer(this);
     m_minute->setInterval(kRefreshMs);
@@ -171,10 +199,14 @@ void MainWindow::connectSelection()
         m_details->showCertificate(id);
         m_dashboard->selectCertificate(id);
     });
-    connect(m_timeline, &TimelineWidget::dcSelected, this, [this](qint64 id) {
-        m_inventory->selectDc(id);
-        m_details->showDc(id);
-    });
+    connect(m_timeline, &TimelineWidget::dcSelected, this, &MainWindow::showDc);
+}
+
+void MainWindow::showDc(qint64 id)
+{
+    m_inventory->selectDc(id);
+    m_details->showDc(id);
+    m_timeline->selectDc(id);
 }
 
 void MainWindow::createMenus()
@@ -184,6 +216,13 @@ void MainWindow::createMenus()
     file->addAction(tr("New &Demo Workspace…"), this, [this] { newWorkspace(true); });
     QAction *open = file->addAction(tr("&Open Workspace…"), this, &MainWindow::openWorkspace);
     open->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    fillRecentMenu();
+    if (m_session->usesKeyring())
+        file->addAction(tr("&Forget Remembered Passphrase"), this,
+                        &MainWindow::forgetRememberedPassphrase);
     file->addSeparator();
     QAction *import = file->addAction(tr("&Import Files…"), this, [this] {
         const QStringList files =
@@ -242,6 +281,73 @@ void MainWindow::updateTitle()
                        : tr("Baton"));
 }
 
+QStringList MainWindow::recentWorkspaces()
+{
+    return QSettings().value(QLatin1String(kRecentKey)).toStringList();
+}
+
+void MainWindow::rememberRecent()
+{
+    if (!m_session->isOpen())
+        return;
+    const QString path = QFileInfo(m_session->path()).absoluteFilePath();
+    QStringList recent = recentWorkspaces();
+    recent.removeAll(path);
+    recent.prepend(path);
+    QSettings().setValue(QLatin1String(kRecentKey), recent.mid(0, kRecentLimit));
+    fillRecentMenu();
+}
+
+void MainWindow::fillRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentWorkspaces();
+    for (qsizetype i = 0; i < recent.size(); ++i) {
+        const QString &path = recent[i];
+        // &1 … &8: each entry has its own key in the menu.
+        QAction *action =
+            m_recentMenu->addAction(tr("&%1 %2").arg(i + 1).arg(QDir::toNativeSeparators(path)),
+                                    this, [this, path] { openWorkspaceFile(path); });
+        // A moved or deleted workspace stays listed, greyed, so the user sees where it was.
+        action->setEnabled(QFileInfo::exists(path));
+    }
+    if (!recent.isEmpty())
+        m_recentMenu->addSeparator();
+    QAction *clear = m_recentMenu->addAction(tr("&Clear List"), this, [this] {
+        QSettings().remove(QLatin1String(kRecentKey));
+        fillRecentMenu();
+    });
+    clear->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::notifyChanges()
+{
+    const WorkspaceSnapshot &now = m_session->snapshot();
+    const QList<ExpiryNotice> notices = expiryNotices(m_notifiedSnapshot, now);
+    m_notifiedSnapshot = now;
+    for (const ExpiryNotice &notice : notices) {
+        statusBar()->showMessage(notice.message);
+        if (m_tray)
+            m_tray->showMessage(notice.title, notice.message,
+                                notice.kind == ExpiryNotice::Kind::Expired
+                                    ? QSystemTrayIcon::Critical
+                                    : QSystemTrayIcon::Warning);
+        emit notified(notice.title, notice.message);
+    }
+}
+
+void MainWindow::forgetRememberedPassphrase()
+{
+    if (!m_session->isOpen())
+        return;
+    if (const Status forgotten = forgetWorkspacePassphrase(m_session->path(), kKeyringWait);
+        !forgotten)
+        return showError(tr("Keyring"), forgotten.errorMessage());
+    statusBar()->showMessage(tr("The keyring no longer holds the passphrase of %1")
+                                 .arg(QFileInfo(m_session->path()).fileName()),
+                             5000);
+}
+
 void MainWindow::updateEmptyState()
 {
     const bool empty = !m_session->isOpen() || m_session->snapshot().certificates.isEmpty();
@@ -280,10 +386,16 @@ void MainWindow::openWorkspace()
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open workspace"), QFileInfo(Workspace::defaultPath()).absolutePath(),
         tr("Baton workspaces (*.baton);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    if (const Status opened = m_session->open(path); !opened)
+    if (!path.isEmpty())
+        openWorkspaceFile(path);
+}
+
+bool MainWindow::openWorkspaceFile(const QString &path)
+{
+    const Status opened = m_session->open(path);
+    if (!opened)
         showError(tr("Open workspace"), opened.errorMessage());
+    return bool(opened);
 }
 
 void MainWindow::newWorkspace(bool demo)
@@ -311,8 +423,28 @@ void MainWindow::newWorkspace(bool demo)
         return showError(tr("New workspace"), first.isEmpty()
                                                   ? tr("An empty passphrase protects nothing.")
                                                   : tr("The two passphrases differ."));
-    if (const Status created = m_session->create(path, first.toUtf8(), demo); !created)
-        showError(tr("New workspace"), created.errorMessage());
+    createWorkspace(path, first.toUtf8(), demo);
+}
+
+void MainWindow::createWorkspace(const QString &path, const QByteArray &passphrase, bool demo)
+{
+    auto *progress = new QProgressDialog(
+        demo ? tr("Creating the demo workspace: issuing certificates and DCs and sealing their "
+                  "keys…")
+             : tr("Creating the workspace…"),
+        QString(), 0, 0, this);
+    progress->setObjectName(QStringLiteral("createProgress"));
+    progress->setWindowTitle(demo ? tr("New demo workspace") : tr("New workspace"));
+    progress->setCancelButton(nullptr); // scrypt runs cannot be interrupted; it is seconds
+    progress->setMinimumDuration(0);
+    progress->setWindowModality(Qt::WindowModal);
+    progress->show();
+    m_session->createInBackground(path, passphrase, demo, this,
+                                  [this, progress](const Status &created) {
+                                      progress->deleteLater();
+                                      if (!created)
+                                          showError(tr("New workspace"), created.errorMessage());
+                                  });
 }
 
 void MainWindow::issueDc()
@@ -325,7 +457,7 @@ void MainWindow::issueDc()
         dialog->setCertificate(certificate);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         if (dialog->issuedDcId())
-            m_inventory->selectDc(dialog->issuedDcId());
+            showDc(dialog->issuedDcId());
     });
     dialog->open();
 }

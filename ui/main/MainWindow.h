@@ -1,10 +1,14 @@
 #pragma once
 
+#include "session/WorkspaceSnapshot.h"
+
 #include <QMainWindow>
 #include <memory>
 
 class QLabel;
+class QMenu;
 class QStackedWidget;
+class QSystemTrayIcon;
 class QTabWidget;
 class QTimer;
 class QTreeView;
@@ -31,8 +35,8 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    /// Without a session the window makes its own, on the system clock (the app); tests pass
-    /// one on a fixed clock.
+    /// Without a session the window makes its own, on the system clock and using the OS
+    /// keyring (the app); tests pass one on a fixed clock, without the keyring.
     explicit MainWindow(WorkspaceSession *session = nullptr, QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -44,13 +48,31 @@ public:
     TimelineWidget *timeline() const { return m_timeline; }
     RotationDashboard *dashboard() const { return m_dashboard; }
 
+    /// Workspaces opened or created here, most recent first (at most kRecentLimit).
+    static QStringList recentWorkspaces();
+    static constexpr int kRecentLimit = 8;
+    QMenu *recentMenu() const { return m_recentMenu; }
+    /// The tray icon, when the desktop has a tray.
+    QSystemTrayIcon *trayIcon() const { return m_tray; }
+
 public slots:
     /// The import preview for files or text (a drop, a paste, `baton FILE...`).
     void importSources(const ImportSources &sources);
     void openWorkspace();
+    /// Opens `path`, saying why not in a message box.
+    bool openWorkspaceFile(const QString &path);
     void newWorkspace(bool demo);
+    /// Creates the workspace off the UI thread (sealing the demo's keys takes seconds), with
+    /// a progress dialog meanwhile.
+    void createWorkspace(const QString &path, const QByteArray &passphrase, bool demo);
     void issueDc();
     void exportDc();
+    /// Selects the DC in the inventory and the timeline and shows its details.
+    void showDc(qint64 id);
+
+signals:
+    /// A DC became due or expired while the window was open (also shown in the tray).
+    void notified(const QString &title, const QString &message);
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -66,6 +88,11 @@ private:
     void updateTitle();
     /// Shows the first-run page when there is nothing to list, the workspace otherwise.
     void updateEmptyState();
+    void rememberRecent();
+    void fillRecentMenu();
+    /// Tells about what became due or expired since the last snapshot.
+    void notifyChanges();
+    void forgetRememberedPassphrase();
 
     std::unique_ptr<Clock> m_ownClock;
     WorkspaceSession *m_session = nullptr;
@@ -79,6 +106,9 @@ private:
     QWidget *m_workspacePage = nullptr;
     QStackedWidget *m_pages = nullptr;
     QTimer *m_minute = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    WorkspaceSnapshot m_notifiedSnapshot; ///< what notifyChanges() compared against last
 };
 
 } // namespace baton::ui

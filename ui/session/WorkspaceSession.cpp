@@ -20,43 +20,74 @@ Status WorkspaceSession::open(const QString &path)
     auto opened = Workspace::open(path);
     if (!opened)
         return opened.error();
-    auto snapshot = loadSnapshot(**opened, m_clock.now());
+    return adopt(std::move(opened).value());
+}
+
+Status WorkspaceSession::adopt(std::unique_ptr<Workspace> workspace)
+{
+    auto snapshot = loadSnapshot(*workspace, m_clock.now());
     if (!snapshot)
         return snapshot.error();
-    m_workspace = std::move(opened).value();
+    m_workspace = std::move(workspace);
     m_snapshot = std::move(snapshot).value();
-    m_passphrase = SecretBytes();
     emit workspaceChanged();
     emit snapshotChanged();
     return {};
 }
 
-Status WorkspaceSession::create(const QString &path, QByteArrayView passphrase, bool demo,
-                                ScryptParameters work)
+namespace {
+
+/// The new workspace file, filled when `demo`; the connection that made it is closed again.
+Result<CheckedPassphrase> createWorkspaceFile(const QString &path, QByteArrayView passphrase,
+                                              bool demo, ScryptParameters work,
+                                              const QDateTime &now)
 {
-    auto created = Workspace::create(path, passphrase, m_clock.now(), work);
+    auto created = Workspace::create(path, passphrase, now, work);
     if (!created)
         return created.error();
     if (demo) {
-        if (auto ok = populateDemoWorkspace(**created, m_clock.now()); !ok)
-            return ok;
+        if (auto ok = populateDemoWorkspace(**created, now); !ok)
+            return ok.error();
     }
-    auto snapshot = loadSnapshot(**created, m_clock.now());
-    if (!snapshot)
-        return snapshot.error();
-    m_workspace = std::move(created).value();
-    m_snapshot = std::move(snapshot).value();
-    m_passphrase = SecretBytes(passphrase.toByteArray());
-    emit workspaceChanged();
-    emit snapshotChanged();
-    return {};
+    return *(*created)->checkedPassphrase();
+}
+
+} // namespace
+
+Status WorkspaceSession::create(const QString &path, QByteArrayView passphrase, bool demo,
+                                ScryptParameters work)
+{
+    auto checked = createWorkspaceFile(path, passphrase, demo, work, m_clock.now());
+    if (!checked)
+        return checked.error();
+    auto opened = openUnlocked(path, *checked);
+    if (!opened)
+        return opened.error();
+    return adopt(std::move(opened).value());
+}
+
+void WorkspaceSession::createInBackground(const QString &path, const QByteArray &passphrase,
+                                          bool demo, QObject *context,
+                                          std::function<void(const Status &)> done,
+                                          ScryptParameters work)
+{
+    runDetached<CheckedPassphrase>(
+        [path, passphrase, demo, work, now = m_clock.now()] {
+            return createWorkspaceFile(path, passphrase, demo, work, now);
+        },
+        context,
+        [this, path, done = std::move(done)](Result<CheckedPassphrase> checked) {
+            if (!checked)
+                return done(checked.error());
+            auto opened = openUnlocked(path, *checked);
+            done(opened ? adopt(std::move(opened).value()) : Status(opened.error()));
+        });
 }
 
 void WorkspaceSession::close()
 {
     m_workspace.reset();
     m_snapshot = {};
-    m_passphrase = SecretBytes();
     emit workspaceChanged();
     emit snapshotChanged();
 }
@@ -65,10 +96,43 @@ Status WorkspaceSession::unlock(QByteArrayView passphrase)
 {
     if (!m_workspace)
         return Error{tr("no workspace is open")};
-    if (auto ok = m_workspace->unlock(passphrase); !ok)
-        return ok;
-    m_passphrase = SecretBytes(passphrase.toByteArray());
-    return {};
+    return m_workspace->unlock(passphrase);
+}
+
+void WorkspaceSession::unlockInBackground(const QByteArray &passphrase, QObject *context,
+                                          std::function<void(const Status &)> done)
+{
+    if (!m_workspace)
+        return done(Error{tr("no workspace is open")});
+    auto verifier = m_workspace->passphraseVerifier();
+    if (!verifier)
+        return done(verifier.error());
+    runDetached<CheckedPassphrase>(
+        [verifier = *verifier, passphrase] { return verifier.accept(passphrase); }, context,
+        [this, path = path(), done = std::move(done)](Result<CheckedPassphrase> checked) {
+            if (!checked)
+                return done(checked.error());
+            // Another workspace may have been opened while scrypt ran: its verifier refuses.
+            if (!m_workspace || m_workspace->path() != path)
+                return done(Error{tr("the workspace was closed")});
+            done(m_workspace->unlock(*checked));
+        });
+}
+
+std::optional<CheckedPassphrase> WorkspaceSession::checkedPassphrase() const
+{
+    return m_workspace ? m_workspace->checkedPassphrase() : std::nullopt;
+}
+
+Result<std::unique_ptr<Workspace>>
+WorkspaceSession::openUnlocked(const QString &path, const std::optional<CheckedPassphrase> &checked)
+{
+    auto workspace = Workspace::open(path);
+    if (!workspace || !checked)
+        return workspace;
+    if (auto ok = (*workspace)->unlock(*checked); !ok)
+        return ok.error();
+    return workspace;
 }
 
 Status WorkspaceSession::reload()

@@ -1,15 +1,21 @@
 #pragma once
 
-// The open workspace, as the desktop app holds it: the connection, the passphrase once given
-// (for connections opened by worker threads), and the snapshot every view renders. Views are
-// told when the snapshot changes; they never hold on to a workspace themselves.
+// The open workspace, as the desktop app holds it: the connection, the passphrase once checked
+// (so worker threads can unlock connections of their own), and the snapshot every view
+// renders. Views are told when the snapshot changes; they never hold on to a workspace
+// themselves.
 
 #include "WorkspaceSnapshot.h"
 #include "common/Clock.h"
 #include "vault/KeyVault.h"
 
+#include <QFutureWatcher>
 #include <QObject>
+#include <QPointer>
+#include <QtConcurrent/QtConcurrentRun>
+#include <functional>
 #include <memory>
+#include <optional>
 
 namespace baton::ui {
 
@@ -31,6 +37,14 @@ public:
     /// Error kWrongPassphrase for a wrong one; the workspace stays locked.
     Status unlock(QByteArrayView passphrase);
 
+    // The same, with the scrypt work (a good half second per key at the default cost) on a
+    // pool thread. `done` runs on `context`'s thread, and not at all once `context` is gone.
+    void createInBackground(const QString &path, const QByteArray &passphrase, bool demo,
+                            QObject *context, std::function<void(const Status &)> done,
+                            ScryptParameters work = kVaultScrypt);
+    void unlockInBackground(const QByteArray &passphrase, QObject *context,
+                            std::function<void(const Status &)> done);
+
     bool isOpen() const { return m_workspace != nullptr; }
     bool isUnlocked() const { return m_workspace && m_workspace->unlocked(); }
     Workspace *workspace() const { return m_workspace.get(); }
@@ -38,7 +52,28 @@ public:
     const WorkspaceSnapshot &snapshot() const { return m_snapshot; }
     const Clock &clock() const { return m_clock; }
     /// The passphrase once unlocked, so a worker thread can unlock its own connection.
-    QByteArray passphrase() const { return m_passphrase.bytes(); }
+    std::optional<CheckedPassphrase> checkedPassphrase() const;
+
+    /// Runs `work` on a pool thread, against a connection of its own to this workspace (a Qt
+    /// SQL connection belongs to the thread that made it) unlocked with the checked passphrase
+    /// when there is one, so no scrypt run is repeated. `done` gets the result on `context`'s
+    /// thread, and is dropped when `context` is gone by then. The caller reloads.
+    template <typename T>
+    void runInBackground(std::function<Result<T>(Workspace &)> work, QObject *context,
+                         std::function<void(Result<T>)> done) const
+    {
+        runDetached<T>(
+            [path = path(), checked = checkedPassphrase(), work = std::move(work)] {
+                auto workspace = openUnlocked(path, checked);
+                return workspace ? work(**workspace) : Result<T>(workspace.error());
+            },
+            context, std::move(done));
+    }
+
+    /// Whether unlocking may take the passphrase from the OS keyring, and offer to store it
+    /// there. The app turns it on; tests leave it off, so they never reach a real keyring.
+    void setUsesKeyring(bool uses) { m_usesKeyring = uses; }
+    bool usesKeyring() const { return m_usesKeyring; }
 
     /// Reads the snapshot again (after a change, or each minute for the plans).
     Status reload();
@@ -49,10 +84,34 @@ signals:
     void snapshotChanged();
 
 private:
+    /// Opens a connection for the calling thread, unlocked with `checked` if there is one.
+    static Result<std::unique_ptr<Workspace>>
+    openUnlocked(const QString &path, const std::optional<CheckedPassphrase> &checked);
+    /// Makes the opened workspace the session's: snapshot read, views told.
+    Status adopt(std::unique_ptr<Workspace> workspace);
+
+    /// `work` on a pool thread, its result to `done` on `context`'s thread. The watcher is
+    /// the context's child, so a context deleted meanwhile takes the delivery with it.
+    template <typename T>
+    static void runDetached(std::function<Result<T>()> work, QObject *context,
+                            std::function<void(Result<T>)> done)
+    {
+        // QFuture wants copyable values: the result travels in a shared_ptr.
+        using Shared = std::shared_ptr<Result<T>>;
+        auto *watcher = new QFutureWatcher<Shared>(context);
+        QObject::connect(watcher, &QFutureWatcher<Shared>::finished, context,
+                         [watcher, done = std::move(done)] {
+                             watcher->deleteLater();
+                             done(std::move(*watcher->result()));
+                         });
+        watcher->setFuture(QtConcurrent::run(
+            [work = std::move(work)] { return std::make_shared<Result<T>>(work()); }));
+    }
+
     const Clock &m_clock;
     std::unique_ptr<Workspace> m_workspace;
     WorkspaceSnapshot m_snapshot;
-    SecretBytes m_passphrase;
+    bool m_usesKeyring = false;
 };
 
 } // namespace baton::ui
