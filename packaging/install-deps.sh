@@ -11,10 +11,16 @@ PACKAGES="
   libssl-dev openssl zlib1g-dev
   libnss3-dev libnss3-tools libnspr4-dev
   qtkeychain-qt6-dev libsecret-1-0
+  lintian desktop-file-utils appstream bash-completion shared-mime-info libglib2.0-bin
+  systemd man-db
 "
 # libsecret-1-0: QtKeychain loads it at run time (not a declared dependency) to reach the
 # Secret Service; without it only KWallet is tried. gnome-keyring, which the keyring test uses
 # when present, is left out on purpose: it brings GTK along.
+# lintian ... man-db: the packaging test (tests/packaging) checks the Debian packages and the
+# installed files with them (lintian, desktop-file-validate, appstreamcli, the completion run
+# by bash-completion, update-mime-database and gio, systemd-analyze verify, lexgrog); without
+# one it reports that check as skipped. lintian is the big one: about a minute to install.
 
 missing=""
 for p in $PACKAGES; do
