@@ -274,45 +274,69 @@ private:
 
 } // namespace
 
-Result<QList<PolicyStatus>> workspaceStatus(const Workspace &workspace, const QDateTime &now)
+QList<PolicyPlan> planPolicies(const QList<PolicyRecord> &policies,
+                               const QList<CertificateSummary> &certificates,
+                               const QList<DcRecord> &dcs, const QList<TargetRecord> &targets,
+                               const QDateTime &now)
 {
-    auto policies = workspace.policies();
-    if (!policies)
-        return policies.error();
-    // Three queries for the whole workspace, not three per policy: with thousands of policies
-    // the per-query overhead was most of the time the desktop app took to open.
-    auto allDcs = workspace.dcs();
-    if (!allDcs)
-        return allDcs.error();
-    auto allTargets = workspace.targets();
-    if (!allTargets)
-        return allTargets.error();
+    QHash<qint64, const CertificateSummary *> certificateById;
+    for (const CertificateSummary &certificate : certificates)
+        certificateById.insert(certificate.id, &certificate);
     // A DC counts only if a server could be handed it: not superseded, with its key.
     QHash<qint64, QList<PlannedDc>> plannedByCertificate;
-    for (const DcRecord &dc : std::as_const(*allDcs)) {
+    for (const DcRecord &dc : dcs) {
         if (!dc.superseded && dc.hasKey)
             plannedByCertificate[dc.certificateId].append({dc.role, dc.issuedAt, dc.expiresAt});
     }
     QHash<qint64, QList<TargetRecord>> targetsByPolicy;
-    for (TargetRecord &target : *allTargets)
-        targetsByPolicy[target.policyId].append(std::move(target));
+    for (const TargetRecord &target : targets)
+        targetsByPolicy[target.policyId].append(target);
 
-    QList<PolicyStatus> statuses;
-    statuses.reserve(policies->size());
-    for (const PolicyRecord &policy : *policies) {
-        auto certificate = workspace.certificate(policy.certificateId);
+    QList<PolicyPlan> plans;
+    plans.reserve(policies.size());
+    for (const PolicyRecord &policy : policies) {
+        const CertificateSummary *certificate = certificateById.value(policy.certificateId);
         if (!certificate)
-            return certificate.error();
-        const Certificate &leaf = certificate->certificate;
+            continue;
         const RotationPlan plan =
             planRotation(policy.policy,
-                         {.notBefore = leaf.notBefore(),
-                          .notAfter = leaf.notAfter(),
-                          .delegationUsage = leaf.delegationUsage().present(),
+                         {.notBefore = certificate->notBefore,
+                          .notAfter = certificate->notAfter,
+                          .delegationUsage = certificate->delegation,
                           .keyAvailable = certificate->hasKey},
                          plannedByCertificate.value(policy.certificateId), now);
-        statuses.append(
-            {policy, std::move(certificate).value(), plan, targetsByPolicy.value(policy.id)});
+        plans.append({.policy = policy,
+                      .certificateId = certificate->id,
+                      .certificateName = certificate->name,
+                      .certificateSubject = certificate->subject,
+                      .plan = plan,
+                      .targets = targetsByPolicy.value(policy.id)});
+    }
+    return plans;
+}
+
+Result<QList<PolicyStatus>> workspaceStatus(const Workspace &workspace, const QDateTime &now)
+{
+    // Four queries for the whole workspace, not three per policy.
+    auto policies = workspace.policies();
+    if (!policies)
+        return policies.error();
+    auto certificates = workspace.certificateSummaries();
+    if (!certificates)
+        return certificates.error();
+    auto dcs = workspace.dcs();
+    if (!dcs)
+        return dcs.error();
+    auto targets = workspace.targets();
+    if (!targets)
+        return targets.error();
+    QList<PolicyStatus> statuses;
+    for (PolicyPlan &plan : planPolicies(*policies, *certificates, *dcs, *targets, now)) {
+        auto certificate = workspace.certificate(plan.certificateId);
+        if (!certificate)
+            return certificate.error();
+        statuses.append({std::move(plan.policy), std::move(certificate).value(), plan.plan,
+                         std::move(plan.targets)});
     }
     return statuses;
 }

@@ -136,9 +136,6 @@ WorkspaceSnapshot syntheticSnapshot(const QDateTime &now)
     ca.notAfter = now.addYears(4);
     snapshot.certificates.append(ca);
 
-    // Plans carry the full certificate record; the timeline reads only its id, so one real
-    // certificate stands in for all of them.
-    const TestIdentity identity = makeIdentity();
     constexpr qint64 lifetimes[] = {12 * 3600, 24 * 3600, 72 * 3600};
     qint64 dcId = 1;
     for (int i = 0; i < kCertificates; ++i) {
@@ -168,11 +165,7 @@ WorkspaceSnapshot syntheticSnapshot(const QDateTime &now)
             snapshot.dcs.append(dc);
         }
 
-        PolicyStatus policy{
-            .policy = {},
-            .certificate = {.id = certificate.id, .certificate = identity.certificate},
-            .plan = {},
-            .targets = {}};
+        PolicyPlan policy{.policy = {}, .certificateId = certificate.id};
         policy.policy.id = i + 1;
         policy.policy.certificateId = certificate.id;
         policy.policy.policy.lifetimeSeconds = lifetime;
@@ -402,7 +395,8 @@ struct SnapshotParts
     double open = 0;         ///< Workspace::open
     double certificates = 0; ///< certificateSummaries()
     double dcs = 0;          ///< dcs(), all of them
-    double policies = 0;     ///< workspaceStatus(): each policy's certificate, DCs, plan
+    double policies = 0;     ///< policies(), targets(), planPolicies() over the parts above
+    double status = 0;       ///< workspaceStatus(), which batonctl uses: certificates parsed
 };
 
 std::optional<SnapshotParts> readSnapshotParts(const QString &path, const QDateTime &now)
@@ -414,16 +408,24 @@ std::optional<SnapshotParts> readSnapshotParts(const QString &path, const QDateT
     if (!workspace)
         return std::nullopt;
     start = SteadyClock::now();
-    const bool certificates = bool((*workspace)->certificateSummaries());
+    const auto certificates = (*workspace)->certificateSummaries();
     parts.certificates = msSince(start);
     start = SteadyClock::now();
-    const bool dcs = bool((*workspace)->dcs());
+    const auto dcs = (*workspace)->dcs();
     parts.dcs = msSince(start);
-    start = SteadyClock::now();
-    const bool policies = bool(workspaceStatus(**workspace, now));
-    parts.policies = msSince(start);
-    if (!certificates || !dcs || !policies)
+    if (!certificates || !dcs)
         return std::nullopt;
+    start = SteadyClock::now();
+    const auto policies = (*workspace)->policies();
+    const auto targets = (*workspace)->targets();
+    if (!policies || !targets)
+        return std::nullopt;
+    (void)planPolicies(*policies, *certificates, *dcs, *targets, now);
+    parts.policies = msSince(start);
+    start = SteadyClock::now();
+    if (!workspaceStatus(**workspace, now))
+        return std::nullopt;
+    parts.status = msSince(start);
     return parts;
 }
 
@@ -465,8 +467,10 @@ void measureWindowOpen(const QString &path, const QDateTime &now)
     printFigures("    certificates", u"certificateSummaries()"_qs,
                  figuresOf(parts, &SnapshotParts::certificates));
     printFigures("    DCs", u"dcs()"_qs, figuresOf(parts, &SnapshotParts::dcs));
-    printFigures("    policies", u"workspaceStatus()"_qs,
+    printFigures("    policies", u"policies(), targets(), planPolicies()"_qs,
                  figuresOf(parts, &SnapshotParts::policies));
+    printFigures("  (batonctl)", u"workspaceStatus(), certificates parsed"_qs,
+                 figuresOf(parts, &SnapshotParts::status));
     printFigures("  views", u"views follow the snapshot"_qs, figuresOf(runs, &OpenSteps::views));
     printFigures("  first paint", u"show() until exposed and painted"_qs,
                  figuresOf(runs, &OpenSteps::show));

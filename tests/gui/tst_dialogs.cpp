@@ -355,7 +355,7 @@ void DialogsTest::targetsDialogAddsTarget()
     QCOMPARE(text(TargetsDialog::DirectoryColumn), directory);
     QCOMPARE(text(TargetsDialog::HookColumn), u"systemctl reload fizz"_qs);
     QCOMPARE(text(TargetsDialog::LastResultColumn), u"not exported yet"_qs);
-    const PolicyStatus *policy =
+    const PolicyPlan *policy =
         demo.session.snapshot().policyFor(demo.certificateId(u"api.demo.test"_qs));
     QCOMPARE(policy->targets.size(), 1);
     QCOMPARE(policy->targets.first().profile, u"fizz"_qs);

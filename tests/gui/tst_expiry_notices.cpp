@@ -52,12 +52,7 @@ WorkspaceSnapshot snapshot(const QString &path, const QDateTime &takenAt, Rotati
         record.superseded = dc.superseded;
         snapshot.dcs.append(record);
     }
-    // Notices read the certificate's id only; any real certificate stands in.
-    static const TestIdentity identity = makeIdentity();
-    PolicyStatus policy{.policy = {},
-                        .certificate = {.id = kEdge, .certificate = identity.certificate},
-                        .plan = {},
-                        .targets = {}};
+    PolicyPlan policy{.policy = {}, .certificateId = kEdge};
     policy.policy.id = 1;
     policy.policy.certificateId = kEdge;
     policy.plan.status = edgeStatus;

@@ -489,7 +489,7 @@ void MainWindowTest::notifiesWhenDcsBecomeDueOrExpire()
     QVERIFY(apiServer);
     const QDateTime apiServerExpiry = apiServer->expiresAt;
     const qint64 edge = demo.certificateId(u"edge.demo.test"_qs);
-    const PolicyStatus *edgePolicy = session.snapshot().policyFor(edge);
+    const PolicyPlan *edgePolicy = session.snapshot().policyFor(edge);
     QVERIFY(edgePolicy);
     QCOMPARE(edgePolicy->plan.status, RotationStatus::Ok);
     const QDateTime edgeDue = edgePolicy->plan.nextRotation;

@@ -42,10 +42,10 @@ const QByteArray kPassphrase = kDemoPassphrase;
 /// A demo workspace at kNow, unlocked.
 struct Demo : DemoSession
 {
-    const PolicyStatus &policyOf(const QString &certificate) const
+    const PolicyPlan &policyOf(const QString &certificate) const
     {
-        for (const PolicyStatus &policy : session.snapshot().policies) {
-            if (policy.certificate.certificate.displayName() == certificate)
+        for (const PolicyPlan &policy : session.snapshot().policies) {
+            if (policy.certificateName == certificate)
                 return policy;
         }
         qFatal("no policy for %s", qPrintable(certificate));
@@ -152,7 +152,7 @@ void RotationDashboardTest::modelRows()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setSnapshot(demo.session.snapshot());
     QCOMPARE(model.rowCount(), 2);
-    const PolicyStatus &policy = demo.policyOf(certificate);
+    const PolicyPlan &policy = demo.policyOf(certificate);
     const int row = model.rowOfPolicy(policy.policy.id);
     QVERIFY(row >= 0);
     const auto cell = [&](int column, int role = Qt::DisplayRole) {
@@ -175,7 +175,7 @@ void RotationDashboardTest::modelRows()
     QCOMPARE(cell(M::LastResultColumn).toString(), u"no targets"_qs);
     QCOMPARE(cell(M::TargetsColumn).toInt(), 0);
     QCOMPARE(cell(M::CertificateColumn, M::PolicyIdRole).toLongLong(), policy.policy.id);
-    QCOMPARE(cell(M::CertificateColumn, M::CertificateIdRole).toLongLong(), policy.certificate.id);
+    QCOMPARE(cell(M::CertificateColumn, M::CertificateIdRole).toLongLong(), policy.certificateId);
     // A reload replaces the rows without upsetting the tester.
     QVERIFY(demo.session.reload());
     model.setSnapshot(demo.session.snapshot());
@@ -250,11 +250,11 @@ void RotationDashboardTest::rotateAllDueRunsOffTheGuiThread()
     QVERIFY(!dashboard.progressBar()->isVisible());
 
     // The session was reloaded: api is fine again, with fresh DCs issued at the fixed clock.
-    const PolicyStatus &api = demo.policyOf(u"api.demo.test"_qs);
+    const PolicyPlan &api = demo.policyOf(u"api.demo.test"_qs);
     QCOMPARE(api.plan.status, RotationStatus::Ok);
     QCOMPARE(dcCount(demo.session, u"api.demo.test"_qs), 4);
     const DcRecord &newest = demo.session.snapshot().dcs.last();
-    QCOMPARE(newest.certificateId, api.certificate.id);
+    QCOMPARE(newest.certificateId, api.certificateId);
     QCOMPARE(newest.issuedAt, kNow);
     QCOMPARE(newest.expiresAt, kNow.addDays(1));
     const QModelIndex status = dashboard.model()->index(
@@ -365,7 +365,7 @@ void RotationDashboardTest::lockedSessionAsksForThePassphrase()
     QCOMPARE(summary.policies.size(), 1); // "Rotate now" touched the selected policy only
     QCOMPARE(summary.policies.first().certificate, u"api.demo.test"_qs);
     QVERIFY(locked.reload());
-    for (const PolicyStatus &policy : locked.snapshot().policies)
+    for (const PolicyPlan &policy : locked.snapshot().policies)
         QCOMPARE(policy.plan.status, RotationStatus::Ok);
     // The selection survives the reload.
     QCOMPARE(dashboard.selectedPolicyId(), demo.policyOf(u"api.demo.test"_qs).policy.id);
@@ -403,7 +403,7 @@ void RotationDashboardTest::editPolicyAndTargetsOpenTheirDialogs()
     dashboard.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
     QVERIFY(!button(dashboard, "editPolicyButton")->isEnabled());
-    QVERIFY(dashboard.selectCertificate(demo.policyOf(u"edge.demo.test"_qs).certificate.id));
+    QVERIFY(dashboard.selectCertificate(demo.policyOf(u"edge.demo.test"_qs).certificateId));
 
     QTest::mouseClick(button(dashboard, "editPolicyButton"), Qt::LeftButton);
     QPointer<PolicyDialog> policy = dashboard.findChild<PolicyDialog *>();

@@ -274,7 +274,7 @@ QWidget *ScreenshotTest::stage(Scene &scene, Shot shot)
         case Shot::Rotation: {
             scene.lowerTabs()->setCurrentWidget(window.dashboard());
             QCOMPARE(scene.lowerTabs()->currentWidget(), window.dashboard());
-            const PolicyStatus *policy = scene.session.snapshot().policyFor(scene.edge);
+            const PolicyPlan *policy = scene.session.snapshot().policyFor(scene.edge);
             QVERIFY(policy);
             QCOMPARE(window.dashboard()->selectedPolicyId(), policy->policy.id);
             break;

@@ -2,6 +2,7 @@
 // and the snapshot every view renders.
 
 #include "TestPki.h"
+#include "rotation/Rotator.h"
 #include "session/WorkspaceSession.h"
 
 #include <QSignalSpy>
@@ -28,6 +29,8 @@ private slots:
     void demoStatuses();
     void reopenLockedThenUnlock();
     void openRefusesWhatIsNotAWorkspace();
+    void snapshotPlansMatchTheRotator_data();
+    void snapshotPlansMatchTheRotator();
 };
 
 void WorkspaceSessionTest::demoWorkspace()
@@ -83,7 +86,7 @@ void WorkspaceSessionTest::demoStatuses()
     WorkspaceSession session(clock);
     QVERIFY(session.create(dir.filePath(u"demo.baton"_qs), kPassphrase, true, kFastWork));
     const auto &snapshot = session.snapshot();
-    const PolicyStatus *policy = nullptr;
+    const PolicyPlan *policy = nullptr;
     for (const auto &summary : snapshot.certificates) {
         if (summary.name == certificate)
             policy = snapshot.policyFor(summary.id);
@@ -127,6 +130,46 @@ void WorkspaceSessionTest::openRefusesWhatIsNotAWorkspace()
     QVERIFY(!opened);
     QVERIFY(opened.errorMessage().startsWith(u"no workspace at"_qs));
     QVERIFY(!session.isOpen());
+}
+
+void WorkspaceSessionTest::snapshotPlansMatchTheRotator_data()
+{
+    QTest::addColumn<qint64>("laterSeconds");
+    QTest::newRow("now (one due, one ok)") << qint64(0);
+    QTest::newRow("a day later") << qint64(24 * 3600);
+    QTest::newRow("six days later") << qint64(6 * 24 * 3600);
+    QTest::newRow("after the certificates expire") << qint64(400 * 24 * 3600);
+}
+
+// The snapshot plans from the certificates' summary columns (opening parses no certificate);
+// rotation plans from the parsed certificates. Both must reach the same verdicts.
+void WorkspaceSessionTest::snapshotPlansMatchTheRotator()
+{
+    QFETCH(qint64, laterSeconds);
+    QTemporaryDir dir;
+    const FixedClock creation(kNow);
+    WorkspaceSession demo(creation);
+    QVERIFY(demo.create(dir.filePath(u"demo.baton"_qs), kPassphrase, true, kFastWork));
+    const FixedClock later(kNow.addSecs(laterSeconds));
+    WorkspaceSession session(later);
+    QVERIFY(session.open(demo.path()));
+    auto statuses = workspaceStatus(*session.workspace(), later.now());
+    QVERIFY(statuses);
+    const QList<PolicyPlan> &plans = session.snapshot().policies;
+    QCOMPARE(plans.size(), statuses->size());
+    QCOMPARE(plans.size(), 2);
+    for (qsizetype i = 0; i < plans.size(); ++i) {
+        const PolicyStatus &status = (*statuses)[i];
+        QCOMPARE(plans[i].policy.id, status.policy.id);
+        QCOMPARE(plans[i].certificateId, status.certificate.id);
+        QCOMPARE(plans[i].certificateName, status.certificate.certificate.displayName());
+        QCOMPARE(plans[i].plan.status, status.plan.status);
+        QCOMPARE(plans[i].plan.reason, status.plan.reason);
+        QCOMPARE(plans[i].plan.currentExpiry, status.plan.currentExpiry);
+        QCOMPARE(plans[i].plan.nextRotation, status.plan.nextRotation);
+        QCOMPARE(plans[i].plan.headroomSeconds, status.plan.headroomSeconds);
+        QCOMPARE(plans[i].targets.size(), status.targets.size());
+    }
 }
 
 QTEST_MAIN(WorkspaceSessionTest)

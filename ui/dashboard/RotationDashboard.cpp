@@ -165,7 +165,7 @@ bool RotationDashboard::selectPolicy(qint64 policyId)
 
 bool RotationDashboard::selectCertificate(qint64 certificateId)
 {
-    const PolicyStatus *policy = m_session.snapshot().policyFor(certificateId);
+    const PolicyPlan *policy = m_session.snapshot().policyFor(certificateId);
     return policy && selectPolicy(policy->policy.id);
 }
 
@@ -194,7 +194,7 @@ void RotationDashboard::requestRotation(const QList<qint64> &policyIds)
 int RotationDashboard::estimatedSteps(const QList<qint64> &policyIds) const
 {
     int steps = 0;
-    for (const PolicyStatus &policy : m_session.snapshot().policies) {
+    for (const PolicyPlan &policy : m_session.snapshot().policies) {
         if (!policyIds.isEmpty() && !policyIds.contains(policy.policy.id))
             continue;
         if (policy.plan.needsIssue()) {
@@ -270,7 +270,7 @@ void RotationDashboard::editSelectedPolicy()
     const int row = m_model->rowOfPolicy(policyId);
     if (row < 0 || isRotating())
         return;
-    auto *dialog = new PolicyDialog(m_session, m_model->policyAt(row)->certificate.id, this);
+    auto *dialog = new PolicyDialog(m_session, m_model->policyAt(row)->certificateId, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }

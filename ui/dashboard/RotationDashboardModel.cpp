@@ -45,7 +45,7 @@ int urgency(RotationStatus status)
 }
 
 /// The target rotate touched last, or nullptr when none has run.
-const TargetRecord *latestTarget(const PolicyStatus &policy)
+const TargetRecord *latestTarget(const PolicyPlan &policy)
 {
     const TargetRecord *latest = nullptr;
     for (const TargetRecord &target : policy.targets) {
@@ -67,7 +67,7 @@ void RotationDashboardModel::setSnapshot(const WorkspaceSnapshot &snapshot)
     endResetModel();
 }
 
-const PolicyStatus *RotationDashboardModel::policyAt(int row) const
+const PolicyPlan *RotationDashboardModel::policyAt(int row) const
 {
     return row >= 0 && row < m_policies.size() ? &m_policies[row] : nullptr;
 }
@@ -112,7 +112,7 @@ QVariant RotationDashboardModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const PolicyStatus &policy = m_policies[index.row()];
+    const PolicyPlan &policy = m_policies[index.row()];
     const RotationStatus status = policy.plan.status;
     switch (role) {
     case Qt::DisplayRole:
@@ -134,7 +134,7 @@ QVariant RotationDashboardModel::data(const QModelIndex &index, int role) const
     case PolicyIdRole:
         return policy.policy.id;
     case CertificateIdRole:
-        return policy.certificate.id;
+        return policy.certificateId;
     case StatusRole:
         return int(status);
     case SortRole:
@@ -151,7 +151,7 @@ QString RotationDashboardModel::instantText(const QDateTime &instant, const QStr
     return tr("%1 (%2)").arg(formatUtc(instant), formatRelative(m_now, instant));
 }
 
-QString RotationDashboardModel::lastResultText(const PolicyStatus &policy) const
+QString RotationDashboardModel::lastResultText(const PolicyPlan &policy) const
 {
     if (policy.targets.isEmpty())
         return tr("no targets");
@@ -161,12 +161,12 @@ QString RotationDashboardModel::lastResultText(const PolicyStatus &policy) const
     return tr("%1 %2").arg(latest->lastResult, formatRelative(m_now, latest->lastAt));
 }
 
-QVariant RotationDashboardModel::display(const PolicyStatus &policy, int column) const
+QVariant RotationDashboardModel::display(const PolicyPlan &policy, int column) const
 {
     const RotationPlan &plan = policy.plan;
     switch (column) {
     case CertificateColumn:
-        return policy.certificate.certificate.displayName();
+        return policy.certificateName;
     case StatusColumn:
         return statusText(plan.status);
     case CurrentExpiryColumn:
@@ -188,11 +188,11 @@ QVariant RotationDashboardModel::display(const PolicyStatus &policy, int column)
     }
 }
 
-QVariant RotationDashboardModel::toolTip(const PolicyStatus &policy, int column) const
+QVariant RotationDashboardModel::toolTip(const PolicyPlan &policy, int column) const
 {
     switch (column) {
     case CertificateColumn:
-        return policy.certificate.certificate.subject();
+        return policy.certificateSubject;
     case StatusColumn:
         if (!policy.plan.reason.isEmpty())
             return policy.plan.reason;
@@ -213,7 +213,7 @@ QVariant RotationDashboardModel::toolTip(const PolicyStatus &policy, int column)
     }
 }
 
-QVariant RotationDashboardModel::sortKey(const PolicyStatus &policy, int column) const
+QVariant RotationDashboardModel::sortKey(const PolicyPlan &policy, int column) const
 {
     switch (column) {
     case StatusColumn:

@@ -43,7 +43,7 @@ public:
     void setSnapshot(const WorkspaceSnapshot &snapshot);
 
     /// The policy shown in `row`, or nullptr.
-    const PolicyStatus *policyAt(int row) const;
+    const PolicyPlan *policyAt(int row) const;
     /// The row of a policy, or -1.
     int rowOfPolicy(qint64 policyId) const;
 
@@ -57,14 +57,14 @@ public:
     static QString statusText(RotationStatus status);
 
 private:
-    QVariant display(const PolicyStatus &policy, int column) const;
-    QVariant toolTip(const PolicyStatus &policy, int column) const;
-    QVariant sortKey(const PolicyStatus &policy, int column) const;
+    QVariant display(const PolicyPlan &policy, int column) const;
+    QVariant toolTip(const PolicyPlan &policy, int column) const;
+    QVariant sortKey(const PolicyPlan &policy, int column) const;
     /// "2026-06-01 16:00:00 UTC (in 4 h)", or `none` for an invalid instant.
     QString instantText(const QDateTime &instant, const QString &none) const;
-    QString lastResultText(const PolicyStatus &policy) const;
+    QString lastResultText(const PolicyPlan &policy) const;
 
-    QList<PolicyStatus> m_policies;
+    QList<PolicyPlan> m_policies;
     QDateTime m_now;
 };
 

@@ -22,9 +22,9 @@ namespace baton::ui {
 
 namespace {
 
-const PolicyStatus *findPolicy(const WorkspaceSnapshot &snapshot, qint64 policyId)
+const PolicyPlan *findPolicy(const WorkspaceSnapshot &snapshot, qint64 policyId)
 {
-    for (const PolicyStatus &policy : snapshot.policies) {
+    for (const PolicyPlan &policy : snapshot.policies) {
         if (policy.policy.id == policyId)
             return &policy;
     }
@@ -79,8 +79,8 @@ TargetsDialog::TargetsDialog(WorkspaceSession &session, qint64 policyId, QWidget
 void TargetsDialog::refresh()
 {
     const WorkspaceSnapshot &snapshot = m_session.snapshot();
-    const PolicyStatus *policy = findPolicy(snapshot, m_policyId);
-    const QString name = policy ? policy->certificate.certificate.displayName() : QString();
+    const PolicyPlan *policy = findPolicy(snapshot, m_policyId);
+    const QString name = policy ? policy->certificateName : QString();
     setWindowTitle(tr("Export Targets of %1").arg(name));
     m_heading->setText(
         policy ? tr("Rotate exports every new DC of %1 to these directories, then runs their "
@@ -128,7 +128,7 @@ AddTargetDialog::AddTargetDialog(WorkspaceSession &session, qint64 policyId, QWi
     m_profile->addItems(bundleProfileNames());
 
     // A target takes one role's DCs; offer the roles the policy keeps.
-    const PolicyStatus *policy = findPolicy(session.snapshot(), policyId);
+    const PolicyPlan *policy = findPolicy(session.snapshot(), policyId);
     const DcRoles roles = policy ? policy->policy.policy.roles : DcRoles::Server;
     m_role = new QComboBox(this);
     m_role->setObjectName(QStringLiteral("targetRoleCombo"));

@@ -515,7 +515,7 @@ void DetailsPane::refreshTimed()
     m_readinessChecks->setChecks(readiness.checks);
     m_clientChecks->setChecks(readiness.clients);
 
-    const PolicyStatus *policy = m_session->snapshot().policyFor(m_record->id);
+    const PolicyPlan *policy = m_session->snapshot().policyFor(m_record->id);
     m_policyGroup->setVisible(policy != nullptr);
     if (policy) {
         const RotationPolicy &settings = policy->policy.policy;

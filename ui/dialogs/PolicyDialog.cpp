@@ -25,7 +25,7 @@ PolicyDialog::PolicyDialog(WorkspaceSession &session, qint64 certificateId, QWid
     const QString name = certificate ? certificate->name : tr("certificate %1").arg(certificateId);
     setWindowTitle(tr("Rotation Policy for %1").arg(name));
 
-    const PolicyStatus *existing = snapshot.policyFor(certificateId);
+    const PolicyPlan *existing = snapshot.policyFor(certificateId);
     const RotationPolicy current = existing ? existing->policy.policy : RotationPolicy{};
 
     auto *intro =

@@ -72,7 +72,7 @@ QColor toneColour(Tone tone, const QPalette &palette)
 // Top-level rows have internal id 0; a DC row's internal id is its certificate's row + 1.
 constexpr quintptr kTopLevel = 0;
 
-bool policyCovers(const PolicyStatus &policy, DcRole role)
+bool policyCovers(const PolicyPlan &policy, DcRole role)
 {
     const DcRoles roles = policy.policy.policy.roles;
     return roles == DcRoles::Both || (roles == DcRoles::Server) == (role == DcRole::Server);

@@ -115,7 +115,7 @@ private:
     struct CertificateNode
     {
         qsizetype summary = 0; ///< into m_snapshot.certificates
-        const PolicyStatus *policy = nullptr;
+        const PolicyPlan *policy = nullptr;
         ItemKind kind = ItemKind::Certificate;
         Status status = Status::Valid;
         QuickFilters filters{};

@@ -35,17 +35,17 @@ QList<ExpiryNotice> expiryNotices(const WorkspaceSnapshot &before, const Workspa
         return notices;
     const QDateTime &now = after.takenAt;
 
-    for (const PolicyStatus &policy : after.policies) {
+    for (const PolicyPlan &policy : after.policies) {
         if (policy.plan.status != RotationStatus::Due)
             continue;
-        const PolicyStatus *earlier = before.policyFor(policy.certificate.id);
+        const PolicyPlan *earlier = before.policyFor(policy.certificateId);
         if (earlier && earlier->plan.status == RotationStatus::Due)
             continue;
         notices.append({.kind = ExpiryNotice::Kind::Due,
-                        .certificateId = policy.certificate.id,
+                        .certificateId = policy.certificateId,
                         .title = Tr::tr("DC due for rotation"),
                         .message = Tr::tr("%1: its DC expires %2 (%3). Rotate now.")
-                                       .arg(certificateName(after, policy.certificate.id),
+                                       .arg(certificateName(after, policy.certificateId),
                                             formatUtc(policy.plan.currentExpiry),
                                             formatRelative(now, policy.plan.currentExpiry))});
     }

@@ -22,7 +22,7 @@ QList<const DcRecord *> WorkspaceSnapshot::dcsOf(qint64 certificateId) const
     return found;
 }
 
-const PolicyStatus *WorkspaceSnapshot::policyFor(qint64 certificateId) const
+const PolicyPlan *WorkspaceSnapshot::policyFor(qint64 certificateId) const
 {
     const auto found = m_policyByCertificate.constFind(certificateId);
     return found == m_policyByCertificate.cend() ? nullptr : &policies[*found];
@@ -43,7 +43,7 @@ void WorkspaceSnapshot::index()
         m_dcsByCertificate[dcs[i].certificateId].append(i);
     }
     for (qsizetype i = 0; i < policies.size(); ++i)
-        m_policyByCertificate.insert(policies[i].certificate.id, i);
+        m_policyByCertificate.insert(policies[i].certificateId, i);
 }
 
 Result<WorkspaceSnapshot> loadSnapshot(const Workspace &workspace, const QDateTime &now)
@@ -57,12 +57,16 @@ Result<WorkspaceSnapshot> loadSnapshot(const Workspace &workspace, const QDateTi
     auto dcs = workspace.dcs();
     if (!dcs)
         return dcs.error();
-    auto policies = workspaceStatus(workspace, now);
+    auto policies = workspace.policies();
     if (!policies)
         return policies.error();
+    auto targets = workspace.targets();
+    if (!targets)
+        return targets.error();
+    // Planned from the summaries and DCs read above: opening parses no certificate.
+    snapshot.policies = planPolicies(*policies, *certificates, *dcs, *targets, now);
     snapshot.certificates = std::move(certificates).value();
     snapshot.dcs = std::move(dcs).value();
-    snapshot.policies = std::move(policies).value();
     snapshot.index();
     return snapshot;
 }

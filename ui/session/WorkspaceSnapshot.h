@@ -17,13 +17,13 @@ struct WorkspaceSnapshot
     QDateTime takenAt; ///< the `now` the plans were made for
     QList<CertificateSummary> certificates;
     QList<DcRecord> dcs; ///< oldest first
-    QList<PolicyStatus> policies;
+    QList<PolicyPlan> policies;
 
     const CertificateSummary *certificate(qint64 id) const;
     const DcRecord *dc(qint64 id) const;
     /// The DCs bound to a certificate, oldest first.
     QList<const DcRecord *> dcsOf(qint64 certificateId) const;
-    const PolicyStatus *policyFor(qint64 certificateId) const;
+    const PolicyPlan *policyFor(qint64 certificateId) const;
 
     /// Builds the lookup tables; called by loadSnapshot.
     void index();

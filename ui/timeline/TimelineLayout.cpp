@@ -104,8 +104,8 @@ QList<TimelineLane> TimelineLayout::lanesFrom(const WorkspaceSnapshot &snapshot)
     }
     // The expiry of each role's due DC, per lane: the bar to tint.
     QList<QList<std::pair<DcRole, qint64>>> dueExpiries(lanes.size());
-    for (const PolicyStatus &status : snapshot.policies) {
-        const int index = laneOf.value(status.certificate.id, -1);
+    for (const PolicyPlan &status : snapshot.policies) {
+        const int index = laneOf.value(status.certificateId, -1);
         if (index < 0)
             continue;
         TimelineLane &lane = lanes[index];
