@@ -274,27 +274,44 @@ private:
 
 } // namespace
 
-QList<PolicyPlan> planPolicies(const QList<PolicyRecord> &policies,
-                               const QList<CertificateSummary> &certificates,
-                               const QList<DcRecord> &dcs, const QList<TargetRecord> &targets,
-                               const QDateTime &now)
+Result<PlanInputs> readPlanInputs(const Workspace &workspace)
+{
+    auto certificates = workspace.certificateSummaries();
+    if (!certificates)
+        return certificates.error();
+    auto dcs = workspace.dcs();
+    if (!dcs)
+        return dcs.error();
+    auto policies = workspace.policies();
+    if (!policies)
+        return policies.error();
+    auto targets = workspace.targets();
+    if (!targets)
+        return targets.error();
+    return PlanInputs{.certificates = std::move(certificates).value(),
+                      .dcs = std::move(dcs).value(),
+                      .policies = std::move(policies).value(),
+                      .targets = std::move(targets).value()};
+}
+
+QList<PolicyPlan> planPolicies(const PlanInputs &inputs, const QDateTime &now)
 {
     QHash<qint64, const CertificateSummary *> certificateById;
-    for (const CertificateSummary &certificate : certificates)
+    for (const CertificateSummary &certificate : inputs.certificates)
         certificateById.insert(certificate.id, &certificate);
     // A DC counts only if a server could be handed it: not superseded, with its key.
     QHash<qint64, QList<PlannedDc>> plannedByCertificate;
-    for (const DcRecord &dc : dcs) {
+    for (const DcRecord &dc : inputs.dcs) {
         if (!dc.superseded && dc.hasKey)
             plannedByCertificate[dc.certificateId].append({dc.role, dc.issuedAt, dc.expiresAt});
     }
     QHash<qint64, QList<TargetRecord>> targetsByPolicy;
-    for (const TargetRecord &target : targets)
+    for (const TargetRecord &target : inputs.targets)
         targetsByPolicy[target.policyId].append(target);
 
     QList<PolicyPlan> plans;
-    plans.reserve(policies.size());
-    for (const PolicyRecord &policy : policies) {
+    plans.reserve(inputs.policies.size());
+    for (const PolicyRecord &policy : inputs.policies) {
         const CertificateSummary *certificate = certificateById.value(policy.certificateId);
         if (!certificate)
             continue;
@@ -317,21 +334,11 @@ QList<PolicyPlan> planPolicies(const QList<PolicyRecord> &policies,
 
 Result<QList<PolicyStatus>> workspaceStatus(const Workspace &workspace, const QDateTime &now)
 {
-    // Four queries for the whole workspace, not three per policy.
-    auto policies = workspace.policies();
-    if (!policies)
-        return policies.error();
-    auto certificates = workspace.certificateSummaries();
-    if (!certificates)
-        return certificates.error();
-    auto dcs = workspace.dcs();
-    if (!dcs)
-        return dcs.error();
-    auto targets = workspace.targets();
-    if (!targets)
-        return targets.error();
+    auto inputs = readPlanInputs(workspace);
+    if (!inputs)
+        return inputs.error();
     QList<PolicyStatus> statuses;
-    for (PolicyPlan &plan : planPolicies(*policies, *certificates, *dcs, *targets, now)) {
+    for (PolicyPlan &plan : planPolicies(*inputs, now)) {
         auto certificate = workspace.certificate(plan.certificateId);
         if (!certificate)
             return certificate.error();

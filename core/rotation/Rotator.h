@@ -37,14 +37,21 @@ struct PolicyPlan
     QList<TargetRecord> targets{};
 };
 
+/// What planning reads: one query per table, however many policies there are.
+struct PlanInputs
+{
+    QList<CertificateSummary> certificates;
+    QList<DcRecord> dcs;
+    QList<PolicyRecord> policies;
+    QList<TargetRecord> targets;
+};
+Result<PlanInputs> readPlanInputs(const Workspace &workspace);
+
 /// Every policy's plan at `now`, from what the workspace keeps in its summary columns (the
 /// certificates' dates and flags) and its DCs and targets: no certificate is parsed, so the
 /// desktop app plans 10,000 policies in milliseconds. A policy whose certificate is not among
-/// `certificates` (the workspace's foreign keys rule that out) is left out.
-QList<PolicyPlan> planPolicies(const QList<PolicyRecord> &policies,
-                               const QList<CertificateSummary> &certificates,
-                               const QList<DcRecord> &dcs, const QList<TargetRecord> &targets,
-                               const QDateTime &now);
+/// the inputs' (the workspace's foreign keys rule that out) is left out.
+QList<PolicyPlan> planPolicies(const PlanInputs &inputs, const QDateTime &now);
 
 /// The plan of every policy at `now`, without changing anything, with each policy's
 /// certificate parsed (rotation signs with it).

@@ -420,7 +420,9 @@ std::optional<SnapshotParts> readSnapshotParts(const QString &path, const QDateT
     const auto targets = (*workspace)->targets();
     if (!policies || !targets)
         return std::nullopt;
-    (void)planPolicies(*policies, *certificates, *dcs, *targets, now);
+    (void)planPolicies(
+        {.certificates = *certificates, .dcs = *dcs, .policies = *policies, .targets = *targets},
+        now);
     parts.policies = msSince(start);
     start = SteadyClock::now();
     if (!workspaceStatus(**workspace, now))

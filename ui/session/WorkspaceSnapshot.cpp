@@ -51,22 +51,13 @@ Result<WorkspaceSnapshot> loadSnapshot(const Workspace &workspace, const QDateTi
     WorkspaceSnapshot snapshot;
     snapshot.path = workspace.path();
     snapshot.takenAt = now;
-    auto certificates = workspace.certificateSummaries();
-    if (!certificates)
-        return certificates.error();
-    auto dcs = workspace.dcs();
-    if (!dcs)
-        return dcs.error();
-    auto policies = workspace.policies();
-    if (!policies)
-        return policies.error();
-    auto targets = workspace.targets();
-    if (!targets)
-        return targets.error();
-    // Planned from the summaries and DCs read above: opening parses no certificate.
-    snapshot.policies = planPolicies(*policies, *certificates, *dcs, *targets, now);
-    snapshot.certificates = std::move(certificates).value();
-    snapshot.dcs = std::move(dcs).value();
+    auto inputs = readPlanInputs(workspace);
+    if (!inputs)
+        return inputs.error();
+    // Planned from the summaries and DCs the views show: opening parses no certificate.
+    snapshot.policies = planPolicies(*inputs, now);
+    snapshot.certificates = std::move(inputs->certificates);
+    snapshot.dcs = std::move(inputs->dcs);
     snapshot.index();
     return snapshot;
 }
