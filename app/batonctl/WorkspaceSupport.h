@@ -39,13 +39,6 @@ Status unlockWorkspace(Workspace &workspace, const QCommandLineParser &parser,
 /// means something is stuck, and the timer's next run will try again.
 inline constexpr std::chrono::seconds kRotationLockWait{120};
 
-/// How long unlocking waits for the keyring before falling back to a prompt: short, since it
-/// is asked on every unlock, timer runs included, and a healthy keyring answers at once.
-inline constexpr std::chrono::seconds kKeyringLookupWait{5};
-/// How long `ws init --keyring` and `ws forget-passphrase` wait: someone asked for the keyring
-/// there, and it may first show them a dialog to unlock it.
-inline constexpr std::chrono::seconds kKeyringCommandWait{60};
-
 /// Rotates the given policies at once (after a renewal), printing what happened. ExitOk, or
 /// ExitInvalid when something failed.
 int rotateNow(Workspace &workspace, const QList<qint64> &policyIds, const QDateTime &now);

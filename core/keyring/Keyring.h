@@ -43,6 +43,13 @@ struct KeyringLookup
 // out is left to finish (or not) on its own, since its backend may still call back into it;
 // QtKeychain runs one job at a time, so later calls in the same process then time out too.
 
+/// How long unlocking waits for the keyring before falling back to a prompt: short, since it
+/// is asked on every unlock, timer runs included, and a healthy keyring answers at once.
+inline constexpr std::chrono::seconds kKeyringLookupWait{5};
+/// How long storing or forgetting a passphrase waits: someone asked for the keyring there, and
+/// it may first show them a dialog to unlock it.
+inline constexpr std::chrono::seconds kKeyringCommandWait{60};
+
 KeyringLookup readWorkspacePassphrase(const QString &workspacePath,
                                       std::chrono::milliseconds timeout);
 Status storeWorkspacePassphrase(const QString &workspacePath, QByteArrayView passphrase,

@@ -24,8 +24,6 @@ using namespace baton::ui;
 
 namespace {
 
-constexpr std::chrono::seconds kKeyringWait{5};
-
 /// A locked session of the demo workspace that may use the keyring, as the app's does.
 struct LockedDemo
 {
@@ -116,7 +114,7 @@ void UnlockTest::keyringRoundTrip()
     dialog->rememberBox()->setChecked(true);
     typeAndAccept(dialog, kDemoPassphrase);
     QTRY_VERIFY(first.unlockedThen);
-    const KeyringLookup stored = readWorkspacePassphrase(first.demo.path(), kKeyringWait);
+    const KeyringLookup stored = readWorkspacePassphrase(first.demo.path(), kKeyringLookupWait);
     QVERIFY2(stored.problem.isEmpty(), qPrintable(stored.problem));
     QVERIFY(stored.secret);
     QCOMPARE(stored.secret->bytes(), QByteArray(kDemoPassphrase));
@@ -134,15 +132,15 @@ void UnlockTest::keyringRoundTrip()
 
     // A passphrase in the keyring that no longer fits: the dialog, saying why.
     LockedDemo third;
-    QVERIFY(storeWorkspacePassphrase(third.demo.path(), "not the passphrase", kKeyringWait));
+    QVERIFY(storeWorkspacePassphrase(third.demo.path(), "not the passphrase", kKeyringCommandWait));
     third.unlock();
     QTRY_VERIFY(third.dialog() && third.dialog()->isVisible());
     QVERIFY(!third.session.isUnlocked());
     const QString prompt = third.dialog()->findChild<QLabel *>(u"passphrasePrompt"_qs)->text();
     QVERIFY2(prompt.contains(u"The passphrase in the keyring did not unlock it"_qs),
              qPrintable(prompt));
-    QVERIFY(forgetWorkspacePassphrase(first.demo.path(), kKeyringWait));
-    QVERIFY(forgetWorkspacePassphrase(third.demo.path(), kKeyringWait));
+    QVERIFY(forgetWorkspacePassphrase(first.demo.path(), kKeyringCommandWait));
+    QVERIFY(forgetWorkspacePassphrase(third.demo.path(), kKeyringCommandWait));
 }
 
 QTEST_MAIN(UnlockTest)

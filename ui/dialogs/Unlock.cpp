@@ -11,10 +11,6 @@ namespace baton::ui {
 
 namespace {
 
-// The keyring may wait on a person (its own unlock prompt) or on a service that never
-// answers; batonctl waits as long.
-constexpr std::chrono::seconds kKeyringWait{5};
-
 void askForPassphrase(WorkspaceSession &session, QWidget *parent, const QString &prompt,
                       std::function<void()> then)
 {
@@ -24,7 +20,7 @@ void askForPassphrase(WorkspaceSession &session, QWidget *parent, const QString 
     QObject::connect(ask, &QDialog::accepted, parent, [&session, ask, parent, then] {
         if (ask->rememberChosen()) {
             const Status stored = storeWorkspacePassphrase(
-                session.path(), ask->passphraseEdit()->text().toUtf8(), kKeyringWait);
+                session.path(), ask->passphraseEdit()->text().toUtf8(), kKeyringCommandWait);
             if (!stored)
                 QMessageBox::warning(parent, QObject::tr("Keyring"),
                                      QObject::tr("The passphrase could not be remembered: %1")
@@ -45,7 +41,7 @@ void unlockThen(WorkspaceSession &session, QWidget *parent, const QString &promp
         return then();
     if (!session.usesKeyring())
         return askForPassphrase(session, parent, prompt, std::move(then));
-    const KeyringLookup stored = readWorkspacePassphrase(session.path(), kKeyringWait);
+    const KeyringLookup stored = readWorkspacePassphrase(session.path(), kKeyringLookupWait);
     if (!stored.secret)
         return askForPassphrase(session, parent, prompt, std::move(then));
     session.unlockInBackground(

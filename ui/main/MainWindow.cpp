@@ -43,7 +43,6 @@ namespace {
 // Plans depend on the time: a DC becomes due without anything in the workspace changing.
 constexpr int kRefreshMs = 60 * 1000;
 constexpr char kRecentKey[] = "recent/workspaces";
-constexpr std::chrono::seconds kKeyringWait{5};
 
 } // namespace
 
@@ -340,7 +339,7 @@ void MainWindow::forgetRememberedPassphrase()
 {
     if (!m_session->isOpen())
         return;
-    if (const Status forgotten = forgetWorkspacePassphrase(m_session->path(), kKeyringWait);
+    if (const Status forgotten = forgetWorkspacePassphrase(m_session->path(), kKeyringCommandWait);
         !forgotten)
         return showError(tr("Keyring"), forgotten.errorMessage());
     statusBar()->showMessage(tr("The keyring no longer holds the passphrase of %1")
