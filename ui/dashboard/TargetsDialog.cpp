@@ -1,8 +1,7 @@
 #include "TargetsDialog.h"
 
-#include "StatusColors.h"
 #include "common/TimeFormat.h"
-#include "dialogs/DialogButtons.h"
+#include "dialogs/DialogParts.h"
 #include "export/BundleProfile.h"
 #include "session/WorkspaceSession.h"
 
@@ -157,11 +156,7 @@ AddTargetDialog::AddTargetDialog(WorkspaceSession &session, qint64 policyId, QWi
     m_hook->setAccessibleName(tr("Hook command"));
     m_hook->setPlaceholderText(tr("Optional, e.g. systemctl reload nginx"));
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("addTargetError"));
-    m_error->setAccessibleName(tr("Target problem"));
-    m_error->setWordWrap(true);
-    showAsError(m_error);
+    m_error = dialogErrorLabel(this, QStringLiteral("addTargetError"), tr("Target problem"));
     m_error->hide();
 
     m_buttons =

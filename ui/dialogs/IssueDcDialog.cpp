@@ -1,6 +1,6 @@
 #include "IssueDcDialog.h"
 
-#include "DialogButtons.h"
+#include "DialogParts.h"
 #include "Unlock.h"
 #include "common/TimeFormat.h"
 #include "crypto/KeyCodec.h"
@@ -71,11 +71,7 @@ IssueDcDialog::IssueDcDialog(WorkspaceSession &session, QWidget *parent)
                             rotationStatusColor(RotationStatus::Due, warningPalette));
     m_warningsLabel->setPalette(warningPalette);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("issueError"));
-    m_error->setAccessibleName(tr("Problem"));
-    m_error->setWordWrap(true);
-    showAsError(m_error);
+    m_error = dialogErrorLabel(this, QStringLiteral("issueError"), tr("Problem"));
 
     m_buttons = okCancelButtons(this, QStringLiteral("issueButtons"), tr("&Issue"), tr("Issue DC"));
 

@@ -1,7 +1,6 @@
 #include "PassphraseDialog.h"
 
-#include "DialogButtons.h"
-#include "dashboard/StatusColors.h"
+#include "DialogParts.h"
 #include "keyring/Keyring.h"
 #include "session/WorkspaceSession.h"
 #include "vault/KeyVault.h"
@@ -32,11 +31,7 @@ PassphraseDialog::PassphraseDialog(Check check, QWidget *parent)
     m_edit->setEchoMode(QLineEdit::Password);
     m_prompt->setBuddy(m_edit);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("passphraseError"));
-    m_error->setAccessibleName(tr("Passphrase error"));
-    m_error->setWordWrap(true);
-    showAsError(m_error);
+    m_error = dialogErrorLabel(this, QStringLiteral("passphraseError"), tr("Passphrase error"));
     m_error->hide();
 
     m_remember = new QCheckBox(tr("&Remember in the keyring"), this);

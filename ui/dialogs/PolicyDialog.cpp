@@ -1,9 +1,8 @@
 #include "PolicyDialog.h"
 
-#include "DialogButtons.h"
+#include "DialogParts.h"
 #include "common/TimeFormat.h"
 #include "crypto/KeyCodec.h"
-#include "dashboard/StatusColors.h"
 #include "session/WorkspaceSession.h"
 
 #include <QComboBox>
@@ -60,11 +59,7 @@ PolicyDialog::PolicyDialog(WorkspaceSession &session, qint64 certificateId, QWid
     m_roles->addItem(tr("Server and client"), dcRolesName(DcRoles::Both));
     m_roles->setCurrentIndex(qMax(0, m_roles->findData(dcRolesName(current.roles))));
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("policyError"));
-    m_error->setAccessibleName(tr("Policy problem"));
-    m_error->setWordWrap(true);
-    showAsError(m_error);
+    m_error = dialogErrorLabel(this, QStringLiteral("policyError"), tr("Policy problem"));
 
     m_buttons =
         okCancelButtons(this, QStringLiteral("policyButtons"), tr("Save"), tr("Save policy"));

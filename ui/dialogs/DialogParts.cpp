@@ -1,7 +1,10 @@
-#include "DialogButtons.h"
+#include "DialogParts.h"
+
+#include "dashboard/StatusColors.h"
 
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QLabel>
 #include <QPushButton>
 
 namespace baton::ui {
@@ -17,6 +20,16 @@ QDialogButtonBox *okCancelButtons(QDialog *dialog, const QString &objectName, co
     QObject::connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
     QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
     return buttons;
+}
+
+QLabel *dialogErrorLabel(QWidget *parent, const QString &objectName, const QString &accessibleName)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setAccessibleName(accessibleName);
+    label->setWordWrap(true);
+    showAsError(label);
+    return label;
 }
 
 } // namespace baton::ui
