@@ -61,8 +61,6 @@ constexpr int kDcsPerCertificate = 10;
 constexpr double kFrameBudgetMs = 16.0;
 constexpr double kOpenBudgetMs = 1000.0;
 constexpr int kOpenRuns = 5;
-// The generated workspace seals a single key (the DCs'); the default cost would only add time.
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
 const QSize kWindowSize(1400, 900);
 
 struct Figures

@@ -29,10 +29,9 @@ namespace {
 
 const QDateTime kStart = utc(2026, 6, 1, 0);
 const QByteArray kPassphrase = "tr0ub4dor&3 but longer";
-// Workspaces made by the fixture use a small scrypt cost: dozens of rotations stay fast, and
-// batonctl honours whatever cost a workspace was created with. `ws init` itself (the default
-// cost) is covered by endToEnd.
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
+// Workspaces made by the fixture use kFastWork, a small scrypt cost: dozens of rotations stay
+// fast, and batonctl honours whatever cost a workspace was created with. `ws init` itself (the
+// default cost) is covered by endToEnd.
 
 QString at(const QDateTime &instant)
 {

@@ -12,7 +12,17 @@ namespace baton::test {
 
 inline const QDateTime kDemoNow = utc(2026, 6, 1, 12);
 inline constexpr char kDemoPassphrase[] = "demo passphrase";
-inline constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
+
+/// The certificate listed under `name` (CN, else the first DNS name), nullptr when none is.
+inline const CertificateSummary *certificateNamed(const ui::WorkspaceSnapshot &snapshot,
+                                                  const QString &name)
+{
+    for (const CertificateSummary &summary : snapshot.certificates) {
+        if (summary.name == name)
+            return &summary;
+    }
+    return nullptr;
+}
 
 struct DemoSession
 {
@@ -31,11 +41,8 @@ struct DemoSession
     /// The id of the certificate listed under `name`, 0 when there is none.
     qint64 certificateId(const QString &name) const
     {
-        for (const CertificateSummary &summary : session.snapshot().certificates) {
-            if (summary.name == name)
-                return summary.id;
-        }
-        return 0;
+        const CertificateSummary *summary = certificateNamed(session.snapshot(), name);
+        return summary ? summary->id : 0;
     }
 };
 

@@ -1,6 +1,7 @@
 // The details pane over the demo workspace: what each tab shows for a certificate and a DC,
 // driven through its real tabs, tree and buttons on the offscreen platform.
 
+#include "DemoSession.h"
 #include "TestPki.h"
 #include "common/Pem.h"
 #include "common/TimeFormat.h"
@@ -35,7 +36,6 @@ using baton::ui::WorkspaceSession;
 namespace {
 
 const QDateTime kNow = utc(2026, 6, 1, 12);
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
 
 QString labelText(const QWidget &root, const QString &objectName)
 {
@@ -112,17 +112,14 @@ private:
 void DetailsPaneTest::initTestCase()
 {
     const Status created =
-        m_session.create(m_dir.filePath(u"demo.baton"_qs), "demo passphrase", true, kFastWork);
+        m_session.create(m_dir.filePath(u"demo.baton"_qs), kDemoPassphrase, true, kFastWork);
     QVERIFY2(created, qPrintable(created.errorMessage()));
 }
 
 qint64 DetailsPaneTest::certificateId(const QString &name) const
 {
-    for (const CertificateSummary &summary : m_session.snapshot().certificates) {
-        if (summary.name == name)
-            return summary.id;
-    }
-    return 0;
+    const CertificateSummary *summary = certificateNamed(m_session.snapshot(), name);
+    return summary ? summary->id : 0;
 }
 
 const DcRecord *DetailsPaneTest::dc(const QString &certificate, int index) const

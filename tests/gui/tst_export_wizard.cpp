@@ -38,11 +38,7 @@ struct Demo : DemoSession
     /// edge.demo.test's DCs, oldest first.
     QList<const DcRecord *> edgeDcs() const
     {
-        for (const CertificateSummary &summary : session.snapshot().certificates) {
-            if (summary.name == u"edge.demo.test"_qs)
-                return session.snapshot().dcsOf(summary.id);
-        }
-        return {};
+        return session.snapshot().dcsOf(certificateId(u"edge.demo.test"_qs));
     }
     qint64 newestEdgeDc() const { return edgeDcs().isEmpty() ? 0 : edgeDcs().last()->id; }
     qint64 expiredEdgeDc() const

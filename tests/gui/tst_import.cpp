@@ -224,11 +224,7 @@ void ImportTest::alreadyInWorkspace()
     QFETCH(QString, kind);
     Demo demo;
     const WorkspaceSnapshot &snapshot = demo.session.snapshot();
-    const CertificateSummary *edge = nullptr;
-    for (const CertificateSummary &summary : snapshot.certificates) {
-        if (summary.name == u"edge.demo.test"_qs)
-            edge = &summary;
-    }
+    const CertificateSummary *edge = certificateNamed(snapshot, u"edge.demo.test"_qs);
     QVERIFY(edge);
     QByteArray pem;
     if (kind == u"certificate"_qs) {

@@ -2,6 +2,7 @@
 // search and quick filters, and the panel driven as a user would (typing, clicking filters and
 // rows), on the offscreen platform.
 
+#include "DemoSession.h"
 #include "TestPki.h"
 #include "common/TimeFormat.h"
 #include "inventory/InventoryFilterModel.h"
@@ -30,7 +31,6 @@ using baton::ui::WorkspaceSnapshot;
 namespace {
 
 const QDateTime kNow = utc(2026, 6, 1, 12);
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
 constexpr auto kFailures = QAbstractItemModelTester::FailureReportingMode::QtTest;
 
 /// The certificate names of the top-level rows, in the model's order.
@@ -108,17 +108,16 @@ private:
 void InventoryTest::initTestCase()
 {
     const Status created =
-        m_session.create(m_dir.filePath(u"demo.baton"_qs), "demo passphrase", true, kFastWork);
+        m_session.create(m_dir.filePath(u"demo.baton"_qs), kDemoPassphrase, true, kFastWork);
     QVERIFY2(created, qPrintable(created.errorMessage()));
 }
 
 const CertificateSummary &InventoryTest::certificate(const QString &name) const
 {
-    for (const CertificateSummary &summary : m_session.snapshot().certificates) {
-        if (summary.name == name)
-            return summary;
-    }
-    qFatal("no certificate %s in the demo workspace", qPrintable(name));
+    const CertificateSummary *summary = certificateNamed(m_session.snapshot(), name);
+    if (!summary)
+        qFatal("no certificate %s in the demo workspace", qPrintable(name));
+    return *summary;
 }
 
 QList<const DcRecord *> InventoryTest::dcsOf(const QString &name) const

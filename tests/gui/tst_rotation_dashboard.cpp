@@ -91,12 +91,8 @@ void clickRow(RotationDashboard &dashboard, const QString &certificate)
 
 int dcCount(const WorkspaceSession &session, const QString &certificate)
 {
-    int count = 0;
-    for (const CertificateSummary &summary : session.snapshot().certificates) {
-        if (summary.name == certificate)
-            count += int(session.snapshot().dcsOf(summary.id).size());
-    }
-    return count;
+    const CertificateSummary *summary = certificateNamed(session.snapshot(), certificate);
+    return summary ? int(session.snapshot().dcsOf(summary->id).size()) : 0;
 }
 
 } // namespace

@@ -25,7 +25,6 @@ namespace {
 const QDateTime kNow = utc(2026, 6, 1, 12);
 constexpr qint64 kHour = TimelineLayout::kHour;
 constexpr qint64 kDay = TimelineLayout::kDay;
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
 
 qint64 ms(const QDateTime &instant)
 {

@@ -1,6 +1,7 @@
 // The desktop app's hold on a workspace: opening, creating (the demo one included), unlocking,
 // and the snapshot every view renders.
 
+#include "DemoSession.h"
 #include "TestPki.h"
 #include "rotation/Rotator.h"
 #include "session/WorkspaceSession.h"
@@ -15,8 +16,7 @@ using baton::ui::WorkspaceSession;
 
 namespace {
 const QDateTime kNow = utc(2026, 6, 1, 12);
-const QByteArray kPassphrase = "demo passphrase";
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
+const QByteArray kPassphrase = kDemoPassphrase;
 } // namespace
 
 class WorkspaceSessionTest : public QObject
@@ -86,11 +86,8 @@ void WorkspaceSessionTest::demoStatuses()
     WorkspaceSession session(clock);
     QVERIFY(session.create(dir.filePath(u"demo.baton"_qs), kPassphrase, true, kFastWork));
     const auto &snapshot = session.snapshot();
-    const PolicyPlan *policy = nullptr;
-    for (const auto &summary : snapshot.certificates) {
-        if (summary.name == certificate)
-            policy = snapshot.policyFor(summary.id);
-    }
+    const CertificateSummary *summary = certificateNamed(snapshot, certificate);
+    const PolicyPlan *policy = summary ? snapshot.policyFor(summary->id) : nullptr;
     QVERIFY(policy);
     QCOMPARE(policy->plan.status, status);
     QVERIFY2(policy->plan.reason.contains(reason), qPrintable(policy->plan.reason));

@@ -4,6 +4,7 @@
 
 #include "crypto/KeyCodec.h"
 #include "dc/DcCheck.h"
+#include "vault/KeyVault.h"
 #include "x509/Certificate.h"
 
 #include <QDateTime>
@@ -12,6 +13,10 @@
 #include <map>
 
 namespace baton::test {
+
+/// A scrypt cost for test workspaces (N=2^10 instead of 2^17): the same code paths, so that
+/// tests sealing dozens of keys stay fast. The vault's own test covers the default cost.
+inline constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
 
 struct CertificateOptions
 {

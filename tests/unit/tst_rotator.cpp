@@ -35,9 +35,6 @@ constexpr qint64 kHour = 60 * kMinute;
 constexpr qint64 kDay = 24 * kHour;
 const QDateTime kT = utc(2026, 6, 1, 12);
 const QByteArray kPassphrase = "correct horse battery staple";
-// Every DC key and every import is sealed: a small scrypt cost keeps the test fast (as in
-// tst_workspace; the vault's own test covers the default).
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
 const RotationPolicy kPolicy{.lifetimeSeconds = kDay,
                              .renewBeforeSeconds = 12 * kHour,
                              .dcAlgorithm = QStringLiteral("ecdsa-p256"),

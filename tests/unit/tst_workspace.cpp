@@ -27,9 +27,6 @@ namespace {
 
 const QDateTime kNow = utc(2026, 6, 1, 12);
 const QByteArray kPassphrase = "correct horse battery staple";
-// Tests seal dozens of keys: a small scrypt cost keeps them fast. The vault's own test covers
-// the default, and ws init always uses it.
-constexpr ScryptParameters kFastWork{1 << 10, 8, 1};
 
 int fileMode(const QString &path)
 {
