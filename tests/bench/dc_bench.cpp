@@ -13,6 +13,7 @@
 //
 //   baton-bench [--seconds S] [--only ALG]   (S per side and row, default 0.4; ALG a --dc-alg)
 
+#include "BuildType.h"
 #include "TestPki.h"
 #include "dc/DcIssuer.h"
 #include "dc/DcVerifier.h"
@@ -93,8 +94,9 @@ int main(int argc, char *argv[])
     const TestIdentity identity = makeIdentity();
     const SignatureScheme &certificateScheme = *certificateSchemeForKey(KeyType::EcP256);
 
-    std::printf("Baton %s, %s; %.2f s per side and row, interleaved\n", BATON_VERSION,
-                OpenSSL_version(OPENSSL_VERSION), seconds);
+    std::printf("Baton %s (%s build), %s; %.2f s per side and row, interleaved\n", BATON_VERSION,
+                BATON_BUILD_TYPE, OpenSSL_version(OPENSSL_VERSION), seconds);
+    warnIfUnoptimized();
     std::printf("DCs under an EC P-256 certificate (signed with %s)\n\n", certificateScheme.name);
     std::printf("%-14s %-18s %10s %10s %7s\n", "DC key", "operation", "baton/s", "openssl/s",
                 "ratio");

@@ -16,6 +16,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -30,6 +31,7 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeView>
 
 using namespace baton;
@@ -59,6 +61,7 @@ private slots:
     void recentWorkspaces();
     void newDemoWorkspaceIsMadeInTheBackground();
     void notifiesWhenDcsBecomeDueOrExpire();
+    void minuteTimerRefreshesInTheBackground();
 
 private:
     /// A demo workspace on the fixed clock, with a window rendering it.
@@ -508,6 +511,35 @@ void MainWindowTest::notifiesWhenDcsBecomeDueOrExpire()
               {u"DC due for rotation: edge.demo.test: its DC expires 2026-06-07 10:00:00 UTC "
                u"(in 11 h 59 min). Rotate now."_qs,
                u"DC expired: api.demo.test: its client DC expired 2026-06-01 23:00:00 UTC"_qs}));
+}
+
+void MainWindowTest::minuteTimerRefreshesInTheBackground()
+{
+    DemoSession demo;
+    MovableClock clock(kDemoNow);
+    WorkspaceSession session(clock);
+    QVERIFY(session.open(demo.path()));
+    MainWindow window(&session);
+    auto *minute = window.findChild<QTimer *>(u"minuteRefresh"_qs);
+    QVERIFY(minute);
+    QVERIFY(minute->isActive());
+    QCOMPARE(minute->interval(), 60 * 1000);
+
+    // The timer's tick reads the snapshot for the time it finds.
+    clock.at = kDemoNow.addSecs(3600);
+    minute->setInterval(1);
+    QTRY_COMPARE(session.snapshot().takenAt, clock.at);
+    minute->stop();
+
+    // A workspace that cannot be read any more keeps what is shown and says why.
+    const int rows = window.inventoryModel()->rowCount();
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(demo.path() + QLatin1String(suffix));
+    minute->start(1);
+    QTRY_VERIFY(window.statusBar()->currentMessage().startsWith(
+        u"Could not refresh the workspace: no workspace at"_qs));
+    minute->stop();
+    QCOMPARE(window.inventoryModel()->rowCount(), rows);
 }
 
 QTEST_MAIN(MainWindowTest)

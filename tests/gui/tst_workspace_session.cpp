@@ -3,12 +3,15 @@
 
 #include "DemoSession.h"
 #include "TestPki.h"
+#include "import/Importer.h"
 #include "rotation/Rotator.h"
 #include "session/WorkspaceSession.h"
 
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 using namespace baton;
 using namespace baton::test;
@@ -31,6 +34,7 @@ private slots:
     void openRefusesWhatIsNotAWorkspace();
     void snapshotPlansMatchTheRotator_data();
     void snapshotPlansMatchTheRotator();
+    void backgroundReload();
 };
 
 void WorkspaceSessionTest::demoWorkspace()
@@ -167,6 +171,61 @@ void WorkspaceSessionTest::snapshotPlansMatchTheRotator()
         QCOMPARE(plans[i].plan.headroomSeconds, status.plan.headroomSeconds);
         QCOMPARE(plans[i].targets.size(), status.targets.size());
     }
+}
+
+// The minute's refresh reads on a pool thread: the caller returns at once, the new snapshot
+// arrives later, one overtaken by a reload is dropped, and a failed read changes nothing.
+void WorkspaceSessionTest::backgroundReload()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"demo.baton"_qs);
+    const FixedClock creation(kNow);
+    {
+        WorkspaceSession demo(creation);
+        QVERIFY(demo.create(path, kPassphrase, true, kFastWork));
+    }
+    const FixedClock later(kNow.addSecs(60));
+    WorkspaceSession session(later);
+    QVERIFY(session.open(path));
+    QCOMPARE(session.snapshot().certificates.size(), 3);
+    QSignalSpy changed(&session, &WorkspaceSession::snapshotChanged);
+    QSignalSpy failed(&session, &WorkspaceSession::reloadFailed);
+    const auto finishBackgroundWork = [] {
+        QThreadPool::globalInstance()->waitForDone();
+        QCoreApplication::processEvents(); // the watcher's delivery
+    };
+
+    // Another process (a timer's batonctl, say) adds a certificate.
+    const auto addCertificate = [&path] {
+        auto other = Workspace::open(path);
+        return other && (*other)->importObjects(
+                            importData(makeIdentity().certificatePem, u"new.pem"_qs).objects, kNow);
+    };
+    QVERIFY(addCertificate());
+    session.reloadInBackground();
+    QCOMPARE(changed.count(), 0); // not read on the caller's thread
+    QTRY_COMPARE(changed.count(), 1);
+    QCOMPARE(session.snapshot().certificates.size(), 4);
+    QCOMPARE(session.snapshot().takenAt, later.now());
+
+    // A reload after a change overtakes the background read started before it.
+    session.reloadInBackground();
+    QVERIFY(addCertificate());
+    QVERIFY(session.reload());
+    QCOMPARE(changed.count(), 2);
+    finishBackgroundWork();
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(session.snapshot().certificates.size(), 5);
+
+    // A read that fails says why and leaves the snapshot alone.
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(path + QLatin1String(suffix));
+    session.reloadInBackground();
+    QTRY_COMPARE(failed.count(), 1);
+    QVERIFY2(failed.first().first().toString().contains(u"no workspace at"_qs),
+             qPrintable(failed.first().first().toString()));
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(session.snapshot().certificates.size(), 5);
 }
 
 QTEST_MAIN(WorkspaceSessionTest)

@@ -299,6 +299,30 @@ void WorkspaceTest::importsCertificateKeyAndDc()
     QCOMPARE(orphan->objects.first().result, ImportOutcome::Result::Failed);
     QVERIFY(orphan->objects.first().detail.contains(u"no certificate in the workspace signed"_qs));
     QCOMPARE(workspace->dcs()->size(), 1);
+
+    // A client DC whose key is not here reads back as exactly that, listed and by id.
+    auto client = issueDelegatedCredential({.certificate = identity.certificate,
+                                            .certificateKey = identity.key.get(),
+                                            .role = DcRole::Client,
+                                            .now = kNow});
+    QVERIFY(client);
+    QVERIFY(workspace->importObjects(
+        importData(encodePem(u"CLIENT DELEGATED CREDENTIAL"_qs, client->bytes), u"c.pem"_qs)
+            .objects,
+        kNow));
+    dcs = workspace->dcs(certificates->first().id);
+    QVERIFY(dcs);
+    QCOMPARE(dcs->size(), 2);
+    QCOMPARE(dcs->first().role, DcRole::Server);
+    const DcRecord &listed = dcs->last();
+    QCOMPARE(listed.role, DcRole::Client);
+    QVERIFY(!listed.hasKey);
+    QCOMPARE(listed.bytes, client->bytes);
+    auto byId = workspace->dc(listed.id);
+    QVERIFY(byId);
+    QCOMPARE(byId->role, DcRole::Client);
+    QVERIFY(!byId->hasKey);
+    QCOMPARE(byId->expiresAt, client->expiry);
 }
 
 void WorkspaceTest::keysNeverInPlaintext()

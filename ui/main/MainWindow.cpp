@@ -151,12 +151,13 @@ MainWindow::MainWindow(WorkspaceSession *session, QWidget *parent) : QMainWindow
         updateEmptyState();
         notifyChanges();
     });
-    m_minute = new QTimer(this);
-    m_minute->setInterval(kRefreshMs);
-    connect(m_minute, &QTimer::timeout, this, [this] {
-        if (m_session->isOpen())
-            (void)m_session->reload();
+    connect(m_session, &WorkspaceSession::reloadFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Could not refresh the workspace: %1").arg(message));
     });
+    m_minute = new QTimer(this);
+    m_minute->setObjectName(QStringLiteral("minuteRefresh"));
+    m_minute->setInterval(kRefreshMs);
+    connect(m_minute, &QTimer::timeout, m_session, &WorkspaceSession::reloadInBackground);
     m_minute->start();
 
     const QSettings settings;

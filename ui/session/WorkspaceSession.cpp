@@ -29,10 +29,18 @@ Status WorkspaceSession::adopt(std::unique_ptr<Workspace> workspace)
     if (!snapshot)
         return snapshot.error();
     m_workspace = std::move(workspace);
+    ++m_snapshotGeneration;
     m_snapshot = std::move(snapshot).value();
     emit workspaceChanged();
     emit snapshotChanged();
     return {};
+}
+
+void WorkspaceSession::setSnapshot(WorkspaceSnapshot snapshot)
+{
+    ++m_snapshotGeneration;
+    m_snapshot = std::move(snapshot);
+    emit snapshotChanged();
 }
 
 namespace {
@@ -87,6 +95,7 @@ void WorkspaceSession::createInBackground(const QString &path, const QByteArray 
 void WorkspaceSession::close()
 {
     m_workspace.reset();
+    ++m_snapshotGeneration;
     m_snapshot = {};
     emit workspaceChanged();
     emit snapshotChanged();
@@ -142,9 +151,33 @@ Status WorkspaceSession::reload()
     auto snapshot = loadSnapshot(*m_workspace, m_clock.now());
     if (!snapshot)
         return snapshot.error();
-    m_snapshot = std::move(snapshot).value();
-    emit snapshotChanged();
+    setSnapshot(std::move(snapshot).value());
     return {};
+}
+
+void WorkspaceSession::reloadInBackground()
+{
+    if (!m_workspace || m_reloadingInBackground)
+        return;
+    m_reloadingInBackground = true;
+    runDetached<WorkspaceSnapshot>(
+        // Reading needs no passphrase: the worker's connection stays locked.
+        [path = path(), now = m_clock.now()]() -> Result<WorkspaceSnapshot> {
+            auto workspace = Workspace::open(path);
+            if (!workspace)
+                return workspace.error();
+            return loadSnapshot(**workspace, now);
+        },
+        this,
+        [this, generation = m_snapshotGeneration](Result<WorkspaceSnapshot> snapshot) {
+            m_reloadingInBackground = false;
+            if (generation != m_snapshotGeneration)
+                return; // older than what is shown: a change was reloaded meanwhile
+            if (snapshot)
+                setSnapshot(std::move(snapshot).value());
+            else
+                emit reloadFailed(snapshot.errorMessage());
+        });
 }
 
 } // namespace baton::ui

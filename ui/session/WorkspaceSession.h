@@ -75,13 +75,21 @@ public:
     void setUsesKeyring(bool uses) { m_usesKeyring = uses; }
     bool usesKeyring() const { return m_usesKeyring; }
 
-    /// Reads the snapshot again (after a change, or each minute for the plans).
+    /// Reads the snapshot again, now: after a change the user made, which views must show
+    /// before anything else happens.
     Status reload();
+    /// The same on a pool thread, for the minute's refresh of the plans: with 100,000 DCs a
+    /// read takes a good part of a second, which the window should not freeze for. The
+    /// snapshot is swapped in on this thread; one that a reload, open or close overtook while
+    /// it was read is dropped. Does nothing while one is still being read.
+    void reloadInBackground();
 
 signals:
     /// Opened, created or closed: everything shown belongs to another workspace now.
     void workspaceChanged();
     void snapshotChanged();
+    /// A background reload could not read the workspace; the snapshot shown stays as it was.
+    void reloadFailed(const QString &message);
 
 private:
     /// Opens a connection for the calling thread, unlocked with `checked` if there is one.
@@ -89,6 +97,7 @@ private:
     openUnlocked(const QString &path, const std::optional<CheckedPassphrase> &checked);
     /// Makes the opened workspace the session's: snapshot read, views told.
     Status adopt(std::unique_ptr<Workspace> workspace);
+    void setSnapshot(WorkspaceSnapshot snapshot);
 
     /// `work` on a pool thread, its result to `done` on `context`'s thread. The watcher is
     /// the context's child, so a context deleted meanwhile takes the delivery with it.
@@ -111,6 +120,9 @@ private:
     const Clock &m_clock;
     std::unique_ptr<Workspace> m_workspace;
     WorkspaceSnapshot m_snapshot;
+    /// Counts snapshot replacements, so a background read can tell it was overtaken.
+    quint64 m_snapshotGeneration = 0;
+    bool m_reloadingInBackground = false;
     bool m_usesKeyring = false;
 };
 
