@@ -12,7 +12,7 @@ namespace baton::cli {
 
 namespace {
 
-QJsonObject statusToJson(const PolicyStatus &status)
+QJsonObject statusToJson(const PolicyPlan &status)
 {
     const RotationPlan &plan = status.plan;
     QJsonArray targets;
@@ -30,8 +30,8 @@ QJsonObject statusToJson(const PolicyStatus &status)
         return instant.isValid() ? QJsonValue(formatRfc3339(instant)) : QJsonValue();
     };
     return {{QStringLiteral("policy"), status.policy.id},
-            {QStringLiteral("certificate"), status.certificate.id},
-            {QStringLiteral("name"), status.certificate.certificate.displayName()},
+            {QStringLiteral("certificate"), status.certificateId},
+            {QStringLiteral("name"), status.certificateName},
             {QStringLiteral("status"), rotationStatusName(plan.status)},
             {QStringLiteral("reason"), plan.reason},
             {QStringLiteral("currentExpiry"), time(plan.currentExpiry)},
@@ -44,7 +44,7 @@ QJsonObject statusToJson(const PolicyStatus &status)
             {QStringLiteral("targets"), targets}};
 }
 
-void printStatus(const PolicyStatus &status, const QDateTime &now)
+void printStatus(const PolicyPlan &status, const QDateTime &now)
 {
     const RotationPlan &plan = status.plan;
     const auto when = [&now](const QDateTime &instant) {
@@ -52,9 +52,8 @@ void printStatus(const PolicyStatus &status, const QDateTime &now)
                                        formatRelative(now, instant) + QLatin1Char(')')
                                  : QStringLiteral("none");
     };
-    out() << "Policy " << status.policy.id << ": " << status.certificate.certificate.displayName()
-          << " (certificate " << status.certificate.id << ")  "
-          << rotationStatusName(plan.status).toUpper() << '\n'
+    out() << "Policy " << status.policy.id << ": " << status.certificateName << " (certificate "
+          << status.certificateId << ")  " << rotationStatusName(plan.status).toUpper() << '\n'
           << "  DC expires:     " << when(plan.currentExpiry) << '\n'
           << "  Next rotation:  " << when(plan.nextRotation) << '\n';
     if (plan.headroomSeconds > 0)
@@ -115,15 +114,15 @@ int runStatus(const QStringList &arguments)
         return fail(statuses.errorMessage());
     const bool attention =
         std::any_of(statuses->cbegin(), statuses->cend(),
-                    [](const PolicyStatus &status) { return needsAttention(status.plan.status); });
+                    [](const PolicyPlan &status) { return needsAttention(status.plan.status); });
     if (parser.isSet(json)) {
         QJsonArray policies;
-        for (const PolicyStatus &status : *statuses)
+        for (const PolicyPlan &status : *statuses)
             policies.append(statusToJson(status));
         printJson({{QStringLiteral("now"), formatRfc3339(*when)},
                    {QStringLiteral("policies"), policies}});
     } else {
-        for (const PolicyStatus &status : *statuses)
+        for (const PolicyPlan &status : *statuses)
             printStatus(status, *when);
         if (statuses->isEmpty())
             out() << "No rotation policies; set one with `batonctl policy set`.\n";

@@ -90,9 +90,8 @@ void printRotation(const RotationRun &run, const QDateTime &now)
 {
     for (const PolicyOutcome &policy : run.policies) {
         const RotationPlan &plan = policy.before.plan;
-        out() << "Policy " << policy.before.policy.id << ": "
-              << policy.before.certificate.certificate.displayName() << " ("
-              << rotationStatusName(plan.status) << ")\n";
+        out() << "Policy " << policy.before.policy.id << ": " << policy.before.certificateName
+              << " (" << rotationStatusName(plan.status) << ")\n";
         for (const QString &action : policy.actions)
             out() << "  " << action << '\n';
         for (const TargetOutcome &target : policy.targets)
@@ -121,15 +120,15 @@ QJsonObject rotationToJson(const RotationRun &run, const QDateTime &now)
                                        {QStringLiteral("directory"), target.target.directory},
                                        {QStringLiteral("ok"), target.ok},
                                        {QStringLiteral("action"), target.action}});
-        policies.append(QJsonObject{
-            {QStringLiteral("policy"), policy.before.policy.id},
-            {QStringLiteral("certificate"), policy.before.certificate.id},
-            {QStringLiteral("name"), policy.before.certificate.certificate.displayName()},
-            {QStringLiteral("status"), rotationStatusName(policy.before.plan.status)},
-            {QStringLiteral("actions"), QJsonArray::fromStringList(policy.actions)},
-            {QStringLiteral("targets"), targets},
-            {QStringLiteral("ok"), policy.ok},
-            {QStringLiteral("error"), policy.error}});
+        policies.append(
+            QJsonObject{{QStringLiteral("policy"), policy.before.policy.id},
+                        {QStringLiteral("certificate"), policy.before.certificateId},
+                        {QStringLiteral("name"), policy.before.certificateName},
+                        {QStringLiteral("status"), rotationStatusName(policy.before.plan.status)},
+                        {QStringLiteral("actions"), QJsonArray::fromStringList(policy.actions)},
+                        {QStringLiteral("targets"), targets},
+                        {QStringLiteral("ok"), policy.ok},
+                        {QStringLiteral("error"), policy.error}});
     }
     return {{QStringLiteral("now"), formatRfc3339(now)},
             {QStringLiteral("ok"), run.ok()},

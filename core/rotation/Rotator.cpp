@@ -37,8 +37,7 @@ class PolicyRotation
 {
 public:
     PolicyRotation(Workspace &workspace, const RotationOptions &options, PolicyOutcome &outcome)
-        : m_workspace(workspace), m_options(options), m_outcome(outcome),
-          m_certificate(outcome.before.certificate.certificate)
+        : m_workspace(workspace), m_options(options), m_outcome(outcome)
     {}
 
     /// False when the run was cancelled.
@@ -57,6 +56,19 @@ public:
 private:
     bool proceed(const QString &step) { return !m_options.progress || m_options.progress(step); }
 
+    /// Parses the policy's certificate the first time issuing or exporting needs it: most
+    /// policies of a run have nothing to do, and parsing is most of what planning would cost.
+    Status loadCertificate()
+    {
+        if (m_certificate)
+            return {};
+        auto record = m_workspace.certificate(m_outcome.before.certificateId);
+        if (!record)
+            return record.error();
+        m_certificate = std::move(record->certificate);
+        return {};
+    }
+
     void failed(const QString &why)
     {
         m_outcome.ok = false;
@@ -67,7 +79,7 @@ private:
                                         .kind = QStringLiteral("failure"),
                                         .ok = false,
                                         .message = why,
-                                        .certificateId = m_outcome.before.certificate.id});
+                                        .certificateId = m_outcome.before.certificateId});
     }
 
     bool issueDueRoles()
@@ -84,7 +96,7 @@ private:
                 continue;
             }
             if (!proceed(QStringLiteral("issue a %1 DC for %2")
-                             .arg(roleName, m_certificate.displayName())))
+                             .arg(roleName, m_outcome.before.certificateName)))
                 return false;
             if (auto issued = issue(role.role, policy); !issued) {
                 failed(QStringLiteral("issuing the %1 DC failed: %2")
@@ -97,8 +109,10 @@ private:
 
     Status issue(DcRole role, const RotationPolicy &policy)
     {
+        if (auto loaded = loadCertificate(); !loaded)
+            return loaded;
         if (!m_certificateKey) {
-            auto key = m_workspace.certificateKey(m_outcome.before.certificate.id);
+            auto key = m_workspace.certificateKey(m_outcome.before.certificateId);
             if (!key)
                 return key.error();
             m_certificateKey = std::move(key).value();
@@ -109,7 +123,7 @@ private:
         auto dcKey = generateKey(*spec);
         if (!dcKey)
             return dcKey.error();
-        auto issued = issueDelegatedCredential({.certificate = m_certificate,
+        auto issued = issueDelegatedCredential({.certificate = *m_certificate,
                                                 .certificateKey = m_certificateKey.get(),
                                                 .dcKey = dcKey->get(),
                                                 .lifetimeSeconds = policy.lifetimeSeconds,
@@ -119,9 +133,9 @@ private:
         if (!issued)
             return issued.error();
         const QString summary = QStringLiteral("%1 DC for %2, %3, expires %4")
-                                    .arg(dcRoleName(role), m_certificate.displayName(),
+                                    .arg(dcRoleName(role), m_outcome.before.certificateName,
                                          policy.dcAlgorithm, formatUtc(issued->expiry));
-        auto id = m_workspace.addDc(m_outcome.before.certificate.id, role, issued->bytes,
+        auto id = m_workspace.addDc(m_outcome.before.certificateId, role, issued->bytes,
                                     dcKey->get(), m_options.now, issued->expiry, summary);
         if (!id)
             return id.error();
@@ -132,7 +146,7 @@ private:
 
     bool exportToTargets()
     {
-        auto dcs = m_workspace.dcs(m_outcome.before.certificate.id);
+        auto dcs = m_workspace.dcs(m_outcome.before.certificateId);
         if (!dcs) {
             failed(dcs.errorMessage());
             return true;
@@ -190,6 +204,12 @@ private:
     /// False when the run was cancelled (before the hook).
     bool exportTo(const TargetRecord &target, const DcRecord &dc, TargetOutcome &result)
     {
+        if (auto loaded = loadCertificate(); !loaded) {
+            record(target, dc, result, false,
+                   QStringLiteral("export failed: ") + loaded.errorMessage(),
+                   QStringLiteral("exported"));
+            return true;
+        }
         std::shared_ptr<EVP_PKEY> key = m_dcKeys.value(dc.id);
         if (!key) {
             auto opened = m_workspace.dcKey(dc.id);
@@ -202,8 +222,8 @@ private:
             key = std::shared_ptr<EVP_PKEY>(std::move(opened).value());
             m_dcKeys.insert(dc.id, key);
         }
-        auto intermediates = m_workspace.intermediatesFor(m_certificate);
-        QList<Certificate> chain{m_certificate};
+        auto intermediates = m_workspace.intermediatesFor(*m_certificate);
+        QList<Certificate> chain{*m_certificate};
         if (intermediates)
             chain << *intermediates;
         const BundleExportRequest request{.profile = *bundleProfileByName(target.profile),
@@ -266,7 +286,7 @@ private:
     Workspace &m_workspace;
     const RotationOptions &m_options;
     PolicyOutcome &m_outcome;
-    const Certificate &m_certificate;
+    std::optional<Certificate> m_certificate; ///< see loadCertificate
     EvpPkeyPtr m_certificateKey;
     QHash<qint64, std::shared_ptr<EVP_PKEY>> m_dcKeys; ///< issued this run: no vault round trip
     QList<DcRole> m_wouldIssue;                        ///< a dry run's roles that are due
@@ -332,20 +352,12 @@ QList<PolicyPlan> planPolicies(const PlanInputs &inputs, const QDateTime &now)
     return plans;
 }
 
-Result<QList<PolicyStatus>> workspaceStatus(const Workspace &workspace, const QDateTime &now)
+Result<QList<PolicyPlan>> workspaceStatus(const Workspace &workspace, const QDateTime &now)
 {
     auto inputs = readPlanInputs(workspace);
     if (!inputs)
         return inputs.error();
-    QList<PolicyStatus> statuses;
-    for (PolicyPlan &plan : planPolicies(*inputs, now)) {
-        auto certificate = workspace.certificate(plan.certificateId);
-        if (!certificate)
-            return certificate.error();
-        statuses.append({std::move(plan.policy), std::move(certificate).value(), plan.plan,
-                         std::move(plan.targets)});
-    }
-    return statuses;
+    return planPolicies(*inputs, now);
 }
 
 bool RotationRun::ok() const
@@ -360,7 +372,7 @@ Result<RotationRun> rotateWorkspace(Workspace &workspace, const RotationOptions 
     if (!statuses)
         return statuses.error();
     RotationRun run;
-    for (PolicyStatus &status : *statuses) {
+    for (PolicyPlan &status : *statuses) {
         if (!options.policyIds.isEmpty() && !options.policyIds.contains(status.policy.id))
             continue;
         run.policies.append({.before = std::move(status)});

@@ -17,16 +17,8 @@
 
 namespace baton {
 
-/// A policy with everything the planner needed and what it concluded: the status view.
-struct PolicyStatus
-{
-    PolicyRecord policy;
-    CertificateRecord certificate;
-    RotationPlan plan;
-    QList<TargetRecord> targets;
-};
-
-/// A policy's plan as views show it: the certificate by id and name, not parsed.
+/// A policy and what the planner concluded, with the certificate by id and name: planning
+/// parses no certificate, rotating parses the certificates of the policies it acts on.
 struct PolicyPlan
 {
     PolicyRecord policy;
@@ -48,14 +40,14 @@ struct PlanInputs
 Result<PlanInputs> readPlanInputs(const Workspace &workspace);
 
 /// Every policy's plan at `now`, from what the workspace keeps in its summary columns (the
-/// certificates' dates and flags) and its DCs and targets: no certificate is parsed, so the
-/// desktop app plans 10,000 policies in milliseconds. A policy whose certificate is not among
-/// the inputs' (the workspace's foreign keys rule that out) is left out.
+/// certificates' dates and flags) and its DCs and targets: no certificate is parsed, so
+/// 10,000 policies plan in milliseconds. A policy whose certificate is not among the inputs'
+/// (the workspace's foreign keys rule that out) is left out.
 QList<PolicyPlan> planPolicies(const PlanInputs &inputs, const QDateTime &now);
 
-/// The plan of every policy at `now`, without changing anything, with each policy's
-/// certificate parsed (rotation signs with it).
-Result<QList<PolicyStatus>> workspaceStatus(const Workspace &workspace, const QDateTime &now);
+/// The plan of every policy at `now`, without changing anything: readPlanInputs, then
+/// planPolicies.
+Result<QList<PolicyPlan>> workspaceStatus(const Workspace &workspace, const QDateTime &now);
 
 struct RotationOptions
 {
@@ -78,7 +70,7 @@ struct TargetOutcome
 
 struct PolicyOutcome
 {
-    PolicyStatus before;
+    PolicyPlan before;
     QStringList actions{}; ///< "issued server DC 12 (expires …)", …
     QList<TargetOutcome> targets{};
     bool ok = true;

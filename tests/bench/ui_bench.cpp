@@ -420,7 +420,6 @@ struct SnapshotParts
     double certificates = 0; ///< certificateSummaries()
     double dcs = 0;          ///< dcs(), all of them
     double policies = 0;     ///< policies(), targets(), planPolicies() over the parts above
-    double status = 0;       ///< workspaceStatus(), which batonctl uses: certificates parsed
 };
 
 std::optional<SnapshotParts> readSnapshotParts(const QString &path, const QDateTime &now)
@@ -448,10 +447,6 @@ std::optional<SnapshotParts> readSnapshotParts(const QString &path, const QDateT
         {.certificates = *certificates, .dcs = *dcs, .policies = *policies, .targets = *targets},
         now);
     parts.policies = msSince(start);
-    start = SteadyClock::now();
-    if (!workspaceStatus(**workspace, now))
-        return std::nullopt;
-    parts.status = msSince(start);
     return parts;
 }
 
@@ -495,8 +490,6 @@ void measureWindowOpen(const QString &path, const QDateTime &now)
     printFigures("    DCs", u"dcs()"_qs, figuresOf(parts, &SnapshotParts::dcs));
     printFigures("    policies", u"policies(), targets(), planPolicies()"_qs,
                  figuresOf(parts, &SnapshotParts::policies));
-    printFigures("  (batonctl)", u"workspaceStatus(), certificates parsed"_qs,
-                 figuresOf(parts, &SnapshotParts::status));
     printFigures("  views", u"views follow the snapshot"_qs, figuresOf(runs, &OpenSteps::views));
     printFigures("  first paint", u"show() until exposed and painted"_qs,
                  figuresOf(runs, &OpenSteps::show));

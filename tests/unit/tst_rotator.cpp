@@ -333,7 +333,7 @@ void RotatorTest::firstRotation()
     QCOMPARE(run->policies.size(), 1);
     const PolicyOutcome &outcome = run->policies.first();
     QCOMPARE(outcome.before.plan.status, RotationStatus::Expired);
-    QCOMPARE(outcome.before.certificate.id, f.certificateId);
+    QCOMPARE(outcome.before.certificateId, f.certificateId);
 
     // Exactly one DC, issued now for the policy's lifetime, stored with its key.
     const QList<DcRecord> dcs = need(workspace.dcs(), "dcs");
@@ -745,9 +745,9 @@ void RotatorTest::renewalCascade()
     QCOMPARE(eventsOf(workspace, u"renewed"_qs).size(), 1);
 
     // The old DC still has 23 h left, but it is bound to the old certificate: due at once.
-    const QList<PolicyStatus> statuses = need(workspaceStatus(workspace, renewedAt), "status");
+    const QList<PolicyPlan> statuses = need(workspaceStatus(workspace, renewedAt), "status");
     QCOMPARE(statuses.size(), 1);
-    QCOMPARE(statuses.first().certificate.id, renewedId);
+    QCOMPARE(statuses.first().certificateId, renewedId);
     QCOMPARE(statuses.first().plan.status, RotationStatus::Expired);
 
     auto run = rotate(workspace, renewedAt);
@@ -830,11 +830,11 @@ void RotatorTest::statuses()
         QCOMPARE(workspace->dcs()->size(), 1);
     }
 
-    const QList<PolicyStatus> statuses = need(workspaceStatus(*workspace, kT), "status");
+    const QList<PolicyPlan> statuses = need(workspaceStatus(*workspace, kT), "status");
     QCOMPARE(statuses.size(), 1);
-    const PolicyStatus &found = statuses.first();
+    const PolicyPlan &found = statuses.first();
     QCOMPARE(found.policy.id, policyId);
-    QCOMPARE(found.certificate.id, certificateId);
+    QCOMPARE(found.certificateId, certificateId);
     QCOMPARE(found.targets.size(), 1);
     QCOMPARE(found.plan.status, status);
     QVERIFY2(reason.isEmpty() ? found.plan.reason.isEmpty() : found.plan.reason.contains(reason),

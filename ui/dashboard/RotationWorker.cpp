@@ -14,8 +14,7 @@ RotationSummary summarize(const RotationRun &run)
     summary.cancelled = run.cancelled;
     for (const PolicyOutcome &outcome : run.policies) {
         RotationSummary::Policy policy{.policyId = outcome.before.policy.id,
-                                       .certificate =
-                                           outcome.before.certificate.certificate.displayName(),
+                                       .certificate = outcome.before.certificateName,
                                        .ok = outcome.ok,
                                        .error = outcome.error,
                                        .actions = outcome.actions};
