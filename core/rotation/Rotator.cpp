@@ -368,14 +368,14 @@ bool RotationRun::ok() const
 
 Result<RotationRun> rotateWorkspace(Workspace &workspace, const RotationOptions &options)
 {
-    auto statuses = workspaceStatus(workspace, options.now);
-    if (!statuses)
-        return statuses.error();
+    auto plans = workspaceStatus(workspace, options.now);
+    if (!plans)
+        return plans.error();
     RotationRun run;
-    for (PolicyPlan &status : *statuses) {
-        if (!options.policyIds.isEmpty() && !options.policyIds.contains(status.policy.id))
+    for (PolicyPlan &planned : *plans) {
+        if (!options.policyIds.isEmpty() && !options.policyIds.contains(planned.policy.id))
             continue;
-        run.policies.append({.before = std::move(status)});
+        run.policies.append({.before = std::move(planned)});
         if (!PolicyRotation(workspace, options, run.policies.last()).run()) {
             run.cancelled = true;
             break;

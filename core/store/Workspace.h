@@ -26,7 +26,7 @@ struct DcDocument;
 struct ImportedObject;
 
 /// The schema this build reads and writes; older files are migrated forward when opened.
-inline constexpr int kWorkspaceSchemaVersion = 3;
+inline constexpr int kWorkspaceSchemaVersion = 4;
 
 struct CertificateRecord
 {
