@@ -219,6 +219,18 @@ function pageName(commandWords,    name) {
     return name
 }
 
+# The trailer note that starts with `prefix`, as the section `title`; a missing one fails.
+function trailerSection(prefix, title,    i) {
+    for (i = 1; i <= nTrailer; i++) {
+        if (index(trailer[i], prefix) == 1) {
+            print ".SH " title
+            print roff(substr(trailer[i], length(prefix) + 1))
+            return
+        }
+    }
+    fail("no '" prefix "...' note after the command list")
+}
+
 function mainMan(    i, text, program) {
     splitCommands()
     if (description == "")
@@ -245,18 +257,15 @@ function mainMan(    i, text, program) {
         print roff(commandSummary[i]) "; see"
         print ".BR " roff(pageName(commandWords[i])) " (1)."
     }
+    # "Environment: ..." and "Exit status: ..." notes become sections of their own.
     for (i = 1; i <= nTrailer; i++) {
-        if (trailer[i] ~ /^Exit status: /)
+        if (trailer[i] ~ /^(Environment|Exit status): /)
             continue
         print ".PP"
         print roff(trailer[i])
     }
-    for (i = 1; i <= nTrailer; i++) {
-        if (trailer[i] ~ /^Exit status: /) {
-            print ".SH \"EXIT STATUS\""
-            print roff(substr(trailer[i], 14))
-        }
-    }
+    trailerSection("Environment: ", "ENVIRONMENT")
+    trailerSection("Exit status: ", "\"EXIT STATUS\"")
     # Not in the help: what the package adds around the program.
     print ".SH FILES"
     print ".TP"

@@ -169,6 +169,14 @@ for page in "$prefix"/share/man/man1/*.gz; do
 done
 have groff || skip "man pages: groff is not installed (Debian: groff-base)"
 have lexgrog || skip "man pages' NAME lines: lexgrog is not installed (Debian: man-db)"
+# The variables batonctl reads, in the section man(7) readers look for them.
+environment=$(zcat "$prefix/share/man/man1/batonctl.1.gz" |
+    awk '/^\.SH /{in_section = ($2 == "ENVIRONMENT"); next} in_section')
+if [[ $environment == *BATON_WORKSPACE* && $environment == *BATON_PASSPHRASE_FILE* ]]; then
+    ok "batonctl.1: ENVIRONMENT names BATON_WORKSPACE and BATON_PASSPHRASE_FILE"
+else
+    fail "batonctl.1: no ENVIRONMENT section naming BATON_WORKSPACE and BATON_PASSPHRASE_FILE"
+fi
 
 step "bash completion"
 completion="$prefix/share/bash-completion/completions/batonctl"
