@@ -15,6 +15,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QDialogButtonBox>
+#include <QHeaderView>
 #include <QIcon>
 #include <QLabel>
 #include <QLineEdit>
@@ -111,6 +112,7 @@ private slots:
     void lockedSessionAsksForThePassphrase();
     void rotationLockHeldElsewhere();
     void editPolicyAndTargetsOpenTheirDialogs();
+    void columnWidthsSurviveARefresh();
 };
 
 void RotationDashboardTest::modelRows_data()
@@ -417,6 +419,33 @@ void RotationDashboardTest::editPolicyAndTargetsOpenTheirDialogs()
     QCOMPARE(targets->windowTitle(), u"Export Targets of edge.demo.test"_qs);
     QCOMPARE(targets->targetsTable()->rowCount(), 0);
     targets->reject();
+}
+
+// Columns fit their contents when a workspace opens; a width the user drags stays through the
+// minute's refreshes, and the next workspace is fitted again.
+void RotationDashboardTest::columnWidthsSurviveARefresh()
+{
+    Demo demo;
+    RotationDashboard dashboard(demo.session);
+    dashboard.resize(1000, 400);
+    dashboard.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+    QHeaderView *header = dashboard.view()->horizontalHeader();
+    const int certificate = RotationDashboardModel::CertificateColumn;
+    const int fitted = header->sectionSize(certificate);
+    // QTableView hides the override; through the base class it is public.
+    const QAbstractItemView *view = dashboard.view();
+    QCOMPARE(fitted, view->sizeHintForColumn(certificate));
+    const int dragged = fitted + 123;
+    header->resizeSection(certificate, dragged);
+
+    QVERIFY(demo.session.reload());
+    QCOMPARE(header->sectionSize(certificate), dragged);
+
+    const QString path = demo.path();
+    demo.session.close();
+    QVERIFY(demo.session.open(path));
+    QCOMPARE(header->sectionSize(certificate), fitted);
 }
 
 QTEST_MAIN(RotationDashboardTest)

