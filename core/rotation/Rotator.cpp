@@ -166,12 +166,12 @@ private:
                     QStringLiteral("no valid %1 DC to export").arg(dcRoleName(target.role));
             } else if (dc->id == target.exportedDcId && present) {
                 result.action = QStringLiteral("up to date (DC %1)").arg(dc->id);
-                // An earlier run exported this DC and stopped before the hook (cancelled or
-                // killed): the server has not reloaded what `current` holds yet.
+                // An earlier run exported this DC, then stopped before the hook (cancelled or
+                // killed) or the hook failed: the server has not reloaded `current` yet.
                 if (target.hookPending) {
                     if (m_options.dryRun)
-                        result.action += QStringLiteral("; would run its hook, which an "
-                                                        "interrupted run did not");
+                        result.action += QStringLiteral("; would run its hook again (it failed, "
+                                                        "or an interrupted run did not run it)");
                     else if (!runPendingHook(target, *dc, result))
                         return false;
                 }

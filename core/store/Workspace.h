@@ -89,7 +89,8 @@ struct TargetRecord
     QString hook{};      ///< a command line, empty for none
     DcRole role = DcRole::Server;
     qint64 exportedDcId = 0; ///< the DC its `current` holds, 0 before the first export
-    /// Exported, but its hook has not run since: a rotation interrupted between the two.
+    /// Exported, but its hook has not succeeded since: a rotation interrupted between the two,
+    /// or a hook that failed. The next rotation runs it (again).
     bool hookPending = false;
     QString lastResult{}; ///< one line: "exported gen-…", "hook exited 3", …
     QDateTime lastAt{};

@@ -184,12 +184,13 @@ Status Workspace::recordExport(qint64 targetId, qint64 dcId, bool ok, const QStr
 {
     Transaction transaction(*this);
     const bool hookRan = eventKind == QLatin1String("hook");
-    // A successful export owes the target its hook until a hook result is recorded; a failed
+    // A successful export owes the target its hook until the hook succeeds: a server that
+    // failed to reload still serves the previous DC, which runs out within days. A failed
     // export leaves exported_dc_id alone, since `current` still holds the previous DC.
     auto updated =
         hookRan ? sql(QStringLiteral("UPDATE targets SET last_result = ?, last_at = ?, "
-                                     "hook_pending = 0 WHERE id = ?"),
-                      {textValue(result), timeValue(now), targetId})
+                                     "hook_pending = ? WHERE id = ?"),
+                      {textValue(result), timeValue(now), ok ? 0 : 1, targetId})
         : ok    ? sql(QStringLiteral("UPDATE targets SET exported_dc_id = ?, last_result = ?, "
                                         "last_at = ?, hook_pending = (hook != '') WHERE id = ?"),
                       {dcId, textValue(result), timeValue(now), targetId})

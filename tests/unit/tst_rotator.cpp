@@ -683,7 +683,11 @@ void RotatorTest::failingPolicyDoesNotStopOthers()
 
 void RotatorTest::hookFailure()
 {
-    Fixture f = setUp(u"sh -c \"echo reload failed; exit 3\""_qs);
+    // The reload fails until the operator fixes the server (here: creates `fixed`).
+    const QString fixed = m_dir->filePath(u"fixed"_qs);
+    Fixture f = setUp(
+        u"sh -c \"test -e '%1' || { echo reload failed; exit 3; }; echo reloaded >> '%2'\""_qs.arg(
+            fixed, m_hookLog));
     Workspace &workspace = *f.workspace;
     auto run = rotate(workspace, kT);
     QVERIFY2(run, qPrintable(run.errorMessage()));
@@ -712,6 +716,29 @@ void RotatorTest::hookFailure()
     QCOMPARE(hooks.first().message, u"hook sh: exited 3: reload failed"_qs);
     QCOMPARE(need(workspace.targets(f.policyId), "targets").first().lastResult,
              hooks.first().message);
+    QVERIFY(need(workspace.targets(f.policyId), "targets").first().hookPending);
+
+    // The server still serves the previous DC: the next runs try the hook again, with nothing
+    // to issue or export, until it succeeds; then it is not run again.
+    const auto hookAction = [&](const QDateTime &when) {
+        auto again = rotate(workspace, when);
+        return again ? again->policies.first().targets[0].action : again.errorMessage();
+    };
+    QCOMPARE(hookAction(at(kHour)),
+             u"up to date (DC %1); hook sh: exited 3: reload failed"_qs.arg(dcId));
+    QVERIFY(QFile(fixed).open(QIODevice::WriteOnly));
+    auto dryRun = rotateWorkspace(workspace, {.now = at(2 * kHour), .dryRun = true});
+    QVERIFY(dryRun);
+    QCOMPARE(dryRun->policies.first().targets[0].action,
+             u"up to date (DC %1); would run its hook again (it failed, or an interrupted run did "
+             u"not run it)"_qs.arg(dcId));
+    QCOMPARE(hookAction(at(2 * kHour)), u"up to date (DC %1); hook sh: exited 0"_qs.arg(dcId));
+    QCOMPARE(hookRuns(), 1);
+    QVERIFY(!need(workspace.targets(f.policyId), "targets").first().hookPending);
+    QCOMPARE(hookAction(at(3 * kHour)), u"up to date (DC %1)"_qs.arg(dcId));
+    QCOMPARE(hookRuns(), 1);
+    QCOMPARE(workspace.dcs()->size(), 1);
+    QCOMPARE(eventsOf(workspace, u"hook"_qs).size(), 3);
 }
 
 void RotatorTest::renewalCascade()
