@@ -189,13 +189,8 @@ void WorkspaceSessionTest::summaryPlansMatchParsedCertificates()
 // arrives later, one overtaken by a reload is dropped, and a failed read changes nothing.
 void WorkspaceSessionTest::backgroundReload()
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(u"demo.baton"_qs);
-    const FixedClock creation(kNow);
-    {
-        WorkspaceSession demo(creation);
-        QVERIFY(demo.create(path, kPassphrase, true, kFastWork));
-    }
+    const DemoSession demo;
+    const QString path = demo.path();
     const FixedClock later(kNow.addSecs(60));
     WorkspaceSession session(later);
     QVERIFY(session.open(path));
