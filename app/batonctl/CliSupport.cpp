@@ -58,8 +58,8 @@ Result<SecretBytes> promptWithoutEcho(const QString &prompt)
 {
     if (!::isatty(STDIN_FILENO))
         return Error{QStringLiteral("%1 is needed, and there is no terminal to ask on; give it "
-                                    "with a SRC option (pass:, env:, file: or fd:)")
-                         .arg(prompt)};
+                                    "with a SRC option: %2")
+                         .arg(prompt, secretSourceHelp())};
     termios saved{};
     const bool restore = ::tcgetattr(STDIN_FILENO, &saved) == 0;
     if (restore) {
@@ -138,6 +138,12 @@ Result<QDateTime> timeOption(const QCommandLineParser &parser, const QString &op
     return withContext(parseRfc3339(parser.value(option)), QStringLiteral("--") + option);
 }
 
+QString secretSourceHelp()
+{
+    return QStringLiteral("file:PATH (first line), fd:N, env:VAR, or pass:TEXT (visible to every "
+                          "user in `ps`: tests only)");
+}
+
 Result<SecretBytes> readSecret(const QString &source, const QString &prompt)
 {
     if (source.isEmpty())
@@ -165,7 +171,7 @@ Result<SecretBytes> readSecret(const QString &source, const QString &prompt)
             return readFromFd(fd);
     }
     // Never echo the source back: it may be pass:<the secret itself>.
-    return Error{QStringLiteral("a secret source must be pass:TEXT, env:VAR, file:PATH or fd:N")};
+    return Error{QStringLiteral("a secret source must be %1").arg(secretSourceHelp())};
 }
 
 Result<SecretBytes> readNewSecret(const QString &source, const QString &prompt)

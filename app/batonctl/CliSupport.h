@@ -50,6 +50,10 @@ Result<QDateTime> timeOption(const QCommandLineParser &parser, const QString &op
 /// or, when SRC is empty and stdin is a terminal, a prompt that does not echo.
 Result<SecretBytes> readSecret(const QString &source, const QString &prompt);
 
+/// How a SRC option is written, for every option's help: pass: puts the secret in argv, where
+/// every user on the machine reads it with `ps`, so the help says so and names the others.
+QString secretSourceHelp();
+
 /// Like readSecret, but a passphrase being chosen: on a terminal it is asked twice and must
 /// match, since a mistyped one would lock the key away for good.
 Result<SecretBytes> readNewSecret(const QString &source, const QString &prompt);

@@ -35,9 +35,9 @@ int runDcIssue(const QStringList &arguments)
                                  QStringLiteral("The certificate's private key."),
                                  QStringLiteral("KEY"));
     const QCommandLineOption keyPass(QStringLiteral("key-pass"),
-                                     QStringLiteral("Passphrase of an encrypted KEY: pass:TEXT, "
-                                                    "env:VAR, file:PATH or fd:N (else a prompt on "
-                                                    "a terminal)."),
+                                     QStringLiteral("Passphrase of an encrypted KEY: %1 (else a "
+                                                    "prompt on a terminal).")
+                                         .arg(secretSourceHelp()),
                                      QStringLiteral("SRC"));
     const QCommandLineOption dcKey(QStringLiteral("dc-key"),
                                    QStringLiteral("Use this existing DC private key."),

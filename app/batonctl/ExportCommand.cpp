@@ -150,6 +150,8 @@ int runExport(const QStringList &arguments)
           << formatRelative(*when, verification.expiry) << ")\n";
     if (!written->generation.pruned.isEmpty())
         out() << "  Pruned:      " << written->generation.pruned.join(QStringLiteral(", ")) << '\n';
+    for (const QString &entry : written->generation.leftAlone)
+        out() << "  Left alone:  " << entry << '\n';
     out().flush();
     if (hookCommand.isEmpty())
         return ExitOk;

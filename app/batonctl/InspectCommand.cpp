@@ -260,8 +260,9 @@ int runInspect(const QStringList &arguments)
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
     const QCommandLineOption pass(QStringLiteral("pass"),
                                   QStringLiteral("Passphrase for encrypted objects (PKCS#12, "
-                                                 "encrypted keys): pass:, env:, file: or fd: "
-                                                 "(else a prompt on a terminal)."),
+                                                 "encrypted keys): %1 (else a prompt on a "
+                                                 "terminal).")
+                                      .arg(secretSourceHelp()),
                                   QStringLiteral("SRC"));
     const QCommandLineOption cert(QStringLiteral("cert"),
                                   QStringLiteral("The certificate DCs belong to (for expiry)."),

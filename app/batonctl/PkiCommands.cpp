@@ -3,6 +3,7 @@
 
 #include "CliSupport.h"
 #include "Commands.h"
+#include "common/FileIo.h"
 #include "common/Pem.h"
 #include "common/TimeFormat.h"
 #include "dc/DcReadiness.h"
@@ -54,16 +55,14 @@ Result<int> daysOption(const QCommandLineParser &parser, int fallback)
     return days;
 }
 
-/// An output directory, created (0700: it will hold keys) when missing.
+/// An output directory, created 0700 (it will hold keys) when missing, whatever the umask. An
+/// existing one is the user's: its mode is left as it is, even when it is `.`.
 Result<QDir> outputDirectory(const QString &path)
 {
-    const QDir directory(path);
-    if (!directory.exists() && !QDir().mkpath(path))
-        return Error{QStringLiteral("cannot create the directory %1").arg(path)};
-    if (!directory.exists())
-        return Error{QStringLiteral("cannot create the directory %1").arg(path)};
-    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    return directory;
+    auto opened = openOrCreateDirectory(path, 0700);
+    if (!opened)
+        return opened.error();
+    return QDir(path);
 }
 
 QString describeCertificate(const Certificate &certificate, const QDateTime &now)
@@ -93,8 +92,9 @@ int runPkiInit(const QStringList &arguments)
     const QCommandLineOption noEncrypt(QStringLiteral("no-encrypt"),
                                        QStringLiteral("Store the CA key unencrypted."));
     const QCommandLineOption pass(QStringLiteral("pass"),
-                                  QStringLiteral("Passphrase for the CA key: pass:, env:, file: "
-                                                 "or fd: (else asked twice on a terminal)."),
+                                  QStringLiteral("Passphrase for the CA key: %1 (else asked twice "
+                                                 "on a terminal).")
+                                      .arg(secretSourceHelp()),
                                   QStringLiteral("SRC"));
     const QCommandLineOption now = nowOption();
     const QCommandLineOption force = forceOption();
@@ -197,8 +197,9 @@ int runPkiCert(const QStringList &arguments)
                                     QStringLiteral("Output directory (default: the current one)."),
                                     QStringLiteral("DIR"), QStringLiteral("."));
     const QCommandLineOption pass(QStringLiteral("pass"),
-                                  QStringLiteral("Passphrase of the CA key: pass:, env:, file: or "
-                                                 "fd: (else a prompt on a terminal)."),
+                                  QStringLiteral("Passphrase of the CA key: %1 (else a prompt on a "
+                                                 "terminal).")
+                                      .arg(secretSourceHelp()),
                                   QStringLiteral("SRC"));
     const QCommandLineOption now = nowOption();
     const QCommandLineOption force = forceOption();

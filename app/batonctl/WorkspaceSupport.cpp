@@ -13,9 +13,10 @@ WorkspaceOptions::WorkspaceOptions()
                     .arg(Workspace::defaultPath()),
                 QStringLiteral("PATH")),
       passphrase(QStringLiteral("passphrase"),
-                 QStringLiteral("Where the workspace passphrase comes from: pass:, env:, file: "
-                                "or fd: (default: the file named by $BATON_PASSPHRASE_FILE, "
-                                "else the OS keyring, else a prompt)."),
+                 QStringLiteral("Where the workspace passphrase comes from: %1 (default: the "
+                                "file named by $BATON_PASSPHRASE_FILE, else the OS keyring, "
+                                "else a prompt).")
+                     .arg(secretSourceHelp()),
                  QStringLiteral("SRC"))
 {}
 

@@ -58,7 +58,9 @@ void printUsage()
                      .arg(QLatin1String(command.summary));
     out() << "\nRun 'batonctl COMMAND --help' for a command's options.\n"
              "Times are RFC 3339 (2026-12-01T10:00:00Z); durations 90m, 6h, 2d, 1d12h or "
-             "seconds;\nsecret sources pass:TEXT, env:VAR, file:PATH or fd:N.\n"
+             "seconds;\nsecret sources (SRC) "
+          << baton::cli::secretSourceHelp()
+          << ".\n"
              "Environment: BATON_WORKSPACE is the workspace when --workspace is not given;\n"
              "BATON_PASSPHRASE_FILE a file holding its passphrase when --passphrase is not given\n"
              "(tried before the OS keyring).\n"

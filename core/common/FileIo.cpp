@@ -63,7 +63,84 @@ void syncDirectory(const QString &directory)
     }
 }
 
+QString octalMode(mode_t mode)
+{
+    return QStringLiteral("%1").arg(uint(mode & 07777), 4, 8, QLatin1Char('0'));
+}
+
 } // namespace
+
+Result<UniqueFd> openOrCreateDirectory(const QString &path, int mode)
+{
+    if (path.isEmpty())
+        return Error{QStringLiteral("no directory given")};
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    UniqueFd current(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!current.valid())
+        return fileError(QStringLiteral("/"), QStringLiteral("cannot open"), errno);
+    QString reached;
+    for (const QString &part : absolute.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+        reached += QLatin1Char('/') + part;
+        const QByteArray name = QFile::encodeName(part);
+        const bool created = ::mkdirat(current.get(), name.constData(), mode_t(mode)) == 0;
+        if (!created && errno != EEXIST)
+            return fileError(reached, QStringLiteral("cannot create the directory"), errno);
+        // What Baton just made is opened without following a symlink (one swapped in since
+        // would be someone else's); existing components are the user's path, links and all.
+        UniqueFd next(::openat(current.get(), name.constData(),
+                               O_RDONLY | O_DIRECTORY | O_CLOEXEC | (created ? O_NOFOLLOW : 0)));
+        if (!next.valid()) {
+            if (errno == ENOTDIR)
+                return Error{QStringLiteral("%1 is a file, not a directory").arg(reached)};
+            return fileError(reached, QStringLiteral("cannot open the directory"), errno);
+        }
+        // mkdir's mode passes through the umask; the mode asked for is the mode Baton means.
+        if (created && ::fchmod(next.get(), mode_t(mode)) != 0)
+            return fileError(reached, QStringLiteral("cannot set the mode"), errno);
+        current = std::move(next);
+    }
+    return current;
+}
+
+Status checkNobodyElseCanWrite(const QString &path, const QString &what, TrustedOwner owner)
+{
+    const uid_t caller = ::geteuid();
+    struct stat info
+    {};
+    const QString canonical = QFileInfo(path).canonicalFilePath();
+    if (canonical.isEmpty() || ::stat(QFile::encodeName(canonical).constData(), &info) != 0)
+        return fileError(path, QStringLiteral("cannot examine"), errno ? errno : ENOENT);
+    const auto refuse = [&](const QString &reason) {
+        return Error{QStringLiteral("%1: refusing to use this %2: %3").arg(path, what, reason)};
+    };
+    if (info.st_uid != caller && !(owner == TrustedOwner::CallerOrRoot && info.st_uid == 0))
+        return refuse(QStringLiteral("it is owned by uid %1, not by the user running Baton (uid "
+                                     "%2)")
+                          .arg(info.st_uid)
+                          .arg(caller));
+    if (info.st_mode & (S_IWGRP | S_IWOTH))
+        return refuse(QStringLiteral("other users can write it (mode %1); run chmod go-w on it")
+                          .arg(octalMode(info.st_mode)));
+    QString directory = QFileInfo(canonical).path();
+    for (;;) {
+        if (::stat(QFile::encodeName(directory).constData(), &info) != 0)
+            return fileError(directory, QStringLiteral("cannot examine"), errno);
+        if (info.st_uid != caller && info.st_uid != 0)
+            return refuse(QStringLiteral("the directory %1 is owned by uid %2, who could replace "
+                                         "it")
+                              .arg(directory)
+                              .arg(info.st_uid));
+        // A sticky directory of root's (/tmp) lets nobody else rename or remove what is ours.
+        const bool rootSticky = info.st_uid == 0 && (info.st_mode & S_ISVTX);
+        if ((info.st_mode & (S_IWGRP | S_IWOTH)) && !rootSticky)
+            return refuse(QStringLiteral("other users can write the directory %1 (mode %2), so "
+                                         "they could replace it; run chmod go-w on it")
+                              .arg(directory, octalMode(info.st_mode)));
+        if (directory == QLatin1String("/"))
+            return {};
+        directory = QFileInfo(directory).path();
+    }
+}
 
 Result<QByteArray> readFileBounded(const QString &path, qint64 maxBytes)
 {

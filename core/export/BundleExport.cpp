@@ -47,7 +47,7 @@ HookResult runBundleHook(const QStringList &command, const BundleExportRequest &
                        QFileInfo(exported.generation.path).absoluteFilePath());
     environment.insert(QStringLiteral("BATON_PROFILE"), bundleProfileName(request.profile));
     environment.insert(QStringLiteral("BATON_DC_EXPIRY"), formatRfc3339(exported.dcExpiry));
-    return runExportHook(command, environment, timeout);
+    return runExportHook(command, hookEnvironment(environment), timeout);
 }
 
 } // namespace baton

@@ -1,6 +1,7 @@
 #include "BundleVerifier.h"
 
 #include "BundleProfile.h"
+#include "GenerationWriter.h"
 #include "KubernetesSecret.h"
 #include "TarGz.h"
 #include "common/FileIo.h"
@@ -59,6 +60,8 @@ Result<Members> readDirectory(const QString &directory)
                          .arg(names.size())};
     Members members;
     for (const QString &name : names) {
+        if (name == QLatin1String(kGenerationManifest))
+            continue; // Baton's record of what it wrote, not part of the bundle
         const QString path = QDir(directory).filePath(name);
         auto data = readFileBounded(path, kMaxBundleFileSize);
         if (!data)

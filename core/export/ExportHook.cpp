@@ -3,8 +3,36 @@
 #include "common/TimeFormat.h"
 
 #include <QProcess>
+#include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace baton {
+
+namespace {
+
+/// Where hooks find programs when Baton itself was started without a PATH (systemd gives one,
+/// cron may not).
+constexpr char kDefaultPath[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Runs in the child between fork and exec, so only async-signal-safe calls. A session of its
+/// own makes the hook a process group that a timeout can kill whole, and detaches it from
+/// Baton's terminal. Every descriptor above stderr is marked close-on-exec, so nothing Baton
+/// inherited or opened (a passphrase on `--passphrase fd:3`, the workspace, a lock) reaches
+/// the hook; QProcess's own status pipe is close-on-exec already and keeps working until exec.
+void isolateHookProcess()
+{
+    ::setsid();
+#ifdef CLOSE_RANGE_CLOEXEC
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+        return;
+#endif
+    const long limit = ::sysconf(_SC_OPEN_MAX);
+    for (int fd = 3; fd < (limit > 0 && limit < (1 << 20) ? limit : (1 << 20)); ++fd)
+        ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+} // namespace
 
 QString HookResult::summary() const
 {
@@ -14,6 +42,23 @@ QString HookResult::summary() const
         return QStringLiteral("timed out after %1 (killed)")
             .arg(formatDuration(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()));
     return QStringLiteral("exited %1").arg(exitCode);
+}
+
+QProcessEnvironment hookEnvironment(const QProcessEnvironment &batonVariables,
+                                    const QStringList &passThrough)
+{
+    const QProcessEnvironment caller = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment clean;
+    clean.insert(QStringLiteral("PATH"),
+                 caller.value(QStringLiteral("PATH"), QLatin1String(kDefaultPath)));
+    QStringList kept{QStringLiteral("HOME"), QStringLiteral("LANG")};
+    kept << passThrough;
+    for (const QString &name : kept) {
+        if (caller.contains(name))
+            clean.insert(name, caller.value(name));
+    }
+    clean.insert(batonVariables);
+    return clean;
 }
 
 HookResult runExportHook(const QStringList &command, const QProcessEnvironment &environment,
@@ -26,11 +71,10 @@ HookResult runExportHook(const QStringList &command, const QProcessEnvironment &
         return result;
     }
     QProcess process;
-    QProcessEnvironment merged = QProcessEnvironment::systemEnvironment();
-    merged.insert(environment);
-    process.setProcessEnvironment(merged);
+    process.setProcessEnvironment(environment);
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.setStandardInputFile(QProcess::nullDevice());
+    process.setChildProcessModifier(isolateHookProcess);
     process.start(command.first(), command.mid(1));
     if (!process.waitForStarted(int(std::min<qint64>(timeout.count(), 10000)))) {
         result.startError = process.errorString();
@@ -39,6 +83,10 @@ HookResult runExportHook(const QStringList &command, const QProcessEnvironment &
     result.started = true;
     if (!process.waitForFinished(int(timeout.count()))) {
         result.timedOut = true;
+        // The whole group: a hook that started a reload in the background (`systemctl reload &`,
+        // a shell pipeline) must not outlive its timeout.
+        if (const qint64 group = process.processId(); group > 0)
+            ::kill(-pid_t(group), SIGKILL);
         process.kill();
         process.waitForFinished(5000);
     } else {

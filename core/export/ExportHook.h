@@ -25,8 +25,16 @@ struct HookResult
 
 inline constexpr qsizetype kMaxHookOutput = 64 * 1024;
 
+/// The whole environment a hook gets: PATH, HOME and LANG from Baton's own, the variables named
+/// in `passThrough` (a target that needs more says which), and `batonVariables` (BATON_*).
+/// Nothing else: Baton may hold secrets in its environment (`--passphrase env:VAR`,
+/// BATON_PASSPHRASE_FILE) that a hook, perhaps another user's script, must never see.
+QProcessEnvironment hookEnvironment(const QProcessEnvironment &batonVariables,
+                                    const QStringList &passThrough = {});
+
 /// Runs `command` (program and arguments; no shell, so nothing in a path or a value is ever
-/// interpreted) with `environment` added to Baton's own, and kills it at `timeout`.
+/// interpreted) with exactly `environment`, stdin from /dev/null, no descriptor but 0-2, in a
+/// session and process group of its own, and kills that whole group at `timeout`.
 HookResult runExportHook(const QStringList &command, const QProcessEnvironment &environment,
                          std::chrono::milliseconds timeout);
 

@@ -1,14 +1,16 @@
 #include "GenerationWriter.h"
 
 #include "common/FileIo.h"
+#include "common/UniqueFd.h"
 
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,7 +19,13 @@ namespace baton {
 
 namespace {
 
-const QString kCurrent = QStringLiteral("current");
+constexpr char kCurrent[] = "current";
+constexpr char kManifestHeader[] = "baton generation 1";
+/// A target directory is attacker-controlled: its listing and the generation manifests read
+/// back from it are bounded before anything is done with them.
+constexpr int kMaxEntriesScanned = 100000;
+constexpr qint64 kMaxManifestBytes = 16 * 1024;
+constexpr int kMaxGenerationFiles = 64;
 
 const QRegularExpression &generationPattern()
 {
@@ -25,139 +33,476 @@ const QRegularExpression &generationPattern()
     return pattern;
 }
 
-Error systemError(const QString &what)
+/// Where a generation is written until it is complete; renamed to its gen-* name after.
+const QRegularExpression &partialPattern()
 {
-    return Error{QStringLiteral("%1: %2").arg(what, QString::fromLocal8Bit(std::strerror(errno)))};
+    static const QRegularExpression pattern(
+        QStringLiteral(R"(^\.gen-\d{8}T\d{6}Z-[0-9a-f]{4}\.partial$)"));
+    return pattern;
 }
 
-Status syncDirectory(const QString &directory)
+/// The new `current` link before it is renamed over the old one.
+const QRegularExpression &swapLinkPattern()
 {
-    const int fd = ::open(QFile::encodeName(directory).constData(), O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return systemError(QStringLiteral("cannot open %1").arg(directory));
-    const bool synced = ::fsync(fd) == 0;
-    ::close(fd);
-    if (!synced)
-        return systemError(QStringLiteral("cannot sync %1").arg(directory));
-    return {};
+    static const QRegularExpression pattern(
+        QStringLiteral(R"(^\.current\.tmp-gen-\d{8}T\d{6}Z-[0-9a-f]{4}$)"));
+    return pattern;
+}
+
+QByteArray encoded(const QString &name)
+{
+    return QFile::encodeName(name);
+}
+
+bool isUsableFileName(const QString &name)
+{
+    return !name.isEmpty() && !name.contains(QLatin1Char('/')) && name != QLatin1String(".") &&
+           name != QLatin1String("..") && name != QLatin1String(kGenerationManifest);
 }
 
 Status checkNames(const QList<GenerationFile> &files)
 {
     QStringList seen;
+    if (files.size() > kMaxGenerationFiles)
+        return Error{QStringLiteral("%1 files are too many for one bundle").arg(files.size())};
     for (const GenerationFile &file : files) {
-        if (file.name.isEmpty() || file.name.contains(QLatin1Char('/')) ||
-            file.name == QLatin1String(".") || file.name == QLatin1String("..") ||
-            seen.contains(file.name))
+        if (!isUsableFileName(file.name) || seen.contains(file.name))
             return Error{QStringLiteral("'%1' is not a usable bundle file name").arg(file.name)};
         seen << file.name;
     }
     return {};
 }
 
-/// The generation `current` points at, or empty when there is none.
-QString currentGeneration(const QString &directory)
+/// The names in a directory, at most kMaxEntriesScanned of them (a directory stuffed with
+/// millions of entries cannot make a run take forever).
+QStringList entriesOf(int directoryFd)
 {
-    const QFileInfo link(QDir(directory).filePath(kCurrent));
-    return link.isSymLink() ? QFileInfo(link.symLinkTarget()).fileName() : QString();
+    QStringList names;
+    const int copy = ::dup(directoryFd);
+    if (copy < 0)
+        return names;
+    DIR *listing = ::fdopendir(copy);
+    if (!listing) {
+        ::close(copy);
+        return names;
+    }
+    ::rewinddir(listing); // the duplicate shares its offset with directoryFd
+    while (names.size() < kMaxEntriesScanned) {
+        const dirent *entry = ::readdir(listing);
+        if (!entry)
+            break;
+        const QString name = QFile::decodeName(entry->d_name);
+        if (name != QLatin1String(".") && name != QLatin1String(".."))
+            names << name;
+    }
+    ::closedir(listing);
+    return names;
 }
+
+/// A write or sync that failed; `outOfSpace` says whether pruning could help.
+struct WriteFailure
+{
+    Error error;
+    bool outOfSpace = false;
+};
+
+WriteFailure systemFailure(const QString &what)
+{
+    const int error = errno;
+    return {Error{QStringLiteral("%1: %2").arg(what, QString::fromLocal8Bit(std::strerror(error)))},
+            error == ENOSPC || error == EDQUOT};
+}
+
+/// Creates `name` in `directoryFd` with exactly `mode` from its first byte and writes it whole.
+std::optional<WriteFailure> writeFileAt(int directoryFd, const QString &name, QByteArrayView data,
+                                        int mode, const QString &shownAs)
+{
+    UniqueFd fd(::openat(directoryFd, encoded(name).constData(),
+                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(mode)));
+    if (!fd.valid())
+        return systemFailure(QStringLiteral("cannot create %1").arg(shownAs));
+    // O_CREAT's mode went through the umask; the bundle's modes are what servers rely on. This
+    // only ever narrows a key file's 0600, which it already has.
+    if (::fchmod(fd.get(), mode_t(mode)) != 0)
+        return systemFailure(QStringLiteral("cannot set the mode of %1").arg(shownAs));
+    const char *cursor = data.data();
+    qsizetype left = data.size();
+    while (left > 0) {
+        const ssize_t written = ::write(fd.get(), cursor, size_t(left));
+        if (written < 0 && errno == EINTR)
+            continue;
+        if (written <= 0) {
+            if (written == 0)
+                errno = ENOSPC;
+            return systemFailure(QStringLiteral("cannot write %1").arg(shownAs));
+        }
+        cursor += written;
+        left -= written;
+    }
+    if (::fsync(fd.get()) != 0)
+        return systemFailure(QStringLiteral("cannot sync %1").arg(shownAs));
+    return std::nullopt;
+}
+
+/// The files a generation's manifest says Baton wrote, or why it is not Baton's to delete.
+Result<QStringList> readOwnManifest(int generationFd)
+{
+    UniqueFd fd(::openat(generationFd, kGenerationManifest,
+                         O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+    if (!fd.valid())
+        return Error{QStringLiteral("it has no %1, so Baton did not write it")
+                         .arg(QLatin1String(kGenerationManifest))};
+    struct stat info
+    {};
+    if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode) || info.st_uid != ::geteuid() ||
+        info.st_size > kMaxManifestBytes)
+        return Error{QStringLiteral("its %1 is not one Baton wrote")
+                         .arg(QLatin1String(kGenerationManifest))};
+    QByteArray content(qsizetype(info.st_size), Qt::Uninitialized);
+    if (::read(fd.get(), content.data(), size_t(content.size())) != ssize_t(content.size()))
+        return Error{
+            QStringLiteral("its %1 cannot be read").arg(QLatin1String(kGenerationManifest))};
+    QStringList lines = QString::fromUtf8(content).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (lines.isEmpty() || lines.takeFirst() != QLatin1String(kManifestHeader) ||
+        lines.size() > kMaxGenerationFiles ||
+        !std::all_of(lines.cbegin(), lines.cend(), isUsableFileName))
+        return Error{QStringLiteral("its %1 is not one Baton wrote")
+                         .arg(QLatin1String(kGenerationManifest))};
+    return lines;
+}
+
+/// Removes a generation Baton wrote: the files its manifest lists (regular files of the
+/// caller's, never through a symlink), the manifest, then the directory. Anything else in it
+/// stays, and so does the directory; the error says why.
+Status removeOwnGeneration(int directoryFd, const QString &name)
+{
+    const QByteArray path = encoded(name);
+    struct stat before
+    {};
+    if (::fstatat(directoryFd, path.constData(), &before, AT_SYMLINK_NOFOLLOW) != 0)
+        return Error{QString::fromLocal8Bit(std::strerror(errno))};
+    if (S_ISLNK(before.st_mode))
+        return Error{QStringLiteral("a symlink, not a generation Baton wrote")};
+    if (!S_ISDIR(before.st_mode))
+        return Error{QStringLiteral("not a directory, so not a generation Baton wrote")};
+    if (before.st_uid != ::geteuid())
+        return Error{
+            QStringLiteral("owned by uid %1, not by the user running Baton").arg(before.st_uid)};
+    UniqueFd generation(
+        ::openat(directoryFd, path.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    struct stat opened
+    {};
+    if (!generation.valid() || ::fstat(generation.get(), &opened) != 0 ||
+        opened.st_dev != before.st_dev || opened.st_ino != before.st_ino)
+        return Error{QStringLiteral("it changed while Baton looked at it")};
+
+    auto listed = readOwnManifest(generation.get());
+    if (!listed) {
+        // A generation interrupted before its manifest was written is an empty directory.
+        if (partialPattern().match(name).hasMatch() &&
+            ::unlinkat(directoryFd, path.constData(), AT_REMOVEDIR) == 0)
+            return {};
+        return listed.error();
+    }
+    for (const QString &file : *listed) {
+        struct stat info
+        {};
+        const QByteArray filePath = encoded(file);
+        if (::fstatat(generation.get(), filePath.constData(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(info.st_mode) && info.st_uid == ::geteuid())
+            ::unlinkat(generation.get(), filePath.constData(), 0);
+    }
+    ::unlinkat(generation.get(), kGenerationManifest, 0);
+    if (::unlinkat(directoryFd, path.constData(), AT_REMOVEDIR) != 0)
+        return Error{errno == ENOTEMPTY || errno == EEXIST
+                         ? QStringLiteral("it holds files Baton did not write; left in place")
+                         : QString::fromLocal8Bit(std::strerror(errno))};
+    return {};
+}
+
+/// The generation `current` points at, or empty when there is none.
+QString currentGeneration(int directoryFd)
+{
+    char target[256];
+    const ssize_t length = ::readlinkat(directoryFd, kCurrent, target, sizeof target);
+    if (length <= 0 || size_t(length) >= sizeof target)
+        return {};
+    return QFile::decodeName(QByteArray(target, length));
+}
+
+class GenerationDirectory
+{
+public:
+    GenerationDirectory(QString path, UniqueFd fd, const GenerationStepHook &hook)
+        : m_path(std::move(path)), m_fd(std::move(fd)), m_hook(hook)
+    {}
+
+    QString pathOf(const QString &name) const { return m_path + QLatin1Char('/') + name; }
+
+    /// What a crash left: half-swapped `current` links and half-written generations. They
+    /// are removed before anything is written, so they never take space or count as kept.
+    void removeLeftovers(WrittenGeneration &written)
+    {
+        for (const QString &name : entriesOf(m_fd.get())) {
+            if (swapLinkPattern().match(name).hasMatch()) {
+                struct stat info
+                {};
+                if (::fstatat(m_fd.get(), encoded(name).constData(), &info, AT_SYMLINK_NOFOLLOW) ==
+                        0 &&
+                    S_ISLNK(info.st_mode))
+                    ::unlinkat(m_fd.get(), encoded(name).constData(), 0);
+            } else if (partialPattern().match(name).hasMatch()) {
+                if (auto removed = removeOwnGeneration(m_fd.get(), name); !removed)
+                    written.leftAlone << name + QStringLiteral(": ") + removed.errorMessage();
+            }
+        }
+    }
+
+    /// Writes the files under a hidden name and renames the complete generation into place.
+    Result<QString> write(const QList<GenerationFile> &files, const QString &stamp,
+                          bool &outOfSpace)
+    {
+        QString name;
+        QString partial;
+        for (int attempt = 0; attempt < 16 && name.isEmpty(); ++attempt) {
+            if (auto ok = step(QStringLiteral("create generation"), outOfSpace); !ok)
+                return ok.error();
+            const QString candidate =
+                QStringLiteral("gen-%1-%2")
+                    .arg(stamp)
+                    .arg(QRandomGenerator::global()->bounded(0x10000), 4, 16, QLatin1Char('0'));
+            struct stat info
+            {};
+            if (::fstatat(m_fd.get(), encoded(candidate).constData(), &info, AT_SYMLINK_NOFOLLOW) ==
+                0)
+                continue;
+            const QString hidden = QStringLiteral(".%1.partial").arg(candidate);
+            if (::mkdirat(m_fd.get(), encoded(hidden).constData(), 0755) == 0) {
+                name = candidate;
+                partial = hidden;
+            } else if (errno != EEXIST) {
+                return failed(
+                    systemFailure(QStringLiteral("cannot create a generation in %1").arg(m_path)),
+                    outOfSpace);
+            }
+        }
+        if (name.isEmpty())
+            return Error{QStringLiteral("cannot find a free generation name in %1").arg(m_path)};
+
+        // Everything until the rename is undone on failure: the previous generation serves on.
+        // What cannot be removed now is a leftover the next run removes first.
+        const auto abandon = [&](const Error &error) -> Result<QString> {
+            (void)removeOwnGeneration(m_fd.get(), partial);
+            return error;
+        };
+        UniqueFd generation(::openat(m_fd.get(), encoded(partial).constData(),
+                                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!generation.valid() || ::fchmod(generation.get(), 0755) != 0)
+            return abandon(
+                failed(systemFailure(QStringLiteral("cannot open the new generation %1").arg(name)),
+                       outOfSpace));
+        // The manifest comes first: whatever a crash leaves behind is then Baton's to remove.
+        QByteArray manifest = QByteArray(kManifestHeader) + '\n';
+        for (const GenerationFile &file : files)
+            manifest += file.name.toUtf8() + '\n';
+        if (auto failure = writeFileAt(generation.get(), QLatin1String(kGenerationManifest),
+                                       manifest, 0644, pathOf(name)))
+            return abandon(failed(*failure, outOfSpace));
+        for (const GenerationFile &file : files) {
+            if (auto ok = step(QStringLiteral("write %1").arg(file.name), outOfSpace); !ok)
+                return abandon(ok.error());
+            if (auto failure = writeFileAt(generation.get(), file.name, file.data, file.mode,
+                                           pathOf(name) + QLatin1Char('/') + file.name))
+                return abandon(failed(*failure, outOfSpace));
+        }
+        if (auto ok = step(QStringLiteral("sync generation"), outOfSpace); !ok)
+            return abandon(ok.error());
+        if (::fsync(generation.get()) != 0)
+            return abandon(failed(systemFailure(QStringLiteral("cannot sync %1").arg(pathOf(name))),
+                                  outOfSpace));
+        if (::renameat2(m_fd.get(), encoded(partial).constData(), m_fd.get(),
+                        encoded(name).constData(), RENAME_NOREPLACE) != 0)
+            return abandon(failed(
+                systemFailure(QStringLiteral("cannot create %1").arg(pathOf(name))), outOfSpace));
+        return name;
+    }
+
+    /// Points `current` at `name`: a new link beside it, renamed over it. rename(2) is atomic,
+    /// so readers see the old generation or the new one, never neither.
+    Status swapCurrent(const QString &name, bool &outOfSpace)
+    {
+        const auto undo = [&](const Error &error) -> Status {
+            (void)removeOwnGeneration(m_fd.get(), name); // else pruned as an old one later
+            return error;
+        };
+        if (auto ok = step(QStringLiteral("swap current"), outOfSpace); !ok)
+            return undo(ok.error());
+        const QByteArray link = encoded(QStringLiteral(".current.tmp-%1").arg(name));
+        if (::symlinkat(encoded(name).constData(), m_fd.get(), link.constData()) != 0)
+            return undo(
+                failed(systemFailure(
+                           QStringLiteral("cannot create %1").arg(pathOf(QFile::decodeName(link)))),
+                       outOfSpace));
+        if (::renameat(m_fd.get(), link.constData(), m_fd.get(), kCurrent) != 0) {
+            const WriteFailure failure = systemFailure(
+                QStringLiteral("cannot replace %1").arg(pathOf(QLatin1String(kCurrent))));
+            ::unlinkat(m_fd.get(), link.constData(), 0);
+            return undo(failed(failure, outOfSpace));
+        }
+        if (::fsync(m_fd.get()) != 0) // swapped, but not yet durable: say so, the swap stays
+            return systemFailure(QStringLiteral("cannot sync %1").arg(m_path)).error;
+        return {};
+    }
+
+    /// Baton's own generations, oldest first; those that look like generations but are not
+    /// Baton's are reported and never counted or touched.
+    QStringList ownGenerations(WrittenGeneration &written)
+    {
+        QStringList own;
+        QStringList named;
+        for (const QString &name : entriesOf(m_fd.get())) {
+            if (generationPattern().match(name).hasMatch())
+                named << name;
+        }
+        std::sort(named.begin(), named.end()); // names start with the UTC time: oldest first
+        for (const QString &name : named) {
+            if (auto whose = ownership(name); whose)
+                own << name;
+            else
+                written.leftAlone << name + QStringLiteral(": ") + whose.errorMessage();
+        }
+        return own;
+    }
+
+    /// Removes Baton's generations, oldest first, until at most `keep` are left; `current`'s
+    /// target is never removed.
+    void prune(const QStringList &own, qsizetype keep, WrittenGeneration &written)
+    {
+        const QString serving = currentGeneration(m_fd.get());
+        for (qsizetype i = 0; i + keep < own.size(); ++i) {
+            if (own[i] == serving || own[i] == written.name)
+                continue;
+            if (auto removed = removeOwnGeneration(m_fd.get(), own[i]); removed)
+                written.pruned << own[i];
+            else
+                written.leftAlone << own[i] + QStringLiteral(": ") + removed.errorMessage();
+        }
+    }
+
+    /// Refuses to replace a `current` that is not a symlink: a foreign file is never clobbered.
+    Status checkCurrent() const
+    {
+        struct stat info
+        {};
+        if (::fstatat(m_fd.get(), kCurrent, &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+            !S_ISLNK(info.st_mode))
+            return Error{QStringLiteral("%1 exists and is not a symlink; not replacing it")
+                             .arg(pathOf(QLatin1String(kCurrent)))};
+        return {};
+    }
+
+private:
+    /// Whether `name` is a generation Baton wrote: a real directory of the caller's with a
+    /// generation manifest of Baton's.
+    Status ownership(const QString &name) const
+    {
+        struct stat info
+        {};
+        if (::fstatat(m_fd.get(), encoded(name).constData(), &info, AT_SYMLINK_NOFOLLOW) != 0)
+            return Error{QString::fromLocal8Bit(std::strerror(errno))};
+        if (S_ISLNK(info.st_mode))
+            return Error{QStringLiteral("a symlink, not a generation Baton wrote")};
+        if (!S_ISDIR(info.st_mode))
+            return Error{QStringLiteral("not a directory, so not a generation Baton wrote")};
+        if (info.st_uid != ::geteuid())
+            return Error{
+                QStringLiteral("owned by uid %1, not by the user running Baton").arg(info.st_uid)};
+        UniqueFd generation(::openat(m_fd.get(), encoded(name).constData(),
+                                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!generation.valid())
+            return Error{QString::fromLocal8Bit(std::strerror(errno))};
+        auto listed = readOwnManifest(generation.get());
+        if (!listed)
+            return listed.error();
+        return {};
+    }
+
+    Status step(const QString &what, bool &outOfSpace) const
+    {
+        if (m_hook && !m_hook(what)) {
+            outOfSpace = true;
+            return Error{QStringLiteral("%1 failed: No space left on device (injected)").arg(what)};
+        }
+        return {};
+    }
+
+    static Error failed(const WriteFailure &failure, bool &outOfSpace)
+    {
+        outOfSpace = failure.outOfSpace;
+        return failure.error;
+    }
+
+    QString m_path;
+    UniqueFd m_fd;
+    const GenerationStepHook &m_hook;
+};
 
 } // namespace
 
 QStringList listGenerations(const QString &directory)
 {
+    UniqueFd fd(::open(encoded(directory).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd.valid())
+        return {};
     QStringList generations;
-    const QStringList entries =
-        QDir(directory).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-    for (const QString &entry : entries) {
-        if (generationPattern().match(entry).hasMatch())
-            generations << entry;
+    for (const QString &name : entriesOf(fd.get())) {
+        struct stat info
+        {};
+        if (generationPattern().match(name).hasMatch() &&
+            ::fstatat(fd.get(), encoded(name).constData(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISDIR(info.st_mode))
+            generations << name;
     }
-    return generations; // names start with the UTC time, so by name is oldest first
+    std::sort(generations.begin(), generations.end()); // names start with the UTC time
+    return generations;
 }
 
 Result<WrittenGeneration> writeGeneration(const QString &directory,
                                           const QList<GenerationFile> &files, const QDateTime &now,
                                           int keep, const GenerationStepHook &hook)
 {
-    const auto step = [&](const QString &what) -> Status {
-        if (hook && !hook(what))
-            return Error{QStringLiteral("%1 failed: No space left on device (injected)").arg(what)};
-        return {};
-    };
     if (auto names = checkNames(files); !names)
         return names.error();
-    if (!QDir().mkpath(directory))
-        return Error{QStringLiteral("cannot create the directory %1").arg(directory)};
-    const QString currentPath = QDir(directory).filePath(kCurrent);
-    const QFileInfo current(currentPath);
-    if (current.exists() && !current.isSymLink())
-        return Error{
-            QStringLiteral("%1 exists and is not a symlink; not replacing it").arg(currentPath)};
+    auto opened = openOrCreateDirectory(directory, 0755);
+    if (!opened)
+        return opened.error();
+    GenerationDirectory target(directory, std::move(opened).value(), hook);
+    if (auto ok = target.checkCurrent(); !ok)
+        return ok.error();
 
     WrittenGeneration written;
+    target.removeLeftovers(written);
     const QString stamp = now.toUTC().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
-    for (int attempt = 0; attempt < 16 && written.name.isEmpty(); ++attempt) {
-        const QString name =
-            QStringLiteral("gen-%1-%2")
-                .arg(stamp)
-                .arg(QRandomGenerator::global()->bounded(0x10000), 4, 16, QLatin1Char('0'));
-        if (auto ok = step(QStringLiteral("create generation")); !ok)
-            return ok.error();
-        if (::mkdir(QFile::encodeName(QDir(directory).filePath(name)).constData(), 0755) == 0)
-            written.name = name;
-        else if (errno != EEXIST)
-            return systemError(QStringLiteral("cannot create a generation in %1").arg(directory));
+    bool outOfSpace = false;
+    auto name = target.write(files, stamp, outOfSpace);
+    if (!name && outOfSpace) {
+        // Old generations are pruned only after a new one is written, so a filesystem with room
+        // for a few of them would fail every rotation from then on. Make room and try once more.
+        const qsizetype prunedBefore = written.pruned.size();
+        target.prune(target.ownGenerations(written), 0, written);
+        if (written.pruned.size() > prunedBefore)
+            name = target.write(files, stamp, outOfSpace);
     }
-    if (written.name.isEmpty())
-        return Error{QStringLiteral("cannot find a free generation name in %1").arg(directory)};
-    written.path = QDir(directory).filePath(written.name);
-
-    // Everything until the swap is undone on failure: the previous generation keeps serving.
-    const auto abandon = [&](const Error &error) -> Result<WrittenGeneration> {
-        QDir(written.path).removeRecursively();
-        return error;
-    };
-    for (const GenerationFile &file : files) {
-        const QString what = QStringLiteral("write %1").arg(file.name);
-        if (auto ok = step(what); !ok)
-            return abandon(ok.error());
-        if (auto ok = writeFileAtomically(QDir(written.path).filePath(file.name), file.data,
-                                          file.mode, Overwrite::Refuse);
-            !ok)
-            return abandon(ok.error());
-    }
-    if (auto ok = step(QStringLiteral("sync generation")); !ok)
-        return abandon(ok.error());
-    if (auto ok = syncDirectory(written.path); !ok)
-        return abandon(ok.error());
-
-    // A new symlink beside `current`, renamed over it: rename(2) is atomic, so readers see the
-    // old generation or the new one, never neither.
-    if (auto ok = step(QStringLiteral("swap current")); !ok)
-        return abandon(ok.error());
-    const QString temporaryLink =
-        QDir(directory).filePath(QStringLiteral(".current.tmp-%1").arg(written.name));
-    const QByteArray linkPath = QFile::encodeName(temporaryLink);
-    ::unlink(linkPath.constData());
-    if (::symlink(QFile::encodeName(written.name).constData(), linkPath.constData()) != 0)
-        return abandon(systemError(QStringLiteral("cannot create %1").arg(temporaryLink)));
-    if (::rename(linkPath.constData(), QFile::encodeName(currentPath).constData()) != 0) {
-        const Error error = systemError(QStringLiteral("cannot replace %1").arg(currentPath));
-        ::unlink(linkPath.constData());
-        return abandon(error);
-    }
-    if (auto ok = syncDirectory(directory); !ok)
-        return ok.error(); // swapped, but not yet durable: report it, the new generation stays
+    if (!name)
+        return name.error();
+    written.name = *name;
+    written.path = target.pathOf(written.name);
+    if (auto ok = target.swapCurrent(written.name, outOfSpace); !ok)
+        return ok.error();
 
     // Pruning is housekeeping: the export has happened whatever it manages to remove.
-    const QStringList generations = listGenerations(directory);
-    const QString serving = currentGeneration(directory);
-    for (qsizetype i = 0; i + keep < generations.size(); ++i) {
-        if (generations[i] != serving &&
-            QDir(QDir(directory).filePath(generations[i])).removeRecursively())
-            written.pruned << generations[i];
-    }
+    target.prune(target.ownGenerations(written), keep, written);
+    written.leftAlone.removeDuplicates();
     return written;
 }
 

@@ -26,7 +26,15 @@ struct WrittenGeneration
     QString name; ///< "gen-20261201T100000Z-3fa9"
     QString path; ///< DIR/<name>
     QStringList pruned;
+    /// Entries that look like generations but that Baton will not delete, each with the reason
+    /// ("gen-…: a symlink, not a generation Baton wrote"): a person should look at them.
+    QStringList leftAlone;
 };
+
+/// The file in each generation that lists what Baton wrote there. Pruning deletes exactly
+/// those files and nothing else, so a generation Baton did not write (or a file someone added
+/// to one) is never deleted.
+inline constexpr char kGenerationManifest[] = ".baton-generation";
 
 /// Called before each step of writeGeneration with a description ("write dc.bin", "swap
 /// current"); returning false makes that step fail as a full disk would. For tests that prove
@@ -35,16 +43,26 @@ using GenerationStepHook = std::function<bool(const QString &step)>;
 
 inline constexpr int kGenerationsKept = 3;
 
-/// Writes `files` into a new generation directory under `directory` (created 0755 if missing),
-/// syncs it, points DIR/current at it atomically and prunes all but the newest `keep`
-/// generations. On any failure the new generation is removed and `current` is left as it was.
-/// Refuses to replace a `current` that is not a symlink (a foreign file is never clobbered).
+/// Writes `files` into a new generation directory under `directory` (created 0755 if missing,
+/// whatever the umask), syncs it, points DIR/current at it atomically and prunes all but the
+/// newest `keep` of Baton's own generations. On any failure the new generation is removed and
+/// `current` is left as it was. Refuses to replace a `current` that is not a symlink (a foreign
+/// file is never clobbered).
+///
+/// The target directory may be writable by others (it runs as root from a timer): everything
+/// happens relative to directory descriptors, nothing is followed through a symlink, and only
+/// files listed in a generation's kGenerationManifest, owned by the caller, are ever deleted.
+/// A generation is written under a hidden name and renamed into place when complete, so a
+/// crash leaves no half-written `gen-*`; the next run removes such leftovers (and `current`
+/// links a crash left half-swapped) first. When the disk is full, Baton's own generations other
+/// than the serving one are pruned and the write tried once more: a small filesystem must not
+/// wedge rotation until the served DC expires.
 Result<WrittenGeneration> writeGeneration(const QString &directory,
                                           const QList<GenerationFile> &files, const QDateTime &now,
                                           int keep = kGenerationsKept,
                                           const GenerationStepHook &hook = {});
 
-/// The generations under `directory`, oldest first.
+/// The generations under `directory` (directories named gen-*, not symlinks), oldest first.
 QStringList listGenerations(const QString &directory);
 
 } // namespace baton

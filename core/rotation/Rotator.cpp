@@ -241,11 +241,13 @@ private:
                    QStringLiteral("exported"));
             return true;
         }
-        record(target, dc, result, true,
-               QStringLiteral("exported DC %1 as %2 (%3)")
-                   .arg(dc.id)
-                   .arg(exported->generation.name, target.profile),
-               QStringLiteral("exported"));
+        QString line = QStringLiteral("exported DC %1 as %2 (%3)")
+                           .arg(dc.id)
+                           .arg(exported->generation.name, target.profile);
+        if (!exported->generation.leftAlone.isEmpty())
+            line += QStringLiteral("; left alone in the directory: ") +
+                    exported->generation.leftAlone.join(QStringLiteral("; "));
+        record(target, dc, result, true, line, QStringLiteral("exported"));
         return runHook(target, dc, request, *exported, result);
     }
 

@@ -5,6 +5,7 @@
 #include "Workspace.h"
 
 #include "WorkspaceSql.h"
+#include "common/FileIo.h"
 #include "vault/KeyVault.h"
 
 #include <QDir>
@@ -318,9 +319,10 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const QString &path, QByteA
     auto checked = CheckedPassphrase::create(passphrase, work);
     if (!checked)
         return checked.error();
-    const QString directory = QFileInfo(path).absolutePath();
-    if (!QDir().mkpath(directory))
-        return Error{QStringLiteral("cannot create the directory %1").arg(directory)};
+    // 0700 whatever the umask: a directory others can write lets them swap the workspace for
+    // one whose hooks run as whoever rotates it (root, from the timer).
+    if (auto directory = openOrCreateDirectory(QFileInfo(path).absolutePath(), 0700); !directory)
+        return directory.error();
 
     // Built under a temporary name and linked into place only when complete, so a failure
     // leaves no file behind and a concurrent `ws init` cannot be overwritten.
@@ -379,6 +381,15 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString &path, Workspac
             QStringLiteral("no workspace at %1; create one with `batonctl ws init`").arg(path)};
     if (!file.isFile())
         return Error{QStringLiteral("%1 is not a file").arg(path)};
+    // A workspace says which hooks run and where keys are written, for whoever opens it: one
+    // that another user could have written or replaced is refused, as ssh refuses such a key.
+    // Only reading it, a workspace of root's is trusted too (a monitoring user's `status`).
+    if (auto trusted =
+            checkNobodyElseCanWrite(path, QStringLiteral("workspace"),
+                                    access == WorkspaceAccess::ReadOnly ? TrustedOwner::CallerOrRoot
+                                                                        : TrustedOwner::Caller);
+        !trusted)
+        return trusted.error();
     auto workspace = connect(path, access, false);
     if (!workspace)
         return workspace.error();

@@ -167,8 +167,9 @@ void BatonctlKeyring::withoutSessionBus()
     QCOMPARE(unattended.exitCode, 2);
     QVERIFY2(unattended.err.startsWith(
                  u"batonctl: Passphrase for the workspace "_qs + plain +
-                 u" is needed, and there is no terminal to ask on; give it with a SRC option "
-                 u"(pass:, env:, file: or fd:); the keyring could not help: "_qs +
+                 u" is needed, and there is no terminal to ask on; give it with a SRC option: "
+                 u"file:PATH (first line), fd:N, env:VAR, or pass:TEXT (visible to every user "
+                 u"in `ps`: tests only); the keyring could not help: "_qs +
                  problem),
              qPrintable(unattended.err));
     QCOMPARE(unattended.err.count(u'\n'), 1);
@@ -243,7 +244,8 @@ void BatonctlKeyring::roundTripThroughSecretService()
     QCOMPARE(asked.exitCode, 2);
     QCOMPARE(asked.err, u"batonctl: Passphrase for the workspace "_qs + workspace +
                             u" is needed, and there is no terminal to ask on; give it with a SRC "
-                            u"option (pass:, env:, file: or fd:)\n"_qs);
+                            u"option: file:PATH (first line), fd:N, env:VAR, or pass:TEXT "
+                            u"(visible to every user in `ps`: tests only)\n"_qs);
 
     // A workspace made again at a remembered path, under another passphrase: the keyring's is
     // wrong now, and batonctl says so instead of asking.

@@ -369,8 +369,10 @@ void BatonctlWorkspace::passphraseSources_data()
                                 << u"environment variable NOT_SET_ANYWHERE is not set"_qs;
     QTest::newRow("none, and no terminal")
         << QStringList{} << 2 << u"there is no terminal to ask on"_qs;
-    QTest::newRow("not a source") << QStringList{u"--passphrase"_qs, u"hunter2"_qs} << 2
-                                  << u"a secret source must be pass:TEXT, env:VAR"_qs;
+    QTest::newRow("not a source")
+        << QStringList{u"--passphrase"_qs, u"hunter2"_qs} << 2
+        << u"a secret source must be file:PATH (first line), fd:N, env:VAR, or pass:TEXT "
+           u"(visible to every user in `ps`: tests only)"_qs;
 }
 
 void BatonctlWorkspace::passphraseSources()

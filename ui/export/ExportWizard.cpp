@@ -561,6 +561,8 @@ void ExportWizard::showResult()
     if (!m_exported->generation.pruned.isEmpty())
         lines << tr("Removed older generations: %1.")
                      .arg(m_exported->generation.pruned.join(QStringLiteral(", ")));
+    for (const QString &entry : m_exported->generation.leftAlone)
+        lines << tr("Left alone (not written by Baton): %1").arg(entry);
     if (m_exported->dcExpiry.isValid())
         lines << tr("The DC expires %1 (%2): export a fresh one before then.")
                      .arg(formatUtc(m_exported->dcExpiry),
