@@ -64,6 +64,11 @@ QString currentGeneration(const QString &directory)
 
 } // namespace
 
+bool isGenerationName(const QString &name)
+{
+    return generationPattern().match(name).hasMatch();
+}
+
 QStringList listGenerations(const QString &directory)
 {
     QStringList generations;

@@ -83,6 +83,7 @@ private slots:
     void readOnlyAccess();
     void migratesAnOlderSchema();
     void summariesForListsAndSearch();
+    void renewalArrivesWithItsKey();
 
 private:
     std::unique_ptr<Workspace> makeWorkspace();
@@ -581,6 +582,40 @@ void WorkspaceTest::summariesForListsAndSearch()
     QVERIFY(summary.searchText.contains(u"delegationusage (rfc 9345)"_qs));
     QVERIFY(!summary.searchText.contains(u"ecdsa-with-sha256"_qs)); // the signature is left out
     QCOMPARE(summary.searchText, summary.searchText.toLower());
+}
+
+void WorkspaceTest::renewalArrivesWithItsKey()
+{
+    // A renewal and its key in one import: storing the key fails after the certificate row is
+    // in, so the policy must not have moved to a certificate whose key never arrived.
+    auto workspace = makeWorkspace();
+    const CertificateOptions first{.commonName = u"renew.test"_qs, .dnsNames = {u"renew.test"_qs}};
+    const qint64 certificateId = importIdentity(*workspace, first);
+    const qint64 policyId = *workspace->setPolicy(certificateId, {}, kNow);
+    CertificateOptions later = first;
+    later.notAfter = later.notAfter.addMonths(6);
+    const TestIdentity renewed = makeIdentity(later);
+    const ImportResult found =
+        importData(renewed.certificatePem + renewed.keyPem, u"renewed.pem"_qs);
+    QVERIFY(found.complete());
+    QCOMPARE(rawSql(m_path, u"CREATE TRIGGER full_disk BEFORE INSERT ON keys BEGIN SELECT "
+                            u"RAISE(ABORT, 'database or disk is full'); END"_qs),
+             QString());
+    const auto failed = workspace->importObjects(found.objects, kNow);
+    QVERIFY(!failed);
+    QVERIFY2(failed.errorMessage().contains(u"database or disk is full"_qs),
+             qPrintable(failed.errorMessage()));
+    QCOMPARE(workspace->certificates()->size(), 1);
+    QCOMPARE((*workspace->policy(policyId)).certificateId, certificateId);
+
+    QCOMPARE(rawSql(m_path, u"DROP TRIGGER full_disk"_qs), QString());
+    const auto imported = workspace->importObjects(found.objects, kNow);
+    QVERIFY2(imported, qPrintable(imported.errorMessage()));
+    QCOMPARE(imported->renewedPolicies, QList<qint64>{policyId});
+    const CertificateRecord moved =
+        *workspace->certificate((*workspace->policy(policyId)).certificateId);
+    QCOMPARE(moved.certificate.der(), renewed.certificate.der());
+    QVERIFY(moved.hasKey);
 }
 
 QTEST_GUILESS_MAIN(WorkspaceTest)
