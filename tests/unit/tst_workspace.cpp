@@ -20,6 +20,8 @@
 #include <openssl/core_names.h>
 #include <sys/stat.h>
 
+Q_DECLARE_METATYPE(baton::test::CertificateOptions)
+
 using namespace baton;
 using namespace baton::test;
 
@@ -84,6 +86,8 @@ private slots:
     void migratesAnOlderSchema();
     void summariesForListsAndSearch();
     void renewalArrivesWithItsKey();
+    void checksWhatRotationNeeds_data();
+    void checksWhatRotationNeeds();
 
 private:
     std::unique_ptr<Workspace> makeWorkspace();
@@ -616,6 +620,70 @@ void WorkspaceTest::renewalArrivesWithItsKey()
         *workspace->certificate((*workspace->policy(policyId)).certificateId);
     QCOMPARE(moved.certificate.der(), renewed.certificate.der());
     QVERIFY(moved.hasKey);
+}
+
+void WorkspaceTest::checksWhatRotationNeeds_data()
+{
+    // What the CLI and the dialogs ask before setPolicy / addTarget; "" means accepted.
+    QTest::addColumn<CertificateOptions>("certificate");
+    QTest::addColumn<bool>("withKey");
+    QTest::addColumn<QString>("directory"); // in the test directory, which has a file FILE
+    QTest::addColumn<QString>("hook");
+    QTest::addColumn<QString>("error");
+    const CertificateOptions good;
+    CertificateOptions plain;
+    plain.delegation = CertificateOptions::Delegation::Absent;
+    CertificateOptions expired;
+    expired.notAfter = utc(2026, 5, 1);
+    QTest::newRow("usable") << good << true << u"bundles"_qs << u"sh -c true"_qs << QString();
+    QTest::newRow("no DelegationUsage")
+        << plain << true << u"bundles"_qs << QString() << u"lacks the DelegationUsage"_qs;
+    QTest::newRow("expired") << expired << true << u"bundles"_qs << QString()
+                             << u"the certificate expired"_qs;
+    QTest::newRow("no key") << good << false << u"bundles"_qs << QString()
+                            << u"private key is not in the vault"_qs;
+    QTest::newRow("a file") << good << true << u"FILE"_qs << QString()
+                            << u"is a file, not a directory"_qs;
+    QTest::newRow("under a file") << good << true << u"FILE/sub"_qs << QString()
+                                  << u"is a file, so"_qs;
+    QTest::newRow("an empty directory")
+        << good << true << QString() << QString() << u"the target directory is empty"_qs;
+    QTest::newRow("a hook that is not a program")
+        << good << true << u"bundles"_qs << u"FILE --reload"_qs << u"is not executable"_qs;
+}
+
+void WorkspaceTest::checksWhatRotationNeeds()
+{
+    QFETCH(CertificateOptions, certificate);
+    QFETCH(bool, withKey);
+    QFETCH(QString, directory);
+    QFETCH(QString, hook);
+    QFETCH(QString, error);
+    auto workspace = makeWorkspace();
+    const TestIdentity identity = makeIdentity(certificate);
+    const QByteArray input = identity.certificatePem + (withKey ? identity.keyPem : QByteArray());
+    QVERIFY(workspace->importObjects(importData(input, u"identity.pem"_qs).objects, kNow));
+    const qint64 certificateId = workspace
+                                     ->resolveCertificate(QString::fromLatin1(
+                                         identity.certificate.sha256Fingerprint().toHex()))
+                                     ->id;
+    const Status policyCheck = workspace->checkPolicy(certificateId, {}, kNow);
+    // setPolicy itself takes what can become usable; the target check needs a policy.
+    const qint64 policyId = *workspace->setPolicy(certificateId, {}, kNow);
+    const QString file = m_dir->filePath(u"FILE"_qs);
+    QVERIFY(writeFileAtomically(file, "x", 0644, Overwrite::Replace));
+    hook.replace(u"FILE"_qs, file);
+    const Status targetCheck = workspace->checkTarget(
+        {.policyId = policyId,
+         .profile = u"nss"_qs,
+         .directory = directory.isEmpty() ? QString() : m_dir->filePath(directory),
+         .hook = hook});
+    const QString found = !policyCheck ? policyCheck.errorMessage()
+                                       : (!targetCheck ? targetCheck.errorMessage() : QString());
+    if (error.isEmpty())
+        QCOMPARE(found, QString());
+    else
+        QVERIFY2(found.contains(error), qPrintable(found));
 }
 
 QTEST_GUILESS_MAIN(WorkspaceTest)
