@@ -4,6 +4,7 @@
 #include "Commands.h"
 #include "WorkspaceSupport.h"
 #include "common/TimeFormat.h"
+#include "rotation/ServedDc.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -12,11 +13,30 @@ namespace baton::cli {
 
 namespace {
 
-QJsonObject statusToJson(const PolicyPlan &status)
+/// A policy's plan with what each of its targets really serves (in the plan's target order).
+struct PolicyStatus
 {
+    PolicyPlan plan;
+    QList<TargetServing> served;
+
+    bool targetsOk() const
+    {
+        return std::all_of(served.cbegin(), served.cend(),
+                           [](const TargetServing &serving) { return serving.ok(); });
+    }
+};
+
+QJsonObject statusToJson(const PolicyStatus &policyStatus)
+{
+    const PolicyPlan &status = policyStatus.plan;
     const RotationPlan &plan = status.plan;
+    const auto time = [](const QDateTime &instant) {
+        return instant.isValid() ? QJsonValue(formatRfc3339(instant)) : QJsonValue();
+    };
     QJsonArray targets;
-    for (const TargetRecord &target : status.targets)
+    for (qsizetype i = 0; i < status.targets.size(); ++i) {
+        const TargetRecord &target = status.targets[i];
+        const TargetServing &serving = policyStatus.served[i];
         targets.append(
             QJsonObject{{QStringLiteral("id"), target.id},
                         {QStringLiteral("profile"), target.profile},
@@ -25,10 +45,16 @@ QJsonObject statusToJson(const PolicyPlan &status)
                         {QStringLiteral("exportedDc"), target.exportedDcId},
                         {QStringLiteral("lastResult"), target.lastResult},
                         {QStringLiteral("lastAt"),
-                         target.lastAt.isValid() ? formatRfc3339(target.lastAt) : QString()}});
-    const auto time = [](const QDateTime &instant) {
-        return instant.isValid() ? QJsonValue(formatRfc3339(instant)) : QJsonValue();
-    };
+                         target.lastAt.isValid() ? formatRfc3339(target.lastAt) : QString()},
+                        {QStringLiteral("served"),
+                         QJsonObject{{QStringLiteral("state"), targetServingName(serving.state)},
+                                     {QStringLiteral("ok"), serving.ok()},
+                                     {QStringLiteral("generation"), serving.generation},
+                                     {QStringLiteral("dc"), serving.servedDcId},
+                                     {QStringLiteral("currentDc"), serving.currentDcId},
+                                     {QStringLiteral("expiresAt"), time(serving.servedExpiry)},
+                                     {QStringLiteral("detail"), serving.detail}}}});
+    }
     return {{QStringLiteral("policy"), status.policy.id},
             {QStringLiteral("certificate"), status.certificateId},
             {QStringLiteral("name"), status.certificateName},
@@ -44,8 +70,9 @@ QJsonObject statusToJson(const PolicyPlan &status)
             {QStringLiteral("targets"), targets}};
 }
 
-void printStatus(const PolicyPlan &status, const QDateTime &now)
+void printStatus(const PolicyStatus &policyStatus, const QDateTime &now)
 {
+    const PolicyPlan &status = policyStatus.plan;
     const RotationPlan &plan = status.plan;
     const auto when = [&now](const QDateTime &instant) {
         return instant.isValid() ? formatUtc(instant) + QStringLiteral(" (") +
@@ -61,12 +88,19 @@ void printStatus(const PolicyPlan &status, const QDateTime &now)
               << " between the next rotation and the current DC's expiry\n";
     if (!plan.reason.isEmpty())
         out() << "  Why:            " << plan.reason << '\n';
-    for (const TargetRecord &target : status.targets)
+    for (qsizetype i = 0; i < status.targets.size(); ++i) {
+        const TargetRecord &target = status.targets[i];
+        const TargetServing &serving = policyStatus.served[i];
         out() << "  Target " << target.id << ":       " << target.profile << " -> "
               << target.directory
               << (target.lastResult.isEmpty() ? QString()
                                               : QStringLiteral(": ") + target.lastResult)
-              << '\n';
+              << '\n'
+              << "    Serving:      "
+              << (serving.ok() ? QString()
+                               : targetServingName(serving.state).toUpper() + QStringLiteral(": "))
+              << serving.detail << '\n';
+    }
 }
 
 bool needsAttention(RotationStatus status)
@@ -92,9 +126,10 @@ int runStatus(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Show every rotation policy: ok, due, expired (no valid DC), blocked (and why) or "
-        "cert-expiring, with the current DC's expiry, the next rotation and the headroom.\nExit "
-        "status: 0 nothing needs a person, 1 some policy is expired or blocked, 2 unusable "
-        "input."));
+        "cert-expiring, with the current DC's expiry, the next rotation and the headroom; and "
+        "for every target the DC its `current` really serves.\nExit status: 0 nothing needs a "
+        "person, 1 some policy is expired or blocked, or some target serves nothing, an expired "
+        "DC or not the current one, 2 unusable input."));
     const WorkspaceOptions options;
     options.addTo(parser);
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
@@ -109,22 +144,32 @@ int runStatus(const QStringList &arguments)
     auto workspace = openWorkspace(parser, options, WorkspaceAccess::ReadOnly);
     if (!workspace)
         return fail(workspace.errorMessage());
-    auto statuses = workspaceStatus(**workspace, *when);
-    if (!statuses)
-        return fail(statuses.errorMessage());
+    auto inputs = readPlanInputs(**workspace);
+    if (!inputs)
+        return fail(inputs.errorMessage());
+    // What the targets serve, not what the workspace believes it delivered: an export that
+    // failed, or a `current` changed behind Baton's back, shows here.
+    QList<PolicyStatus> statuses;
+    for (PolicyPlan &plan : planPolicies(*inputs, *when)) {
+        PolicyStatus status{.plan = std::move(plan), .served = {}};
+        for (const TargetRecord &target : status.plan.targets)
+            status.served << checkServedDc(target, status.plan.certificateId, inputs->dcs, *when);
+        statuses << std::move(status);
+    }
     const bool attention =
-        std::any_of(statuses->cbegin(), statuses->cend(),
-                    [](const PolicyPlan &status) { return needsAttention(status.plan.status); });
+        std::any_of(statuses.cbegin(), statuses.cend(), [](const PolicyStatus &status) {
+            return needsAttention(status.plan.plan.status) || !status.targetsOk();
+        });
     if (parser.isSet(json)) {
         QJsonArray policies;
-        for (const PolicyPlan &status : *statuses)
+        for (const PolicyStatus &status : statuses)
             policies.append(statusToJson(status));
         printJson({{QStringLiteral("now"), formatRfc3339(*when)},
                    {QStringLiteral("policies"), policies}});
     } else {
-        for (const PolicyPlan &status : *statuses)
+        for (const PolicyStatus &status : statuses)
             printStatus(status, *when);
-        if (statuses->isEmpty())
+        if (statuses.isEmpty())
             out() << "No rotation policies; set one with `batonctl policy set`.\n";
         out().flush();
     }

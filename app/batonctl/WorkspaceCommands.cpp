@@ -41,14 +41,6 @@ QString importResultName(ImportOutcome::Result result)
     return {};
 }
 
-bool needsVault(const ImportedObject &object)
-{
-    return object.error.isEmpty() &&
-           (object.kind == ImportedKind::PrivateKey ||
-            (object.kind == ImportedKind::DelegatedCredential && object.delegatedCredential &&
-             !object.delegatedCredential->privateKey.isEmpty()));
-}
-
 QString dcState(const DcRecord &dc, const QDateTime &now)
 {
     if (dc.superseded)
@@ -142,10 +134,11 @@ int runWsImport(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Add certificates (with their chains), private keys and DCs from files in any format "
-        "`inspect` reads. Each file is added whole or not at all. A newer certificate for the "
+        "`inspect` reads. The files readable as a whole are added in one step, all or nothing, "
+        "so a certificate and its key in two files arrive together. A newer certificate for the "
         "key or subject of one with a rotation policy renews it: the policy moves to the new "
-        "certificate and fresh DCs are issued at once.\nExit status: 0 all added, 1 some "
-        "objects not added, 2 unusable input."));
+        "certificate and fresh DCs are issued at once. Needs the workspace passphrase.\nExit "
+        "status: 0 all added, 1 some objects not added, 2 unusable input."));
     const WorkspaceOptions options;
     const QCommandLineOption pass(QStringLiteral("pass"),
                                   QStringLiteral("Passphrase for encrypted input files (SRC)."),
@@ -165,6 +158,10 @@ int runWsImport(const QStringList &arguments)
     auto workspace = openWorkspace(parser, options, WorkspaceAccess::ReadWrite);
     if (!workspace)
         return fail(workspace.errorMessage());
+    // Checked before anything is read or written: whoever cannot open the vault has no
+    // business changing what it rotates.
+    if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
+        return fail(ok.errorMessage());
 
     std::optional<SecretBytes> filePassphrase;
     const PassphraseProvider provider = [&](const QString &what) -> std::optional<QByteArray> {
@@ -178,25 +175,38 @@ int runWsImport(const QStringList &arguments)
         return filePassphrase->bytes();
     };
     bool allAdded = true;
-    QList<qint64> renewed;
+    QStringList files;
+    QList<qsizetype> counts; // objects per file, to give each file its outcomes
+    QList<ImportedObject> objects;
     for (const QString &file : parser.positionalArguments()) {
-        const ImportResult found = importFile(file, provider);
+        ImportResult found = importFile(file, provider);
         if (!found.error.isEmpty()) {
             err() << "batonctl: " << found.error << Qt::endl;
             allAdded = false;
             continue;
         }
-        if (!(*workspace)->unlocked() &&
-            std::any_of(found.objects.cbegin(), found.objects.cend(), needsVault)) {
-            if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
-                return fail(ok.errorMessage());
-        }
-        auto report = (*workspace)->importObjects(found.objects, *when);
-        if (!report)
-            return fail(
-                QStringLiteral("%1: nothing imported: %2").arg(file, report.errorMessage()));
-        out() << file << '\n';
-        for (const ImportOutcome &object : report->objects) {
+        files << file;
+        counts << found.objects.size();
+        for (ImportedObject &object : found.objects)
+            objects.append(std::move(object));
+    }
+    if (files.isEmpty())
+        return ExitInvalid;
+
+    // One transaction under the rotation lock: a rotation sees the workspace before the import
+    // or after it, never a renewed certificate whose key is still in the next file.
+    auto lock = lockRotations(**workspace);
+    if (!lock)
+        return fail(lock.errorMessage());
+    auto report = (*workspace)->importObjects(objects, *when);
+    if (!report)
+        return fail(QStringLiteral("%1: nothing imported: %2")
+                        .arg(files.join(QStringLiteral(", ")), report.errorMessage()));
+    qsizetype next = 0;
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        out() << files[i] << '\n';
+        for (qsizetype j = 0; j < counts[i] && next < report->objects.size(); ++j, ++next) {
+            const ImportOutcome &object = report->objects[next];
             out() << "  " << importResultName(object.result) << ": " << object.summary;
             if (!object.detail.isEmpty())
                 out() << " (" << object.detail << ')';
@@ -204,9 +214,9 @@ int runWsImport(const QStringList &arguments)
             allAdded = allAdded && (object.result == ImportOutcome::Result::Added ||
                                     object.result == ImportOutcome::Result::AlreadyPresent);
         }
-        renewed << report->renewedPolicies;
     }
     out().flush();
+    const QList<qint64> &renewed = report->renewedPolicies;
     if (renewed.isEmpty())
         return allAdded ? ExitOk : ExitInvalid;
 
@@ -215,11 +225,7 @@ int runWsImport(const QStringList &arguments)
         out() << ' ' << id;
     out() << '\n';
     out().flush();
-    if (!(*workspace)->unlocked()) {
-        if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
-            return fail(ok.errorMessage());
-    }
-    const int rotated = rotateNow(**workspace, renewed, *when);
+    const int rotated = rotateNow(**workspace, *lock, renewed, *when);
     return allAdded && rotated == ExitOk ? ExitOk : ExitInvalid;
 }
 
@@ -314,8 +320,11 @@ int runPolicySet(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Set how a certificate's DCs are kept alive: DCs of --lifetime (default 24h) are "
-        "replaced when less than --renew-before (default half the lifetime) remains.\nCERT is "
-        "a workspace id, a SHA-256 fingerprint prefix, or a subject or DNS name."));
+        "replaced when less than --renew-before (default half the lifetime) remains. Refused "
+        "(exit 2) for a certificate that cannot delegate now: a CA, expired, without the "
+        "DelegationUsage extension or without its key in the workspace. Needs the workspace "
+        "passphrase.\nCERT is a workspace id, a SHA-256 fingerprint prefix, or a subject or DNS "
+        "name."));
     const WorkspaceOptions options;
     const QCommandLineOption lifetime(QStringLiteral("lifetime"),
                                       QStringLiteral("DC lifetime (default 24h)."),
@@ -364,6 +373,10 @@ int runPolicySet(const QStringList &arguments)
     auto certificate = (*workspace)->resolveCertificate(parser.positionalArguments().first());
     if (!certificate)
         return fail(certificate.errorMessage());
+    if (auto usable = (*workspace)->checkPolicy(certificate->id, policy, *when); !usable)
+        return fail(usable.errorMessage());
+    if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
+        return fail(ok.errorMessage());
     auto id = (*workspace)->setPolicy(certificate->id, policy, *when);
     if (!id)
         return fail(id.errorMessage());
@@ -383,7 +396,9 @@ int runTargetAdd(const QStringList &arguments)
             "Export a certificate's DCs to a bundle directory at every rotation: generations under "
             "DIR and an atomically switched DIR/current, as `batonctl export` writes them; then "
             "the "
-            "--hook (no shell), e.g. to reload the server.\nProfiles: %1.")
+            "--hook (no shell), e.g. to reload the server. DIR must be a directory this user "
+            "can write (or creatable in one), the hook an executable file. Needs the workspace "
+            "passphrase.\nProfiles: %1.")
             .arg(bundleProfileNames().join(QStringLiteral(", "))));
     const WorkspaceOptions options;
     const QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("The server stack."),
@@ -422,13 +437,16 @@ int runTargetAdd(const QStringList &arguments)
         return fail(QStringLiteral("%1 has no rotation policy; set one first with `batonctl "
                                    "policy set`")
                         .arg(certificate->certificate.displayName()));
-    auto id = (*workspace)
-                  ->addTarget({.policyId = (*policy)->id,
-                               .profile = parser.value(profile),
-                               .directory = parser.value(directory),
-                               .hook = parser.value(hook),
-                               .role = parser.isSet(client) ? DcRole::Client : DcRole::Server},
-                              *when);
+    const TargetRecord target{.policyId = (*policy)->id,
+                              .profile = parser.value(profile),
+                              .directory = parser.value(directory),
+                              .hook = parser.value(hook),
+                              .role = parser.isSet(client) ? DcRole::Client : DcRole::Server};
+    if (auto usable = (*workspace)->checkTarget(target); !usable)
+        return fail(usable.errorMessage());
+    if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
+        return fail(ok.errorMessage());
+    auto id = (*workspace)->addTarget(target, *when);
     if (!id)
         return fail(id.errorMessage());
     out() << "Target " << *id << ": " << parser.value(profile) << " bundles of "
@@ -443,7 +461,8 @@ int runCertReplace(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Renew a certificate by hand: OLD's rotation policy and targets move to NEW, OLD's DCs "
-        "are superseded, and fresh DCs under NEW are issued and exported at once."));
+        "are superseded, and fresh DCs under NEW are issued and exported at once. Needs the "
+        "workspace passphrase."));
     const WorkspaceOptions options;
     const QCommandLineOption now = nowOption();
     parser.addOption(now);
@@ -467,12 +486,14 @@ int runCertReplace(const QStringList &arguments)
     auto policy = (*workspace)->policyForCertificate(from->id);
     if (!policy)
         return fail(policy.errorMessage());
-    // Unlocked first: a renewal that cannot issue at once would leave the targets serving DCs
-    // of the old certificate for no reason.
-    if (*policy) {
-        if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
-            return fail(ok.errorMessage());
-    }
+    // Unlocked first: every change needs the passphrase, and a renewal that could not issue at
+    // once would leave the targets serving DCs of the old certificate for no reason.
+    if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
+        return fail(ok.errorMessage());
+    // Held from the move through the fresh DCs, as `ws import` holds it for a renewal.
+    auto lock = lockRotations(**workspace);
+    if (!lock)
+        return fail(lock.errorMessage());
     if (auto ok = (*workspace)->replaceCertificate(from->id, to->id, *when); !ok)
         return fail(ok.errorMessage());
     out() << to->certificate.displayName() << " (certificate " << to->id
@@ -480,7 +501,7 @@ int runCertReplace(const QStringList &arguments)
     out().flush();
     if (!*policy)
         return ExitOk;
-    return rotateNow(**workspace, {(*policy)->id}, *when);
+    return rotateNow(**workspace, *lock, {(*policy)->id}, *when);
 }
 
 int runLog(const QStringList &arguments)

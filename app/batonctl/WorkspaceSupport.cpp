@@ -75,11 +75,14 @@ Status unlockWorkspace(Workspace &workspace, const QCommandLineParser &parser,
     return {};
 }
 
-int rotateNow(Workspace &workspace, const QList<qint64> &policyIds, const QDateTime &now)
+Result<RotationLock> lockRotations(const Workspace &workspace)
 {
-    auto lock = RotationLock::acquire(workspace.path(), kRotationLockWait);
-    if (!lock)
-        return fail(lock.errorMessage());
+    return RotationLock::acquire(workspace.path(), kRotationLockWait);
+}
+
+int rotateNow(Workspace &workspace, const RotationLock & /*held*/, const QList<qint64> &policyIds,
+              const QDateTime &now)
+{
     auto run = rotateWorkspace(workspace, {.now = now, .policyIds = policyIds});
     if (!run)
         return fail(run.errorMessage());

@@ -39,9 +39,15 @@ Status unlockWorkspace(Workspace &workspace, const QCommandLineParser &parser,
 /// means something is stuck, and the timer's next run will try again.
 inline constexpr std::chrono::seconds kRotationLockWait{120};
 
-/// Rotates the given policies at once (after a renewal), printing what happened. ExitOk, or
-/// ExitInvalid when something failed.
-int rotateNow(Workspace &workspace, const QList<qint64> &policyIds, const QDateTime &now);
+/// The workspace's rotation lock, waited for up to kRotationLockWait. A command that changes
+/// what rotations act on (a renewal) holds it from that change through rotateNow, so no
+/// rotation ever sees the change half made.
+Result<RotationLock> lockRotations(const Workspace &workspace);
+
+/// Rotates the given policies at once (after a renewal), printing what happened, under the
+/// rotation lock the caller holds. ExitOk, or ExitInvalid when something failed.
+int rotateNow(Workspace &workspace, const RotationLock &held, const QList<qint64> &policyIds,
+              const QDateTime &now);
 
 /// What a rotation did, as lines under each policy.
 void printRotation(const RotationRun &run, const QDateTime &now);

@@ -89,6 +89,8 @@ BundleFile manifestFile(BundleProfile profile, const std::vector<BundleFile> &fi
         {QStringLiteral("files"), listed},
         {QStringLiteral("role"), dcRoleName(input.role)},
         {QStringLiteral("dcExpiry"), formatRfc3339(dc.expiry(leaf))},
+        // Which DC this is, whatever file holds it: what `status` compares with the workspace.
+        {QStringLiteral("dcSha256"), hexSha256(input.dc)},
         {QStringLiteral("validTime"), qint64(dc.validTime)},
         {QStringLiteral("dcCertVerifyAlgorithm"),
          signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm)},

@@ -449,6 +449,11 @@ private:
 
 } // namespace
 
+bool isGenerationName(const QString &name)
+{
+    return generationPattern().match(name).hasMatch();
+}
+
 QStringList listGenerations(const QString &directory)
 {
     UniqueFd fd(::open(encoded(directory).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

@@ -62,6 +62,9 @@ Result<WrittenGeneration> writeGeneration(const QString &directory,
                                           int keep = kGenerationsKept,
                                           const GenerationStepHook &hook = {});
 
+/// Whether `name` is one writeGeneration makes: "gen-<UTC time>-<4 hex digits>".
+bool isGenerationName(const QString &name);
+
 /// The generations under `directory` (directories named gen-*, not symlinks), oldest first.
 QStringList listGenerations(const QString &directory);
 

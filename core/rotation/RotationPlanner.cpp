@@ -177,6 +177,14 @@ std::optional<DcRoles> dcRolesByName(QStringView name)
     return std::nullopt;
 }
 
+Status checkCanIssue(const RotationPolicy &policy, const PlannedCertificate &certificate,
+                     const QDateTime &now)
+{
+    if (QString blocked = blockedReason(policy, certificate, wholeSeconds(now)); !blocked.isEmpty())
+        return Error{std::move(blocked)};
+    return {};
+}
+
 RotationPlan planRotation(const RotationPolicy &policy, const PlannedCertificate &certificate,
                           const QList<PlannedDc> &dcs, const QDateTime &now)
 {

@@ -101,6 +101,13 @@ struct RotationPlan
     }
 };
 
+/// Why rotate could not issue a useful DC under `certificate` at `now` (not yet or no longer
+/// valid, no DelegationUsage, no key, expiring within the renew-before, an invalid policy): the
+/// reason planRotation gives a Blocked plan, so that setting a policy refuses exactly what
+/// rotating would be blocked by.
+Status checkCanIssue(const RotationPolicy &policy, const PlannedCertificate &certificate,
+                     const QDateTime &now);
+
 /// Plans one policy at `now` (a valid instant): pure, so every decision can be replayed.
 /// An invalid policy plans as blocked, with validateRotationPolicy's message as the reason.
 RotationPlan planRotation(const RotationPolicy &policy, const PlannedCertificate &certificate,

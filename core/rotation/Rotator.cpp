@@ -4,6 +4,7 @@
 #include "crypto/KeyCodec.h"
 #include "dc/DcIssuer.h"
 #include "export/BundleExport.h"
+#include "rotation/ServedDc.h"
 
 #include <QDir>
 #include <QFile>
@@ -20,18 +21,6 @@
 namespace baton {
 
 namespace {
-
-/// The DC a server would be handed for `role` now: valid, with its key, the longest-lived.
-std::optional<DcRecord> servableDc(const QList<DcRecord> &dcs, DcRole role, const QDateTime &now)
-{
-    std::optional<DcRecord> best;
-    for (const DcRecord &dc : dcs) {
-        if (dc.role == role && !dc.superseded && dc.hasKey && dc.issuedAt <= now &&
-            now < dc.expiresAt && (!best || dc.expiresAt > best->expiresAt))
-            best = dc;
-    }
-    return best;
-}
 
 class PolicyRotation
 {
@@ -196,9 +185,13 @@ private:
         result.ok = result.ok && ok;
         result.action =
             result.action.isEmpty() ? line : result.action + QStringLiteral("; ") + line;
+        // Not recorded is a failure whatever happened: the workspace (and `status`) would go on
+        // believing the target serves its previous DC, and the audit trail would miss a step.
         if (auto saved = m_workspace.recordExport(target.id, dc.id, ok, line, m_options.now, kind);
-            !saved)
+            !saved) {
+            result.ok = false;
             result.action += QStringLiteral(" (not recorded: %1)").arg(saved.errorMessage());
+        }
     }
 
     /// False when the run was cancelled (before the hook).

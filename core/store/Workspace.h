@@ -190,7 +190,8 @@ public:
     Result<QList<CertificateSummary>> certificateSummaries() const;
     Result<CertificateRecord> certificate(qint64 id) const;
     /// CERT as users type it: a workspace id, a SHA-256 fingerprint prefix (colons allowed, at
-    /// least 4 hex digits), or a subject CN / SAN when exactly one current certificate has it.
+    /// least 4 hex digits), or a subject CN / SAN / whole RFC 2253 subject when exactly one
+    /// current certificate has it (end-entity certificates first, CAs when none has it).
     Result<CertificateRecord> resolveCertificate(const QString &reference) const;
     /// The intermediates in the workspace that chain the certificate, leaf excluded.
     Result<QList<Certificate>> intermediatesFor(const Certificate &leaf) const;
@@ -216,11 +217,22 @@ public:
     /// Creates or replaces the certificate's policy (validated first).
     Result<qint64> setPolicy(qint64 certificateId, const RotationPolicy &policy,
                              const QDateTime &now);
+    /// Whether rotating `policy` on the certificate could issue DCs at `now`: not a CA, not
+    /// renewed, valid, with DelegationUsage and its key in the vault (checkCanIssue). What the
+    /// CLI and the dialogs ask before setPolicy, so a mistake is refused when it is made rather
+    /// than found blocked by the 3 a.m. rotation. setPolicy itself refuses only what can never
+    /// work (a CA, a renewed certificate): a certificate's state changes after the fact anyway.
+    Status checkPolicy(qint64 certificateId, const RotationPolicy &policy,
+                       const QDateTime &now) const;
     Result<QList<PolicyRecord>> policies() const;
     Result<std::optional<PolicyRecord>> policyForCertificate(qint64 certificateId) const;
     Result<PolicyRecord> policy(qint64 id) const;
 
     Result<qint64> addTarget(const TargetRecord &target, const QDateTime &now);
+    /// What addTarget checks, and whether a rotation could export there: the directory (or
+    /// the nearest part of it that exists) a writable directory, the hook an executable file
+    /// (checkExportDirectory, checkHookCommand). For the CLI and the dialogs, before addTarget.
+    Status checkTarget(const TargetRecord &target) const;
     /// A policy's targets; every target when policyId is 0.
     Result<QList<TargetRecord>> targets(qint64 policyId = 0) const;
     /// Records an export to the target (or its failure, or its hook's result: `eventKind`)
@@ -265,6 +277,8 @@ private:
     Result<bool> insertKey(const SealedKey &key); ///< false when it was present
     Result<qint64> insertDc(qint64 certificateId, DcRole role, const QByteArray &bytes,
                             const QDateTime &issuedAt, const QDateTime &expiresAt);
+    /// Error when `directory` (absolute, cleaned) is another target's already.
+    Status checkDirectoryFree(const QString &directory) const;
     /// The renewal cascade, inside the caller's transaction: the moved policy's id, or 0.
     Result<qint64> moveToRenewed(qint64 from, qint64 to, const QDateTime &now);
     QSqlDatabase database() const;

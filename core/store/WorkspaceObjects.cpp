@@ -308,15 +308,21 @@ Result<CertificateRecord> Workspace::resolveCertificate(const QString &reference
     if (!all)
         return all.error();
     QList<CertificateRecord> named;
+    QList<CertificateRecord> namedCas;
     for (CertificateRecord &record : *all) {
-        if (record.supersededBy != 0 || record.certificate.isCa())
+        if (record.supersededBy != 0)
             continue;
         const bool matches =
             record.certificate.commonName().compare(trimmed, Qt::CaseInsensitive) == 0 ||
+            record.certificate.subject().compare(trimmed, Qt::CaseInsensitive) == 0 ||
             record.certificate.dnsNames().contains(trimmed, Qt::CaseInsensitive);
         if (matches)
-            named.append(std::move(record));
+            (record.certificate.isCa() ? namedCas : named).append(std::move(record));
     }
+    // A CA sharing a leaf's name is rarely the one meant. A name only CAs have still finds
+    // them, so that what cannot be done with a CA is refused as such, not as "no certificate".
+    if (named.isEmpty())
+        named = std::move(namedCas);
     if (named.size() == 1)
         return named.first();
     if (named.size() > 1) {

@@ -4,6 +4,7 @@
 #include "WorkspaceSql.h"
 #include "common/TimeFormat.h"
 #include "export/BundleProfile.h"
+#include "export/TargetCheck.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -25,7 +26,67 @@ PolicyRecord policyFrom(const QSqlQuery &row)
                    .roles = dcRolesByName(row.value(5).toString()).value_or(DcRoles::Server)}};
 }
 
+/// What makes a certificate no place for a policy whatever the time: shared by setPolicy and
+/// checkPolicy.
+Status certificateTakesPolicy(const CertificateRecord &record)
+{
+    if (record.certificate.isCa())
+        return Error{QStringLiteral("%1 is a CA certificate; DCs are issued under end-entity "
+                                    "certificates")
+                         .arg(record.certificate.displayName())};
+    if (record.supersededBy != 0)
+        return Error{QStringLiteral("%1 (certificate %2) has been renewed by certificate %3; set "
+                                    "the policy there")
+                         .arg(record.certificate.displayName())
+                         .arg(record.id)
+                         .arg(record.supersededBy)};
+    return {};
+}
+
+/// What addTarget refuses without looking at the file system.
+Status targetRecordProblem(const TargetRecord &target)
+{
+    if (!bundleProfileByName(target.profile))
+        return Error{QStringLiteral("unknown profile '%1'; choose one of: %2")
+                         .arg(target.profile, bundleProfileNames().join(QStringLiteral(", ")))};
+    // QFileInfo would make an empty path the working directory.
+    if (target.directory.trimmed().isEmpty())
+        return Error{QStringLiteral("the target directory is empty")};
+    return {};
+}
+
+/// Stored absolute: rotate runs from a timer whose working directory is not the user's.
+QString absoluteDirectory(const QString &directory)
+{
+    return QDir::cleanPath(QFileInfo(directory).absoluteFilePath());
+}
+
 } // namespace
+
+Status Workspace::checkPolicy(qint64 certificateId, const RotationPolicy &policy,
+                              const QDateTime &now) const
+{
+    if (auto valid = validateRotationPolicy(policy); !valid)
+        return valid;
+    auto record = certificate(certificateId);
+    if (!record)
+        return record.error();
+    if (auto takes = certificateTakesPolicy(*record); !takes)
+        return takes;
+    const Certificate &leaf = record->certificate;
+    if (auto can = checkCanIssue(policy,
+                                 {.notBefore = leaf.notBefore(),
+                                  .notAfter = leaf.notAfter(),
+                                  .delegationUsage = leaf.delegationUsage().present(),
+                                  .keyAvailable = record->hasKey},
+                                 now);
+        !can)
+        return Error{QStringLiteral("%1 (certificate %2) cannot delegate: %3")
+                         .arg(leaf.displayName())
+                         .arg(certificateId)
+                         .arg(can.errorMessage())};
+    return {};
+}
 
 Result<qint64> Workspace::setPolicy(qint64 certificateId, const RotationPolicy &policy,
                                     const QDateTime &now)
@@ -35,16 +96,8 @@ Result<qint64> Workspace::setPolicy(qint64 certificateId, const RotationPolicy &
     auto record = certificate(certificateId);
     if (!record)
         return record.error();
-    if (record->certificate.isCa())
-        return Error{QStringLiteral("%1 is a CA certificate; DCs are issued under end-entity "
-                                    "certificates")
-                         .arg(record->certificate.displayName())};
-    if (record->supersededBy != 0)
-        return Error{QStringLiteral("%1 (certificate %2) has been renewed by certificate %3; set "
-                                    "the policy there")
-                         .arg(record->certificate.displayName())
-                         .arg(certificateId)
-                         .arg(record->supersededBy)};
+    if (auto takes = certificateTakesPolicy(*record); !takes)
+        return takes.error();
     Transaction transaction(*this);
     auto upserted = sqlValue(
         QStringLiteral("INSERT INTO policies (certificate_id, lifetime, renew_before, "
@@ -109,17 +162,8 @@ Result<PolicyRecord> Workspace::policy(qint64 id) const
     return policyFrom(*row);
 }
 
-Result<qint64> Workspace::addTarget(const TargetRecord &target, const QDateTime &now)
+Status Workspace::checkDirectoryFree(const QString &directory) const
 {
-    if (!bundleProfileByName(target.profile))
-        return Error{QStringLiteral("unknown profile '%1'; choose one of: %2")
-                         .arg(target.profile, bundleProfileNames().join(QStringLiteral(", ")))};
-    auto owner = policy(target.policyId);
-    if (!owner)
-        return owner.error();
-    // Stored absolute: rotate runs from a timer whose working directory is not the user's.
-    const QString directory = QDir::cleanPath(QFileInfo(target.directory).absoluteFilePath());
-    Transaction transaction(*this);
     auto taken =
         sql(QStringLiteral("SELECT policy_id FROM targets WHERE directory = ?"), {directory});
     if (!taken)
@@ -129,6 +173,33 @@ Result<qint64> Workspace::addTarget(const TargetRecord &target, const QDateTime 
                                     "writing one `current` would replace each other's DCs")
                          .arg(directory)
                          .arg(taken->value(0).toLongLong())};
+    return {};
+}
+
+Status Workspace::checkTarget(const TargetRecord &target) const
+{
+    if (auto problem = targetRecordProblem(target); !problem)
+        return problem;
+    if (auto owner = policy(target.policyId); !owner)
+        return owner.error();
+    if (auto free = checkDirectoryFree(absoluteDirectory(target.directory)); !free)
+        return free;
+    if (auto usable = checkExportDirectory(target.directory); !usable)
+        return usable;
+    return checkHookCommand(target.hook);
+}
+
+Result<qint64> Workspace::addTarget(const TargetRecord &target, const QDateTime &now)
+{
+    if (auto problem = targetRecordProblem(target); !problem)
+        return problem.error();
+    auto owner = policy(target.policyId);
+    if (!owner)
+        return owner.error();
+    const QString directory = absoluteDirectory(target.directory);
+    Transaction transaction(*this);
+    if (auto free = checkDirectoryFree(directory); !free)
+        return free.error();
     auto inserted = sql(QStringLiteral("INSERT INTO targets (policy_id, profile, directory, hook, "
                                        "role) VALUES (?, ?, ?, ?, ?)"),
                         {target.policyId, target.profile, directory, textValue(target.hook),

@@ -94,8 +94,10 @@ void BatonctlKeyring::makeDueWorkspace(const QString &workspace,
                                       common,
                                   environment);
     QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
-    const Run policy =
-        batonctl(QStringList{u"policy"_qs, u"set"_qs, u"localhost"_qs} + common, environment);
+    const Run policy = batonctl(QStringList{u"policy"_qs, u"set"_qs, u"localhost"_qs,
+                                            u"--passphrase"_qs, u"pass:"_qs + kPassphrase} +
+                                    common,
+                                environment);
     QVERIFY2(policy.exitCode == 0, qPrintable(policy.err));
 }
 

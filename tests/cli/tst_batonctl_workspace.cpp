@@ -190,11 +190,13 @@ QString BatonctlWorkspace::preparedWorkspace(const QString &name)
     for (const QStringList &arguments :
          {QStringList{u"ws"_qs, u"import"_qs, m_caPem, m_leafPem, m_leafKeyPem, u"--now"_qs, now} +
               kPass,
-          QStringList{u"policy"_qs, u"set"_qs, u"edge.test"_qs, u"--now"_qs, now},
+          QStringList{u"policy"_qs, u"set"_qs, u"edge.test"_qs, u"--now"_qs, now} + kPass,
           QStringList{u"target"_qs, u"add"_qs, u"edge.test"_qs, u"--profile"_qs, u"nss"_qs,
-                      u"--dir"_qs, directory + u"/nss"_qs, u"--now"_qs, now},
+                      u"--dir"_qs, directory + u"/nss"_qs, u"--now"_qs, now} +
+              kPass,
           QStringList{u"target"_qs, u"add"_qs, u"edge.test"_qs, u"--profile"_qs, u"baton"_qs,
-                      u"--dir"_qs, directory + u"/baton"_qs, u"--now"_qs, now}}) {
+                      u"--dir"_qs, directory + u"/baton"_qs, u"--now"_qs, now} +
+              kPass}) {
         const Run run = batonctl(arguments, path);
         if (run.exitCode != 0)
             qFatal("%s: %s", qPrintable(arguments.join(u' ')), qPrintable(run.err));
@@ -261,17 +263,19 @@ void BatonctlWorkspace::endToEnd()
     QCOMPARE(certificates[1][u"name"_qs].toString(), u"edge.test"_qs);
     QCOMPARE(certificates[1][u"hasKey"_qs].toBool(), true);
 
-    QCOMPARE(batonctl({u"policy"_qs, u"set"_qs, u"edge.test"_qs, u"--lifetime"_qs, u"6h"_qs,
-                       u"--dc-alg"_qs, u"ed25519"_qs, u"--now"_qs, now},
+    QCOMPARE(batonctl(QStringList{u"policy"_qs, u"set"_qs, u"edge.test"_qs, u"--lifetime"_qs,
+                                  u"6h"_qs, u"--dc-alg"_qs, u"ed25519"_qs, u"--now"_qs, now} +
+                          kPass,
                       workspace)
                  .exitCode,
              0);
     const QString hookLog = directory + u"/reloads"_qs;
-    const Run target =
-        batonctl({u"target"_qs, u"add"_qs, u"edge.test"_qs, u"--profile"_qs, u"baton"_qs,
-                  u"--dir"_qs, directory + u"/baton"_qs, u"--hook"_qs,
-                  u"sh -c \"echo $BATON_DC_EXPIRY >> '%1'\""_qs.arg(hookLog), u"--now"_qs, now},
-                 workspace);
+    const Run target = batonctl(
+        QStringList{u"target"_qs, u"add"_qs, u"edge.test"_qs, u"--profile"_qs, u"baton"_qs,
+                    u"--dir"_qs, directory + u"/baton"_qs, u"--hook"_qs,
+                    u"sh -c \"echo $BATON_DC_EXPIRY >> '%1'\""_qs.arg(hookLog), u"--now"_qs, now} +
+            kPass,
+        workspace);
     QVERIFY2(target.exitCode == 0, qPrintable(target.err));
 
     const Run before = batonctl({u"status"_qs, u"--json"_qs, u"--now"_qs, now}, workspace);

@@ -19,6 +19,10 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <optional>
@@ -150,6 +154,28 @@ struct Fixture
     TargetRecord plain;
 };
 
+/// Runs one statement on the workspace file through a connection of its own; the error text,
+/// empty on success.
+QString rawSql(const QString &path, const QString &statement)
+{
+    const QString name = QStringLiteral("raw-%1").arg(quintptr(&path));
+    QString error;
+    {
+        QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        database.setDatabaseName(path);
+        if (!database.open()) {
+            error = database.lastError().text();
+        } else {
+            QSqlQuery query(database);
+            if (!query.exec(statement))
+                error = query.lastError().databaseText();
+        }
+        database.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return error;
+}
+
 } // namespace
 
 class RotatorTest : public QObject
@@ -175,6 +201,7 @@ private slots:
     void statuses_data();
     void statuses();
     void rotationLock();
+    void unrecordedIsAFailure();
 
 private:
     std::unique_ptr<Workspace> makeWorkspace();
@@ -906,6 +933,40 @@ void RotatorTest::rotationLock()
     }
     auto third = RotationLock::acquire(m_path, std::chrono::milliseconds(200));
     QVERIFY2(third, qPrintable(third.errorMessage()));
+}
+
+void RotatorTest::unrecordedIsAFailure()
+{
+    // The disk fills once the DC is stored and exported: what the export did cannot be
+    // recorded (a trigger refuses the "exported" events, as SQLITE_FULL would).
+    Fixture f = setUp();
+    Workspace &workspace = *f.workspace;
+    QCOMPARE(rawSql(m_path, u"CREATE TRIGGER full_disk BEFORE INSERT ON events WHEN NEW.kind = "
+                            u"'exported' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); "
+                            u"END"_qs),
+             QString());
+    auto run = rotate(workspace, kT);
+    QVERIFY2(run, qPrintable(run.errorMessage()));
+    QVERIFY2(!run->ok(), qPrintable(describeRun(*run)));
+    const PolicyOutcome &outcome = run->policies.first();
+    QVERIFY(!outcome.ok);
+    QCOMPARE(outcome.actions.size(), 1); // the DC was issued and stored
+    QCOMPARE(outcome.targets.size(), 2);
+    for (const TargetOutcome &target : outcome.targets) {
+        QVERIFY(!target.ok);
+        QVERIFY2(target.action.contains(
+                     QRegularExpression(u"\\(not recorded: .*database or disk is full\\)"_qs)),
+                 qPrintable(target.action));
+    }
+    QVERIFY2(outcome.error.contains(
+                 QRegularExpression(u"\\(not recorded: .*database or disk is full\\)"_qs)),
+             qPrintable(outcome.error));
+    // The workspace believes the targets hold nothing yet, so the next run exports again.
+    for (const TargetRecord &target : need(workspace.targets(f.policyId), "targets"))
+        QCOMPARE(target.exportedDcId, 0);
+    QCOMPARE(rawSql(m_path, u"DROP TRIGGER full_disk"_qs), QString());
+    auto rerun = rotate(workspace, kT.addSecs(60));
+    QVERIFY2(rerun && rerun->ok(), qPrintable(rerun ? describeRun(*rerun) : rerun.errorMessage()));
 }
 
 QTEST_GUILESS_MAIN(RotatorTest)

@@ -20,6 +20,8 @@
 #include <openssl/core_names.h>
 #include <sys/stat.h>
 
+Q_DECLARE_METATYPE(baton::test::CertificateOptions)
+
 using namespace baton;
 using namespace baton::test;
 
@@ -83,6 +85,9 @@ private slots:
     void readOnlyAccess();
     void migratesAnOlderSchema();
     void summariesForListsAndSearch();
+    void renewalArrivesWithItsKey();
+    void checksWhatRotationNeeds_data();
+    void checksWhatRotationNeeds();
 
 private:
     std::unique_ptr<Workspace> makeWorkspace();
@@ -581,6 +586,104 @@ void WorkspaceTest::summariesForListsAndSearch()
     QVERIFY(summary.searchText.contains(u"delegationusage (rfc 9345)"_qs));
     QVERIFY(!summary.searchText.contains(u"ecdsa-with-sha256"_qs)); // the signature is left out
     QCOMPARE(summary.searchText, summary.searchText.toLower());
+}
+
+void WorkspaceTest::renewalArrivesWithItsKey()
+{
+    // A renewal and its key in one import: storing the key fails after the certificate row is
+    // in, so the policy must not have moved to a certificate whose key never arrived.
+    auto workspace = makeWorkspace();
+    const CertificateOptions first{.commonName = u"renew.test"_qs, .dnsNames = {u"renew.test"_qs}};
+    const qint64 certificateId = importIdentity(*workspace, first);
+    const qint64 policyId = *workspace->setPolicy(certificateId, {}, kNow);
+    CertificateOptions later = first;
+    later.notAfter = later.notAfter.addMonths(6);
+    const TestIdentity renewed = makeIdentity(later);
+    const ImportResult found =
+        importData(renewed.certificatePem + renewed.keyPem, u"renewed.pem"_qs);
+    QVERIFY(found.complete());
+    QCOMPARE(rawSql(m_path, u"CREATE TRIGGER full_disk BEFORE INSERT ON keys BEGIN SELECT "
+                            u"RAISE(ABORT, 'database or disk is full'); END"_qs),
+             QString());
+    const auto failed = workspace->importObjects(found.objects, kNow);
+    QVERIFY(!failed);
+    QVERIFY2(failed.errorMessage().contains(u"database or disk is full"_qs),
+             qPrintable(failed.errorMessage()));
+    QCOMPARE(workspace->certificates()->size(), 1);
+    QCOMPARE((*workspace->policy(policyId)).certificateId, certificateId);
+
+    QCOMPARE(rawSql(m_path, u"DROP TRIGGER full_disk"_qs), QString());
+    const auto imported = workspace->importObjects(found.objects, kNow);
+    QVERIFY2(imported, qPrintable(imported.errorMessage()));
+    QCOMPARE(imported->renewedPolicies, QList<qint64>{policyId});
+    const CertificateRecord moved =
+        *workspace->certificate((*workspace->policy(policyId)).certificateId);
+    QCOMPARE(moved.certificate.der(), renewed.certificate.der());
+    QVERIFY(moved.hasKey);
+}
+
+void WorkspaceTest::checksWhatRotationNeeds_data()
+{
+    // What the CLI and the dialogs ask before setPolicy / addTarget; "" means accepted.
+    QTest::addColumn<CertificateOptions>("certificate");
+    QTest::addColumn<bool>("withKey");
+    QTest::addColumn<QString>("directory"); // in the test directory, which has a file FILE
+    QTest::addColumn<QString>("hook");
+    QTest::addColumn<QString>("error");
+    const CertificateOptions good;
+    CertificateOptions plain;
+    plain.delegation = CertificateOptions::Delegation::Absent;
+    CertificateOptions expired;
+    expired.notAfter = utc(2026, 5, 1);
+    QTest::newRow("usable") << good << true << u"bundles"_qs << u"sh -c true"_qs << QString();
+    QTest::newRow("no DelegationUsage")
+        << plain << true << u"bundles"_qs << QString() << u"lacks the DelegationUsage"_qs;
+    QTest::newRow("expired") << expired << true << u"bundles"_qs << QString()
+                             << u"the certificate expired"_qs;
+    QTest::newRow("no key") << good << false << u"bundles"_qs << QString()
+                            << u"private key is not in the vault"_qs;
+    QTest::newRow("a file") << good << true << u"FILE"_qs << QString()
+                            << u"is a file, not a directory"_qs;
+    QTest::newRow("under a file") << good << true << u"FILE/sub"_qs << QString()
+                                  << u"is a file, so"_qs;
+    QTest::newRow("an empty directory")
+        << good << true << QString() << QString() << u"the target directory is empty"_qs;
+    QTest::newRow("a hook that is not a program")
+        << good << true << u"bundles"_qs << u"FILE --reload"_qs << u"is not executable"_qs;
+}
+
+void WorkspaceTest::checksWhatRotationNeeds()
+{
+    QFETCH(CertificateOptions, certificate);
+    QFETCH(bool, withKey);
+    QFETCH(QString, directory);
+    QFETCH(QString, hook);
+    QFETCH(QString, error);
+    auto workspace = makeWorkspace();
+    const TestIdentity identity = makeIdentity(certificate);
+    const QByteArray input = identity.certificatePem + (withKey ? identity.keyPem : QByteArray());
+    QVERIFY(workspace->importObjects(importData(input, u"identity.pem"_qs).objects, kNow));
+    const qint64 certificateId = workspace
+                                     ->resolveCertificate(QString::fromLatin1(
+                                         identity.certificate.sha256Fingerprint().toHex()))
+                                     ->id;
+    const Status policyCheck = workspace->checkPolicy(certificateId, {}, kNow);
+    // setPolicy itself takes what can become usable; the target check needs a policy.
+    const qint64 policyId = *workspace->setPolicy(certificateId, {}, kNow);
+    const QString file = m_dir->filePath(u"FILE"_qs);
+    QVERIFY(writeFileAtomically(file, "x", 0644, Overwrite::Replace));
+    hook.replace(u"FILE"_qs, file);
+    const Status targetCheck = workspace->checkTarget(
+        {.policyId = policyId,
+         .profile = u"nss"_qs,
+         .directory = directory.isEmpty() ? QString() : m_dir->filePath(directory),
+         .hook = hook});
+    const QString found = !policyCheck ? policyCheck.errorMessage()
+                                       : (!targetCheck ? targetCheck.errorMessage() : QString());
+    if (error.isEmpty())
+        QCOMPARE(found, QString());
+    else
+        QVERIFY2(found.contains(error), qPrintable(found));
 }
 
 QTEST_GUILESS_MAIN(WorkspaceTest)

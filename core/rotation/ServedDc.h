@@ -1,0 +1,45 @@
+#pragma once
+
+// Which DC a target really serves, against the one the workspace would have it serve: what
+// `status` reports, so that a target left behind (an export that failed, a `current` changed
+// by hand, a directory restored from a backup) is seen, not assumed away.
+
+#include "store/Workspace.h"
+
+#include <optional>
+
+namespace baton {
+
+/// The DC a server would be handed for `role` at `now`: valid, with its key, not superseded,
+/// the longest-lived. What rotation exports and what a target should serve.
+std::optional<DcRecord> servableDc(const QList<DcRecord> &dcs, DcRole role, const QDateTime &now);
+
+struct TargetServing
+{
+    enum class State
+    {
+        Current,      ///< the DC the workspace would serve, valid
+        Unidentified, ///< valid, but the manifest (an older Baton's) does not say which DC
+        Expired,      ///< what it serves has expired: peers are refused
+        NotCurrent,   ///< valid, but another DC than the workspace's current one
+        Unreadable,   ///< no `current`, a dangling one, or no manifest Baton wrote
+    };
+    State state = State::Unreadable;
+    QString generation{};
+    qint64 servedDcId = 0;  ///< the served DC in the workspace, 0 when it is not there
+    qint64 currentDcId = 0; ///< the DC the target should serve, 0 when there is none
+    QDateTime servedExpiry{};
+    QString detail{}; ///< one line for people
+
+    /// Nothing a person needs to look at.
+    bool ok() const { return state == State::Current || state == State::Unidentified; }
+};
+
+QString targetServingName(TargetServing::State state); ///< "current", "expired", …
+
+/// Reads what `target` serves (readServedBundle) and judges it at `now` against `dcs`, every DC
+/// of the workspace (a target may serve one of a renewed certificate).
+TargetServing checkServedDc(const TargetRecord &target, qint64 certificateId,
+                            const QList<DcRecord> &dcs, const QDateTime &now);
+
+} // namespace baton
