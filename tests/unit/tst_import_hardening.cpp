@@ -12,6 +12,7 @@
 #include "dc/DcReadiness.h"
 #include "import/Importer.h"
 #include "x509/CertificateBuilder.h"
+#include "x509/ChainBuilder.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -129,6 +130,28 @@ QByteArray crlDer(const TestIdentity &issuer)
     return out;
 }
 
+/// A certificate named `subject`, issued by `issuer` (self-signed when null), all with `key`:
+/// cheap enough to make thousands.
+Certificate issueWithKey(const QString &subject, const Certificate *issuer, EVP_PKEY *key, bool ca)
+{
+    CertificateBuilder builder;
+    auto name = parseDistinguishedName(subject);
+    if (!name)
+        qFatal("%s", qPrintable(name.errorMessage()));
+    builder.setSubject(name->get());
+    if (issuer)
+        builder.setIssuer(*issuer);
+    builder.setValidity(utc(2026, 1, 1), utc(2027, 1, 1));
+    builder.setPublicKey(key);
+    builder.setRandomSerial();
+    if (ca && !builder.addExtension(NID_basic_constraints, QStringLiteral("critical,CA:TRUE")))
+        qFatal("basicConstraints");
+    auto certificate = builder.sign(key);
+    if (!certificate)
+        qFatal("%s", qPrintable(certificate.errorMessage()));
+    return std::move(certificate).value();
+}
+
 } // namespace
 
 class ImportHardeningTest : public QObject
@@ -149,6 +172,8 @@ private slots:
     void crlIsTheSameInDerAndPem();
     void keysThatCannotSignDcs_data();
     void keysThatCannotSignDcs();
+    void chainBuildingStopsAtItsDepth();
+    void chainBuildingOverThousandsOfCertificates();
 
 private:
     /// Made once, also for the _data functions (which `-datatags` runs without initTestCase).
@@ -474,6 +499,49 @@ void ImportHardeningTest::keysThatCannotSignDcs()
                             "DelegationUsage")
                  .arg(keyName));
     QCOMPARE(takeOpenSslErrors(), QString());
+}
+
+void ImportHardeningTest::chainBuildingStopsAtItsDepth()
+{
+    // A root, 39 CAs each issued by the one before, and a leaf: 41 certificates in one line.
+    EVP_PKEY *key = identity().key.get();
+    QList<Certificate> set{issueWithKey(QStringLiteral("CN=ca 0"), nullptr, key, true)};
+    for (int i = 1; i < 40; ++i)
+        set << issueWithKey(QStringLiteral("CN=ca %1").arg(i), &set.last(), key, true);
+    set << issueWithKey(QStringLiteral("CN=leaf"), &set.last(), key, false);
+    const ChainReport report = buildChain(set, {}, false, utc(2026, 6, 1));
+    QCOMPARE(report.ordered.size(), kMaxChainDepth);
+    QCOMPARE(report.ordered.first().subject(), QStringLiteral("CN=leaf"));
+    QVERIFY2(report.problems.contains(QStringLiteral("the chain is longer than 32 certificates; "
+                                                     "the rest was not followed")),
+             qPrintable(report.problems.join(QLatin1Char('\n'))));
+    QVERIFY(!report.trusted);
+    discardOpenSslErrors();
+}
+
+void ImportHardeningTest::chainBuildingOverThousandsOfCertificates()
+{
+    // One root and more leaves under it than buildChain considers: the chain is still found,
+    // the excess is reported, and issuers are looked up by name, not by comparing every pair.
+    EVP_PKEY *key = identity().key.get();
+    const Certificate root = issueWithKey(QStringLiteral("CN=root"), nullptr, key, true);
+    QList<Certificate> set{issueWithKey(QStringLiteral("CN=leaf 0"), &root, key, false), root};
+    for (qsizetype i = 1; set.size() <= kMaxChainCertificates; ++i)
+        set << issueWithKey(QStringLiteral("CN=leaf %1").arg(i), &root, key, false);
+    QElapsedTimer timer;
+    timer.start();
+    const ChainReport report = buildChain(set, {root}, false, utc(2026, 6, 1));
+    const qint64 elapsed = timer.elapsed();
+    QCOMPARE(report.ordered.size(), 2);
+    QCOMPARE(report.ordered.first().subject(), QStringLiteral("CN=leaf 0"));
+    QCOMPARE(report.ordered.last().subject(), QStringLiteral("CN=root"));
+    QCOMPARE(report.unrelated.size(), kMaxChainCertificates - 2);
+    QCOMPARE(report.problems.first(),
+             QStringLiteral("more than 10000 certificates: only the first 10000 were "
+                            "considered for the chain"));
+    // Generous for a loaded 2-core machine; comparing all pairs took far longer.
+    QVERIFY2(elapsed < 20000, qPrintable(QString::number(elapsed)));
+    discardOpenSslErrors();
 }
 
 QTEST_GUILESS_MAIN(ImportHardeningTest)
