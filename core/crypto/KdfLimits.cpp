@@ -36,7 +36,7 @@ QString objectName(const ASN1_OBJECT *object)
 }
 
 /// An iteration count against kMaxKdfIterations; `what` names the scheme ("PBKDF2").
-Status checkIterations(const ASN1_INTEGER *iterations, const QString &what)
+Result<qint64> checkIterations(const ASN1_INTEGER *iterations, const QString &what)
 {
     const auto count = unsignedValue(iterations);
     if (!count)
@@ -49,7 +49,7 @@ Status checkIterations(const ASN1_INTEGER *iterations, const QString &what)
                          .arg(what)
                          .arg(*count)
                          .arg(kMaxKdfIterations)};
-    return {};
+    return qint64(*count);
 }
 
 QString mebibytes(quint64 bytes)
@@ -64,7 +64,7 @@ quint64 scryptMemory(const ScryptParameters &s)
     return 128 * quint64(s.r) * (s.n + 2 + s.p);
 }
 
-Status checkScrypt(const ASN1_TYPE *parameter)
+Result<qint64> checkScrypt(const ASN1_TYPE *parameter)
 {
     const ScryptParamsPtr scrypt(static_cast<SCRYPT_PARAMS *>(
         ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS), parameter)));
@@ -79,10 +79,13 @@ Status checkScrypt(const ASN1_TYPE *parameter)
     if (Status cost = checkScryptCost({*n, quint32(*r), quint32(*p)}); !cost)
         return Error{
             QStringLiteral("%1; refused before deriving any key").arg(cost.errorMessage())};
-    return {};
+    // In iterations' terms: the whole of kMaxScryptWork weighs as much as kMaxKdfIterations
+    // (both take seconds). Within the limits, N*r*p <= 2^24 and the product cannot overflow.
+    return qint64((*n * *r * *p * quint64(kMaxKdfIterations) + kMaxScryptWork - 1) /
+                  kMaxScryptWork);
 }
 
-Status checkPbes2(const ASN1_TYPE *parameter)
+Result<qint64> checkPbes2(const ASN1_TYPE *parameter)
 {
     const Pbe2ParamPtr pbe2(
         static_cast<PBE2PARAM *>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), parameter)));
@@ -101,7 +104,7 @@ Status checkPbes2(const ASN1_TYPE *parameter)
     if (kdf == NID_id_scrypt)
         return checkScrypt(pbe2->keyfunc->parameter);
     // Any other key derivation is one OpenSSL does not have: it fails without deriving.
-    return {};
+    return qint64(0);
 }
 
 } // namespace
@@ -140,10 +143,10 @@ Status checkScryptCost(const ScryptParameters &s)
     return {};
 }
 
-Status checkPbeCost(const X509_ALGOR *algorithm)
+Result<qint64> pbeWork(const X509_ALGOR *algorithm)
 {
     if (!algorithm)
-        return {};
+        return qint64(0);
     const ASN1_OBJECT *oid = algorithm->algorithm;
     const int nid = OBJ_obj2nid(oid);
     const ASN1_TYPE *parameter = algorithm->parameter;
@@ -152,7 +155,7 @@ Status checkPbeCost(const X509_ALGOR *algorithm)
     // PBES1 and the PKCS#12 PBEs (pbeWithSHAAnd3-KeyTripleDES-CBC, …) share PBEParameter.
     // EVP_PBE_find knows them all; anything else is no password-based encryption.
     if (nid == NID_undef || !EVP_PBE_find(EVP_PBE_TYPE_OUTER, nid, nullptr, nullptr, nullptr))
-        return {};
+        return qint64(0);
     const PbeParamPtr pbe(
         static_cast<PBEPARAM *>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM), parameter)));
     discardOpenSslErrors();
@@ -162,14 +165,39 @@ Status checkPbeCost(const X509_ALGOR *algorithm)
     return checkIterations(pbe->iter, what);
 }
 
-Status checkPkcs12MacCost(const PKCS12 *p12)
+Status checkPbeCost(const X509_ALGOR *algorithm)
+{
+    if (auto work = pbeWork(algorithm); !work)
+        return work.error();
+    return {};
+}
+
+Result<qint64> pkcs12MacWork(const PKCS12 *p12)
 {
     const ASN1_INTEGER *iterations = nullptr;
     PKCS12_get0_mac(nullptr, nullptr, nullptr, &iterations, p12);
     // An absent count is the default, 1.
     if (!iterations)
-        return {};
+        return qint64(PKCS12_mac_present(p12) == 1 ? 1 : 0);
     return checkIterations(iterations, QStringLiteral("MAC"));
+}
+
+Status checkPkcs12MacCost(const PKCS12 *p12)
+{
+    if (auto work = pkcs12MacWork(p12); !work)
+        return work.error();
+    return {};
+}
+
+Status KdfBudget::spend(qint64 work)
+{
+    m_spent += work;
+    if (m_spent <= kMaxKdfWorkPerFile)
+        return {};
+    return Error{QStringLiteral("the file's key derivations together ask for more than Baton's "
+                                "limit of %1 iterations per file; refused before deriving any "
+                                "more")
+                     .arg(kMaxKdfWorkPerFile)};
 }
 
 } // namespace baton

@@ -52,7 +52,33 @@ Status checkScryptCost(const ScryptParameters &parameters);
 /// puts the file and the structure in front.
 Status checkPbeCost(const X509_ALGOR *algorithm);
 
+/// checkPbeCost, returning the work the algorithm asks for when allowed: its iteration count,
+/// 0 for no password-based encryption, and for scrypt N*r*p scaled so that kMaxScryptWork
+/// weighs as much as kMaxKdfIterations.
+Result<qint64> pbeWork(const X509_ALGOR *algorithm);
+
 /// A PKCS#12 file's MAC iteration count against kMaxKdfIterations ("MAC: N iterations, …").
 Status checkPkcs12MacCost(const PKCS12 *p12);
+/// The same, returning the count (0 without a MAC).
+Result<qint64> pkcs12MacWork(const PKCS12 *p12);
+
+/// The most work, in iterations, all the key derivations of one file may add up to for one
+/// passphrase. A limit per derivation alone would let a file of a thousand key bags at 10 M
+/// iterations each cost hours; real files have up to three (a PKCS#12's MAC, certificates and
+/// key), so twice the per-derivation limit leaves room for three at OWASP's 600 000 many
+/// times over.
+inline constexpr qint64 kMaxKdfWorkPerFile = 2 * kMaxKdfIterations;
+
+/// What one pass over a file has spent so far against kMaxKdfWorkPerFile.
+class KdfBudget
+{
+public:
+    /// Adds `work`; an error saying the file's derivations together are too much once the
+    /// total exceeds the limit.
+    Status spend(qint64 work);
+
+private:
+    qint64 m_spent = 0;
+};
 
 } // namespace baton

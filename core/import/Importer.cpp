@@ -254,14 +254,28 @@ const X509_ALGOR *shroudedKeyAlgorithm(const PKCS12_SAFEBAG *bag)
     return algorithm;
 }
 
-/// The first key derivation in reach without a passphrase (encrypted contents, shrouded keys
-/// in plain contents, nested bags) that asks for more than KdfLimits allows, as an error
-/// naming where it is. Run before the MAC is checked or any passphrase asked for, so a hostile
-/// file costs nothing but this walk. Keys inside encrypted contents are checked when reached.
+/// A derivation's work, checked alone and against what the file has spent so far.
+Status spendOn(KdfBudget &budget, const X509_ALGOR *algorithm)
+{
+    auto work = pbeWork(algorithm);
+    if (!work)
+        return work.error();
+    return budget.spend(*work);
+}
+
+/// The first key derivation in reach without a passphrase (the MAC, encrypted contents,
+/// shrouded keys in plain contents, nested bags) that asks for more than KdfLimits allows,
+/// alone or together with the others, as an error naming where it is. Run before the MAC is
+/// checked or any passphrase asked for, so a hostile file costs nothing but this walk. Keys
+/// inside encrypted contents are checked when reached (Pkcs12Walker).
 Status pkcs12CostError(const PKCS12 *p12, const Pkcs7StackPtr &safes)
 {
-    if (Status mac = checkPkcs12MacCost(p12); !mac)
-        return mac;
+    KdfBudget budget;
+    auto mac = pkcs12MacWork(p12);
+    if (!mac)
+        return mac.error();
+    if (Status spent = budget.spend(*mac); !spent)
+        return spent;
     int keys = 0;
     const std::function<Status(const STACK_OF(PKCS12_SAFEBAG) *, int)> checkBags =
         [&](const STACK_OF(PKCS12_SAFEBAG) * bags, int depth) -> Status {
@@ -270,7 +284,7 @@ Status pkcs12CostError(const PKCS12 *p12, const Pkcs7StackPtr &safes)
             const int nid = PKCS12_SAFEBAG_get_nid(bag);
             if (nid == NID_pkcs8ShroudedKeyBag) {
                 ++keys;
-                if (Status cost = checkPbeCost(shroudedKeyAlgorithm(bag)); !cost)
+                if (Status cost = spendOn(budget, shroudedKeyAlgorithm(bag)); !cost)
                     return Error{
                         QStringLiteral("private key %1: %2").arg(keys).arg(cost.errorMessage())};
             } else if (nid == NID_safeContentsBag && depth < kMaxBagDepth) {
@@ -284,7 +298,7 @@ Status pkcs12CostError(const PKCS12 *p12, const Pkcs7StackPtr &safes)
         PKCS7 *safe = sk_PKCS7_value(safes.get(), i);
         const int type = OBJ_obj2nid(safe->type);
         if (type == NID_pkcs7_encrypted) {
-            if (Status cost = checkPbeCost(encryptedContentsAlgorithm(safe)); !cost)
+            if (Status cost = spendOn(budget, encryptedContentsAlgorithm(safe)); !cost)
                 return Error{QStringLiteral("encrypted contents %1: %2")
                                  .arg(i + 1)
                                  .arg(cost.errorMessage())};
@@ -301,9 +315,13 @@ Status pkcs12CostError(const PKCS12 *p12, const Pkcs7StackPtr &safes)
 class Pkcs12Walker
 {
 public:
-    Pkcs12Walker(const Pkcs12Passphrase &passphrase, OSSL_LIB_CTX *libraryContext)
+    /// `macWork`: what checking the MAC cost, counted against the file's KDF budget.
+    Pkcs12Walker(const Pkcs12Passphrase &passphrase, OSSL_LIB_CTX *libraryContext, qint64 macWork)
         : m_passphrase(passphrase), m_libraryContext(libraryContext)
-    {}
+    {
+        // Within the budget: importPkcs12 checked the MAC before anything else.
+        (void)m_budget.spend(macWork);
+    }
 
     Pkcs12Walk walk(QByteArrayView der)
     {
@@ -342,7 +360,7 @@ private:
             const QString location = QStringLiteral("PKCS#12 encrypted contents %1").arg(number);
             // importPkcs12 checked this before asking for a passphrase; checked again right
             // before the KDF so that no path reaches it unchecked.
-            if (Status cost = checkPbeCost(encryptedContentsAlgorithm(safe)); !cost) {
+            if (Status cost = spendOn(m_budget, encryptedContentsAlgorithm(safe)); !cost) {
                 ImportedObject object;
                 object.location = location;
                 object.encrypted = true;
@@ -466,8 +484,8 @@ private:
     void addShroudedKey(PKCS12_SAFEBAG *bag)
     {
         // A key inside encrypted contents is first seen here, after that decryption: its own
-        // cost is checked before its KDF runs.
-        if (Status cost = checkPbeCost(shroudedKeyAlgorithm(bag)); !cost) {
+        // cost, and the file's total, are checked before its KDF runs.
+        if (Status cost = spendOn(m_budget, shroudedKeyAlgorithm(bag)); !cost) {
             ImportedObject object;
             object.kind = ImportedKind::PrivateKey;
             object.location = QStringLiteral("PKCS#12 private key %1").arg(++m_walk.keys);
@@ -507,6 +525,7 @@ private:
 
     const Pkcs12Passphrase &m_passphrase;
     OSSL_LIB_CTX *m_libraryContext;
+    KdfBudget m_budget; ///< per walk: each walk derives every key again
     Pkcs12Walk m_walk;
 };
 
@@ -1198,6 +1217,8 @@ private:
             }
         }
 
+        const qint64 macWork = pkcs12MacWork(p12.get()).value();
+
         // The MAC tells a right passphrase from a wrong one before anything is decrypted.
         // Files "without" a passphrase use either none (NULL) or an empty one: try both first.
         Pkcs12Passphrase passphrase;
@@ -1227,13 +1248,13 @@ private:
             }
         }
 
-        Pkcs12Walk walk = Pkcs12Walker(passphrase, nullptr).walk(der);
+        Pkcs12Walk walk = Pkcs12Walker(passphrase, nullptr, macWork).walk(der);
         if (!hasMac && !walk.undecryptable.isEmpty() && walk.unsupportedAlgorithms.isEmpty()) {
             // No MAC to check a passphrase against: the contents themselves are the test.
             askPassphrase(what, &offered, [&](SecretBytes &secret) {
                 Pkcs12Passphrase candidate;
                 candidate.bytes = std::move(secret);
-                Pkcs12Walk retry = Pkcs12Walker(candidate, nullptr).walk(der);
+                Pkcs12Walk retry = Pkcs12Walker(candidate, nullptr, macWork).walk(der);
                 if (!retry.undecryptable.isEmpty())
                     return false;
                 walk = std::move(retry);
@@ -1246,7 +1267,7 @@ private:
             walk.unsupportedAlgorithms.removeDuplicates();
             const QString algorithms = walk.unsupportedAlgorithms.join(QStringLiteral(", "));
             if (std::optional<LegacyContext> legacy = LegacyContext::load()) {
-                walk = Pkcs12Walker(passphrase, legacy->context.get()).walk(der);
+                walk = Pkcs12Walker(passphrase, legacy->context.get(), macWork).walk(der);
                 legacyNote = QStringLiteral(", from a PKCS#12 file with legacy encryption (%1)")
                                  .arg(algorithms);
             } else {

@@ -150,9 +150,9 @@ QByteArray pkcs12WithEncryptedContentsCost(const EVP_PKEY *key, const X509 *cert
 }
 
 QByteArray pkcs12WithKeyBagCost(const EVP_PKEY *key, const X509 *certificate,
-                                const QByteArray &passphrase, BombCost cost)
+                                const QByteArray &passphrase, BombCost cost, int copies)
 {
-    const bool honest = cost.pbe != BombPbe::Pbes2Scrypt && payable(cost);
+    const bool honest = cost.pbe != BombPbe::Pbes2Scrypt && payable(cost) && copies == 1;
     const Pkcs12Ptr p12 = makePkcs12(key, certificate, passphrase, pbeNid(cost.pbe), -1,
                                      honest ? int(cost.value) : 1);
     if (honest)
@@ -171,6 +171,13 @@ QByteArray pkcs12WithKeyBagCost(const EVP_PKEY *key, const X509 *certificate,
                           nullptr);
             setCost(algorithm, cost);
             changed = true;
+            for (int copy = 1; copy < copies; ++copy) {
+                auto *duplicate = static_cast<PKCS12_SAFEBAG *>(
+                    ASN1_item_dup(ASN1_ITEM_rptr(PKCS12_SAFEBAG), bag));
+                require(duplicate && sk_PKCS12_SAFEBAG_push(bags.get(), duplicate) > 0,
+                        "a copy of the key bag");
+            }
+            break;
         }
         if (!changed)
             continue;

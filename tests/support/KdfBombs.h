@@ -40,9 +40,10 @@ QByteArray pkcs12WithEncryptedContentsCost(const EVP_PKEY *key, const X509 *cert
                                            const QByteArray &passphrase, BombCost cost);
 
 /// The same with an ordinary MAC and plain certificate contents, where the shrouded key bag
-/// (private key 1) announces `cost`.
+/// (private key 1) announces `cost`; with `copies` > 1 it is there that many times (each
+/// within the limit, together perhaps not).
 QByteArray pkcs12WithKeyBagCost(const EVP_PKEY *key, const X509 *certificate,
-                                const QByteArray &passphrase, BombCost cost);
+                                const QByteArray &passphrase, BombCost cost, int copies = 1);
 
 /// `key` as a PKCS#8 EncryptedPrivateKeyInfo announcing `cost`, as PEM or DER.
 QByteArray encryptedPkcs8WithCost(const EVP_PKEY *key, const QByteArray &passphrase, BombCost cost,

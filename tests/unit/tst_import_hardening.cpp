@@ -230,6 +230,13 @@ void ImportHardeningTest::kdfCostIsRefusedBeforeAnyPassphrase_data()
         << pkcs12WithKeyBagCost(key, certificate, kPassphrase, {BombPbe::Pbes2Scrypt, kScryptN})
         << p12 + QStringLiteral("private key 1: ") + kScryptRefused;
 
+    // Each within the limit, together not: the third key is refused before its KDF runs.
+    QTest::newRow("PKCS#12, three key bags of 9 M iterations")
+        << pkcs12WithKeyBagCost(key, certificate, kPassphrase, {BombPbe::Pbes2Pbkdf2, 9'000'000}, 3)
+        << p12 + QStringLiteral("private key 3: the file's key derivations together ask for more "
+                                "than Baton's limit of 20000000 iterations per file; refused "
+                                "before deriving any more");
+
     const QString pemKey = QStringLiteral("PEM block 1 'ENCRYPTED PRIVATE KEY' at byte 0: "
                                           "encrypted private key (PKCS#8 "
                                           "EncryptedPrivateKeyInfo): ");
