@@ -238,6 +238,10 @@ Result<EvpPkeyPtr> readPrivateKeyFile(const QString &path, const QString &passSo
     if (!data)
         return data.error();
     SecretBytes keyFile(std::move(data).value());
+    // A key asking for more key-derivation work than Baton allows is refused before anyone is
+    // asked for its passphrase.
+    if (Status cost = checkEncryptedPrivateKeyCost(keyFile.bytes()); !cost)
+        return withContext<EvpPkeyPtr>(cost.error(), path);
     std::optional<QByteArray> passphrase;
     SecretBytes secret;
     if (isEncryptedPrivateKey(keyFile.bytes()) || !passSource.isEmpty()) {

@@ -99,6 +99,9 @@ void BatonctlInputs::initTestCase()
     write(QStringLiteral("cert.pem"), identity.certificatePem);
     write(QStringLiteral("key.pem"), identity.keyPem);
     write(QStringLiteral("truncated.pem"), identity.certificatePem.first(300));
+    write(
+        QStringLiteral("bomb-key.pem"),
+        encryptedPkcs8WithCost(identity.key.get(), "pw", {BombPbe::Pbes2Pbkdf2, 0x7fffffff}, true));
     // 1 KB, no passphrase needed to find out what it asks for: 2^31-1 MAC iterations.
     write(QStringLiteral("bomb.p12"),
           pkcs12WithMacIterations(identity.key.get(), identity.certificate.handle(), "pw",
@@ -149,6 +152,13 @@ void BatonctlInputs::refused_data()
         << QStringLiteral("\"$B\" inspect --pass pass:pw bomb.p12")
         << QStringLiteral("batonctl: ") + bomb;
 
+    // No passphrase source and no terminal: asking for one would fail with another message.
+    QTest::newRow("dc issue --key, PBKDF2 2^31-1")
+        << QStringLiteral("\"$B\" dc issue --cert cert.pem --key bomb-key.pem --out .")
+        << QStringLiteral("batonctl: bomb-key.pem: encrypted private key (PKCS#8 "
+                          "EncryptedPrivateKeyInfo): PBES2 with PBKDF2: 2147483647 iterations, "
+                          "more than Baton's limit of 10000000 (real files use 2048 to 600000); "
+                          "refused before deriving any key\n");
     QTest::newRow("inspect, a FIFO") << QStringLiteral("\"$B\" inspect fifo.pem")
                                      << QStringLiteral("batonctl: fifo.pem: not a regular file "
                                                        "(a FIFO)\n");
