@@ -10,6 +10,7 @@
 #include "crypto/KdfLimits.h"
 #include "crypto/KeyCodec.h"
 #include "dc/DcReadiness.h"
+#include "dc/DcVerifier.h"
 #include "import/Importer.h"
 #include "x509/CertificateBuilder.h"
 #include "x509/ChainBuilder.h"
@@ -497,6 +498,25 @@ void ImportHardeningTest::keysThatCannotSignDcs()
              qPrintable(failures.first()));
     QCOMPARE(readiness.clients.size(), 0);
     QCOMPARE(readiness.algorithm, nullptr);
+
+    // A DC with such a key, under a certificate that has one too: the verifier names both.
+    const EvpPkeyPtr dcKey = keyOfKind("X25519");
+    DelegatedCredential dc;
+    dc.validTime = 3600;
+    dc.dcCertVerifyAlgorithm = 0x0403;
+    dc.subjectPublicKeyInfo = *encodeSubjectPublicKeyInfo(dcKey.get());
+    dc.algorithm = 0x0403;
+    dc.signature = QByteArray(64, '\x01');
+    const DcVerification verification =
+        verifyDelegatedCredential(*certificate, dc.encode(), DcRole::Server, utc(2026, 6, 1));
+    QVERIFY(verification.check(u"rsae-ban"_qs));
+    QCOMPARE(verification.check(u"rsae-ban"_qs)->detail,
+             QStringLiteral("the DC key is X25519, not an rsaEncryption key"));
+    QVERIFY(verification.check(u"certificate-algorithm"_qs));
+    QCOMPARE(verification.check(u"certificate-algorithm"_qs)->detail,
+             QStringLiteral("the DC is signed with ecdsa_secp256r1_sha256 (0x0403), which the "
+                            "certificate's key (%1) cannot produce in TLS 1.3")
+                 .arg(keyName));
 
     // The importer names the key the same way, never "unknown key type".
     const ImportResult result = importData(certificateDer, QStringLiteral("fixture"));
