@@ -217,6 +217,19 @@ Status writeOutputs(const QList<OutputFile> &files, Overwrite overwrite)
     return {};
 }
 
+std::optional<QString> notADirectory(const QString &option, const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isDir() || (!info.exists() && !info.isSymLink()))
+        return std::nullopt;
+    const QString prefix = QStringLiteral("--%1 %2: ").arg(option, path);
+    if (!info.exists())
+        return prefix + QStringLiteral("is a dangling symlink, not a directory");
+    if (info.isFile())
+        return prefix + QStringLiteral("is a file, not a directory");
+    return prefix + QStringLiteral("exists and is not a directory");
+}
+
 Result<Certificate> readCertificateFile(const QString &path)
 {
     auto data = readFileBounded(path, kMaxCertificateFileSize);
@@ -231,6 +244,10 @@ Result<EvpPkeyPtr> readPrivateKeyFile(const QString &path, const QString &passSo
     if (!data)
         return data.error();
     SecretBytes keyFile(std::move(data).value());
+    // A key asking for more key-derivation work than Baton allows is refused before anyone is
+    // asked for its passphrase.
+    if (Status cost = checkEncryptedPrivateKeyCost(keyFile.bytes()); !cost)
+        return withContext<EvpPkeyPtr>(cost.error(), path);
     std::optional<QByteArray> passphrase;
     SecretBytes secret;
     if (isEncryptedPrivateKey(keyFile.bytes()) || !passSource.isEmpty()) {

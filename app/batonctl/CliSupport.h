@@ -73,6 +73,11 @@ std::optional<QString> existingOutput(const QList<OutputFile> &files, bool force
 /// If one fails, those already written are removed again: no partial output.
 Status writeOutputs(const QList<OutputFile> &files, Overwrite overwrite);
 
+/// For an option naming an output directory: "--out PATH: is a file, not a directory" (or
+/// another kind of non-directory) when PATH exists and is no directory; nullopt when it is one
+/// (a symlink to one included) or does not exist yet.
+std::optional<QString> notADirectory(const QString &option, const QString &path);
+
 /// Reads the first certificate of a PEM or DER file (the leaf, in a chain file).
 Result<Certificate> readCertificateFile(const QString &path);
 

@@ -85,6 +85,9 @@ int runDcIssue(const QStringList &arguments)
     auto lifetime = parseDuration(parser.value(valid));
     if (!lifetime)
         return fail(QStringLiteral("--valid: ") + lifetime.errorMessage());
+    // Before any key is read (or its passphrase asked for).
+    if (const auto problem = notADirectory(QStringLiteral("out"), parser.value(outDir)))
+        return fail(*problem);
     auto issueTime = timeOption(parser, now.names().first());
     if (!issueTime)
         return fail(issueTime.errorMessage());

@@ -74,6 +74,8 @@ int runExport(const QStringList &arguments)
         if (!parser.isSet(*required))
             return fail(QStringLiteral("export needs --profile, --cert, --dc, --dc-key and --out"));
     }
+    if (const auto problem = notADirectory(QStringLiteral("out"), parser.value(outDir)))
+        return fail(*problem);
     const auto chosen = bundleProfileByName(parser.value(profile));
     if (!chosen)
         return fail(

@@ -75,7 +75,9 @@ Rendered renderCertificate(const Certificate &certificate, const QDateTime &now)
                                          : QStringLiteral("cannot delegate"));
     for (const DcCheck &check : readiness.checks)
         out.lines << checkLine(check);
-    out.lines << field(QStringLiteral("DCs accepted"), QString());
+    // No list at all for a key that cannot sign DCs: the signing-key check said why.
+    if (!readiness.clients.isEmpty())
+        out.lines << field(QStringLiteral("DCs accepted"), QString());
     for (const DcCheck &check : readiness.clients)
         out.lines << checkLine(check);
 

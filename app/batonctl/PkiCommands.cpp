@@ -104,6 +104,8 @@ int runPkiInit(const QStringList &arguments)
         return exitCode;
     if (!parser.isSet(dir))
         return fail(QStringLiteral("pki init needs --dir DIR"));
+    if (const auto problem = notADirectory(QStringLiteral("dir"), parser.value(dir)))
+        return fail(*problem);
     if (parser.isSet(noEncrypt) && parser.isSet(pass))
         return fail(QStringLiteral("--no-encrypt and --pass exclude each other"));
     auto spec = keySpecOption(parser);
@@ -210,6 +212,8 @@ int runPkiCert(const QStringList &arguments)
         return exitCode;
     if (!parser.isSet(ca) || !parser.isSet(dns))
         return fail(QStringLiteral("pki cert needs --ca DIR and at least one --dns NAME"));
+    if (const auto problem = notADirectory(QStringLiteral("out"), parser.value(outDir)))
+        return fail(*problem);
     auto spec = keySpecOption(parser);
     auto validity = daysOption(parser, 90);
     auto when = timeOption(parser, now.names().first());
@@ -304,6 +308,8 @@ int runCsrNew(const QStringList &arguments)
         return exitCode;
     if (!parser.isSet(dns) || !parser.isSet(outDir))
         return fail(QStringLiteral("csr new needs at least one --dns NAME and --out DIR"));
+    if (const auto problem = notADirectory(QStringLiteral("out"), parser.value(outDir)))
+        return fail(*problem);
     auto spec = keySpecOption(parser);
     if (!spec)
         return fail(spec.errorMessage());

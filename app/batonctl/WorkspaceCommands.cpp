@@ -8,6 +8,7 @@
 #include "export/BundleProfile.h"
 #include "import/Importer.h"
 #include "keyring/Keyring.h"
+#include "rotation/RotationPlanner.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -175,6 +176,9 @@ int runWsImport(const QStringList &arguments)
         return filePassphrase->bytes();
     };
     bool allAdded = true;
+    // A file that could not be read at all (missing, a directory or FIFO, too large, nothing
+    // recognisable in it) is unusable input: exit 2, after the other files had their turn.
+    bool anyUnusable = false;
     QStringList files;
     QList<qsizetype> counts; // objects per file, to give each file its outcomes
     QList<ImportedObject> objects;
@@ -182,7 +186,7 @@ int runWsImport(const QStringList &arguments)
         ImportResult found = importFile(file, provider);
         if (!found.error.isEmpty()) {
             err() << "batonctl: " << found.error << Qt::endl;
-            allAdded = false;
+            anyUnusable = true;
             continue;
         }
         files << file;
@@ -191,7 +195,7 @@ int runWsImport(const QStringList &arguments)
             objects.append(std::move(object));
     }
     if (files.isEmpty())
-        return ExitInvalid;
+        return ExitUnusable;
 
     // One transaction under the rotation lock: a rotation sees the workspace before the import
     // or after it, never a renewed certificate whose key is still in the next file.
@@ -218,7 +222,7 @@ int runWsImport(const QStringList &arguments)
     out().flush();
     const QList<qint64> &renewed = report->renewedPolicies;
     if (renewed.isEmpty())
-        return allAdded ? ExitOk : ExitInvalid;
+        return anyUnusable ? ExitUnusable : allAdded ? ExitOk : ExitInvalid;
 
     out() << "Renewed certificates: issuing fresh DCs for policies";
     for (const qint64 id : renewed)
@@ -226,6 +230,8 @@ int runWsImport(const QStringList &arguments)
     out() << '\n';
     out().flush();
     const int rotated = rotateNow(**workspace, *lock, renewed, *when);
+    if (anyUnusable)
+        return ExitUnusable;
     return allAdded && rotated == ExitOk ? ExitOk : ExitInvalid;
 }
 
@@ -367,6 +373,19 @@ int runPolicySet(const QStringList &arguments)
                                 .roles = parser.isSet(both)     ? DcRoles::Both
                                          : parser.isSet(client) ? DcRoles::Client
                                                                 : DcRoles::Server};
+    // Checked before the workspace is opened. When the renew-before was derived, not given, a
+    // message about it says where it came from: "--lifetime 1s" must not be refused for an
+    // option the user never wrote without naming it.
+    if (const Status valid = validateRotationPolicy(policy); !valid) {
+        if (!parser.isSet(renewBefore) &&
+            valid.errorMessage().contains(QLatin1String("renew-before")))
+            return fail(QStringLiteral("--lifetime %1: %2 (without --renew-before, the "
+                                       "renew-before is half the lifetime, %3; give a longer "
+                                       "--lifetime or an explicit --renew-before)")
+                            .arg(parser.value(lifetime), valid.errorMessage(),
+                                 formatDuration(policy.renewBeforeSeconds)));
+        return fail(valid.errorMessage());
+    }
     auto workspace = openWorkspace(parser, options, WorkspaceAccess::ReadWrite);
     if (!workspace)
         return fail(workspace.errorMessage());

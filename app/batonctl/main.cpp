@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace {
 
@@ -69,11 +70,52 @@ void printUsage()
     out().flush();
 }
 
+/// The raw bytes, printable ASCII as it is and every other byte as \xHH, so the message shows
+/// exactly what was given.
+QString escapedBytes(const QByteArray &raw)
+{
+    QString shown;
+    for (const char c : raw) {
+        const auto byte = quint8(c);
+        if (byte >= 0x20 && byte < 0x7f && c != '\\')
+            shown += QLatin1Char(c);
+        else
+            shown += QStringLiteral("\\x%1").arg(byte, 2, 16, QLatin1Char('0'));
+    }
+    return shown;
+}
+
+/// Qt decodes argv as UTF-8 and replaces each invalid byte with U+FFFD, and encodes file names
+/// back as UTF-8: a name that is not UTF-8 would silently become another path (`inspect
+/// $'c\xff.pem'` says "no such file", `target add --dir $'t\xff'` stores and writes to a
+/// different directory). Qt has no lossless form for such names, so they are refused here,
+/// from the raw bytes, before anything acts on them.
+std::optional<QString> nonUtf8Argument(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray raw(argv[i]);
+        if (QString::fromUtf8(raw).toUtf8() == raw)
+            continue;
+        QString where = QStringLiteral("argument %1 \"%2\"").arg(i).arg(escapedBytes(raw));
+        const qsizetype equals = raw.indexOf('=');
+        const QByteArray previous = i > 1 ? QByteArray(argv[i - 1]) : QByteArray();
+        if (raw.startsWith('-') && equals > 0)
+            where += QStringLiteral(" (option %1)").arg(escapedBytes(raw.left(equals)));
+        else if (!raw.startsWith('-') && previous.startsWith('-') && !previous.contains('='))
+            where += QStringLiteral(" (after option %1)").arg(escapedBytes(previous));
+        return where + QStringLiteral(": not valid UTF-8; Baton handles UTF-8 file names and "
+                                      "arguments only (rename the file or directory)");
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    if (const auto problem = nonUtf8Argument(argc, argv))
+        return baton::cli::fail(*problem);
     QCoreApplication::setApplicationName(QStringLiteral("batonctl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));
     const QStringList arguments = QCoreApplication::arguments();

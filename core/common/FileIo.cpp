@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <QScopeGuard>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -22,6 +24,19 @@ QString systemError(int error)
 Error fileError(const QString &path, const QString &what, int error)
 {
     return Error{QStringLiteral("%1: %2: %3").arg(path, what, systemError(error))};
+}
+
+QString fileTypeName(const struct stat &status)
+{
+    if (S_ISFIFO(status.st_mode))
+        return QStringLiteral("a FIFO");
+    if (S_ISSOCK(status.st_mode))
+        return QStringLiteral("a socket");
+    if (S_ISCHR(status.st_mode))
+        return QStringLiteral("a character device");
+    if (S_ISBLK(status.st_mode))
+        return QStringLiteral("a block device");
+    return QStringLiteral("not a file");
 }
 
 /// Closes the descriptor and removes the temporary file unless the write was committed.
@@ -144,25 +159,59 @@ Status checkNobodyElseCanWrite(const QString &path, const QString &what, Trusted
 
 Result<QByteArray> readFileBounded(const QString &path, qint64 maxBytes)
 {
-    QFile file(path);
-    if (!QFileInfo(path).isFile()) {
-        if (!QFileInfo::exists(path))
+    if (path.isEmpty())
+        return Error{QStringLiteral("an empty file name")};
+    // O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer. The type is then
+    // judged on the descriptor itself, so the path cannot be swapped between a check and the
+    // open. Symlinks are followed on purpose: certificates are commonly read through them
+    // (certbot's live/ directory), and what they lead to passes the same checks.
+    const int fd =
+        ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        const int error = errno;
+        if (error == ENOENT)
             return Error{QStringLiteral("%1: no such file").arg(path)};
-        return Error{QStringLiteral("%1: not a regular file").arg(path)};
+        return fileError(path, QStringLiteral("cannot open"), error);
     }
-    if (!file.open(QIODevice::ReadOnly))
-        return Error{QStringLiteral("%1: cannot open: %2").arg(path, file.errorString())};
-    if (file.size() > maxBytes)
+    const auto closeFd = qScopeGuard([fd] { ::close(fd); });
+    struct stat status
+    {};
+    if (::fstat(fd, &status) != 0)
+        return fileError(path, QStringLiteral("cannot examine"), errno);
+    if (S_ISDIR(status.st_mode))
+        return Error{QStringLiteral("%1: is a directory, not a file").arg(path)};
+    if (!S_ISREG(status.st_mode))
+        return Error{QStringLiteral("%1: not a regular file (%2)").arg(path, fileTypeName(status))};
+    if (status.st_size > maxBytes)
         return Error{QStringLiteral("%1: %2 bytes is too large for this kind of file (at most %3 "
                                     "bytes); is it the right file?")
                          .arg(path)
-                         .arg(file.size())
+                         .arg(qint64(status.st_size))
                          .arg(maxBytes)};
-    QByteArray data = file.read(maxBytes + 1);
-    if (file.error() != QFileDevice::NoError)
-        return Error{QStringLiteral("%1: cannot read: %2").arg(path, file.errorString())};
-    if (data.size() > maxBytes)
+    // A regular file never blocks; clearing O_NONBLOCK keeps reads of a file on a network or
+    // FUSE filesystem from failing with EAGAIN.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    // Read up to one byte beyond the limit: a file that grew since fstat is still refused.
+    QByteArray data(qsizetype(status.st_size) + 1, Qt::Uninitialized);
+    qsizetype filled = 0;
+    for (;;) {
+        if (filled == data.size()) {
+            if (filled > maxBytes)
+                return Error{QStringLiteral("%1: larger than %2 bytes").arg(path).arg(maxBytes)};
+            data.resize(std::min<qsizetype>(data.size() * 2, qsizetype(maxBytes) + 1));
+        }
+        const ssize_t n = ::read(fd, data.data() + filled, size_t(data.size() - filled));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return fileError(path, QStringLiteral("cannot read"), errno);
+        if (n == 0)
+            break;
+        filled += n;
+    }
+    if (filled > maxBytes)
         return Error{QStringLiteral("%1: larger than %2 bytes").arg(path).arg(maxBytes)};
+    data.truncate(filled);
     return data;
 }
 

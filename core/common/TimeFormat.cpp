@@ -47,27 +47,43 @@ QString formatUtc(const QDateTime &instant)
 Result<qint64> parseDuration(const QString &text)
 {
     const QString trimmed = text.trimmed();
-    static const QRegularExpression plainSeconds(QStringLiteral(R"(^\d{1,12}$)"));
+    // Any number of digits: a number too large is "too large", not "not a duration".
+    static const QRegularExpression plainSeconds(QStringLiteral(R"(^\d+$)"));
     static const QRegularExpression units(
-        QStringLiteral(R"(^(?:(\d{1,6})d)?(?:(\d{1,7})h)?(?:(\d{1,9})m)?(?:(\d{1,12})s)?$)"));
+        QStringLiteral(R"(^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$)"));
     const auto invalid = [&] {
         return Error{QStringLiteral("'%1' is not a duration; expected e.g. 90m, 6h, 2d, 1d12h or "
                                     "a number of seconds")
                          .arg(text)};
     };
+    const auto tooLarge = [&] {
+        return Error{QStringLiteral("duration '%1' is too large: longer than a century").arg(text)};
+    };
+    // Each part is bounded before it is multiplied or added, so nothing can overflow.
     qint64 seconds = 0;
+    const auto addPart = [&](const QString &digits, qint64 factor) {
+        if (digits.isEmpty())
+            return true;
+        bool ok = false;
+        const qint64 count = digits.size() <= 18 ? digits.toLongLong(&ok) : 0;
+        if (!ok || count > kMaxDuration / factor)
+            return false;
+        seconds += count * factor;
+        return seconds <= kMaxDuration;
+    };
     if (plainSeconds.match(trimmed).hasMatch()) {
-        seconds = trimmed.toLongLong();
+        if (!addPart(trimmed, 1))
+            return tooLarge();
     } else {
         const auto m = units.match(trimmed);
         if (trimmed.isEmpty() || !m.hasMatch())
             return invalid();
         const qint64 factors[] = {kDay, kHour, kMinute, 1};
-        for (int i = 0; i < 4; ++i)
-            seconds += m.captured(i + 1).toLongLong() * factors[i];
+        for (int i = 0; i < 4; ++i) {
+            if (!addPart(m.captured(i + 1), factors[i]))
+                return tooLarge();
+        }
     }
-    if (seconds > kMaxDuration)
-        return Error{QStringLiteral("duration '%1' is longer than a century").arg(text)};
     return seconds;
 }
 

@@ -1,5 +1,6 @@
 #include "KeyCodec.h"
 
+#include "KdfLimits.h"
 #include "common/Pem.h"
 
 #include <cstring>
@@ -134,11 +135,41 @@ DecodeOutcome decodeWith(const char *inputType, QByteArrayView bytes,
     return outcome;
 }
 
+/// Labels OpenSSL's PEM decoder reads itself, including the traditional forms that may carry
+/// RFC 1421 encryption headers (Proc-Type, DEK-Info) for every key type it has one for.
 bool isStandardPrivateKeyLabel(const QString &label)
 {
     return label == QLatin1String("PRIVATE KEY") ||
            label == QLatin1String("ENCRYPTED PRIVATE KEY") ||
-           label == QLatin1String("EC PRIVATE KEY") || label == QLatin1String("RSA PRIVATE KEY");
+           label == QLatin1String("EC PRIVATE KEY") || label == QLatin1String("RSA PRIVATE KEY") ||
+           label == QLatin1String("DSA PRIVATE KEY");
+}
+
+/// The block decodePrivateKey reads: the first whose label ends in "PRIVATE KEY".
+const PemBlock *privateKeyBlock(const QList<PemBlock> &blocks)
+{
+    for (const PemBlock &block : blocks) {
+        if (block.label.endsWith(QLatin1String("PRIVATE KEY")))
+            return &block;
+    }
+    return nullptr;
+}
+
+/// An EncryptedPrivateKeyInfo's key-derivation cost against KdfLimits; success for anything
+/// that is not one (a plain key, a traditional PEM whose DEK-Info KDF is one MD5 round).
+Status checkPkcs8Cost(QByteArrayView der)
+{
+    const auto *cursor = reinterpret_cast<const unsigned char *>(der.data());
+    const OpenSslPtr<X509_SIG, X509_SIG_free> sig(d2i_X509_SIG(nullptr, &cursor, long(der.size())));
+    discardOpenSslErrors();
+    if (!sig)
+        return {};
+    const X509_ALGOR *algorithm = nullptr;
+    X509_SIG_get0(sig.get(), &algorithm, nullptr);
+    if (Status cost = checkPbeCost(algorithm); !cost)
+        return Error{QStringLiteral("encrypted private key (PKCS#8 EncryptedPrivateKeyInfo): %1")
+                         .arg(cost.errorMessage())};
+    return {};
 }
 
 Result<QByteArray> encodeWith(const EVP_PKEY *key, int selection, const char *structure)
@@ -308,16 +339,16 @@ Result<EvpPkeyPtr> decodePrivateKey(QByteArrayView data,
         auto blocks = parsePem(data);
         if (!blocks)
             return blocks.error();
-        const PemBlock *keyBlock = nullptr;
-        QStringList labels;
-        for (const PemBlock &block : *blocks) {
-            labels << block.label;
-            if (!keyBlock && block.label.endsWith(QLatin1String("PRIVATE KEY")))
-                keyBlock = &block;
-        }
-        if (!keyBlock)
+        const PemBlock *keyBlock = privateKeyBlock(*blocks);
+        if (!keyBlock) {
+            QStringList labels;
+            for (const PemBlock &block : *blocks)
+                labels << block.label;
             return Error{QStringLiteral("no private key in this PEM (it holds: %1)")
                              .arg(labels.join(QStringLiteral(", ")))};
+        }
+        if (Status cost = checkPkcs8Cost(keyBlock->der); !cost)
+            return cost.error();
         if (isStandardPrivateKeyLabel(keyBlock->label)) {
             pemText = keyBlock->text;
             input = pemText;
@@ -327,6 +358,8 @@ Result<EvpPkeyPtr> decodePrivateKey(QByteArrayView data,
             pemText = keyBlock->der;
             input = pemText;
         }
+    } else if (Status cost = checkPkcs8Cost(data); !cost) {
+        return cost.error();
     }
     DecodeOutcome outcome = decodeWith(inputType, input, passphrase);
     SecretBytes wipe(std::move(pemText));
@@ -349,6 +382,17 @@ Result<EvpPkeyPtr> decodePrivateKey(QByteArrayView data,
             QStringLiteral("%1 unexpected bytes after the DER private key").arg(outcome.bytesLeft)};
     discardOpenSslErrors();
     return std::move(outcome.key);
+}
+
+Status checkEncryptedPrivateKeyCost(QByteArrayView data)
+{
+    if (!containsPem(data))
+        return checkPkcs8Cost(data);
+    auto blocks = parsePem(data);
+    if (!blocks)
+        return {}; // decodePrivateKey reports the PEM's own error
+    const PemBlock *keyBlock = privateKeyBlock(*blocks);
+    return keyBlock ? checkPkcs8Cost(keyBlock->der) : Status{};
 }
 
 bool isEncryptedPrivateKey(QByteArrayView data)

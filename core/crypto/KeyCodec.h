@@ -39,6 +39,11 @@ Result<EvpPkeyPtr> generateKey(const KeySpec &spec);
 Result<EvpPkeyPtr> decodePrivateKey(QByteArrayView data,
                                     const std::optional<QByteArray> &passphrase = std::nullopt);
 
+/// The key-derivation cost an encrypted PKCS#8 key (PEM or DER, the block decodePrivateKey
+/// would read) asks for, against KdfLimits.h; success for anything else. decodePrivateKey
+/// checks it too; a caller that asks for passphrases checks it before asking.
+Status checkEncryptedPrivateKeyCost(QByteArrayView data);
+
 /// True when the data holds something that reads as an encrypted private key.
 bool isEncryptedPrivateKey(QByteArrayView data);
 

@@ -58,14 +58,20 @@ QString keyTypeName(KeyType type)
     return QStringLiteral("unknown key type");
 }
 
-QString describeKey(const EVP_PKEY *key)
+QString keyName(const EVP_PKEY *key)
 {
     const KeyType type = keyTypeOf(key);
+    // OpenSSL's own name for the kinds Baton has no use for ("DSA", "X25519", "SM2"), rather
+    // than "unknown key type": people can then tell what they hold.
     if (type == KeyType::Unknown && key)
-        return QStringLiteral("%1 (%2 bits)")
-            .arg(QString::fromUtf8(EVP_PKEY_get0_type_name(key)))
-            .arg(EVP_PKEY_get_bits(key));
-    return QStringLiteral("%1 (%2 bits)").arg(keyTypeName(type)).arg(EVP_PKEY_get_bits(key));
+        if (const char *name = EVP_PKEY_get0_type_name(key))
+            return QString::fromUtf8(name);
+    return keyTypeName(type);
+}
+
+QString describeKey(const EVP_PKEY *key)
+{
+    return QStringLiteral("%1 (%2 bits)").arg(keyName(key)).arg(EVP_PKEY_get_bits(key));
 }
 
 bool isRsa(KeyType type)

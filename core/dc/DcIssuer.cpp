@@ -16,7 +16,7 @@ Status checkCertificateKey(const DcIssueRequest &request)
         return Error{QStringLiteral("the certificate's private key is needed to sign the DC")};
     if (!samePublicKey(request.certificateKey, request.certificate.publicKey()))
         return Error{QStringLiteral("the private key does not belong to the certificate (the "
-                                    "certificate has a %1 public key); pass the key the "
+                                    "certificate's public key is %1); pass the key the "
                                     "certificate was issued for")
                          .arg(describeKey(request.certificate.publicKey()))};
     return {};

@@ -135,6 +135,10 @@ DcCheck certificateValidityCheck(const Certificate &certificate, const QDateTime
 QList<DcCheck> dcClientSupport(const Certificate &certificate)
 {
     const KeyType type = certificate.keyType();
+    // A key that cannot sign DCs (DSA, X25519, an EC curve TLS 1.3 lacks, …) has no DCs for
+    // any client to accept: signingKeyCheck says so, once, and no client is listed.
+    if (!certificateSchemeForKey(type))
+        return {};
     const bool ec = type == KeyType::EcP256 || type == KeyType::EcP384 || type == KeyType::EcP521;
     // Firefox offers only ECDSA schemes in its delegated_credential extension, and NSS demands
     // that both the DC key's scheme and the DC's own signature scheme come from that list.
@@ -145,11 +149,17 @@ QList<DcCheck> dcClientSupport(const Certificate &certificate)
            : makeCheck("client-firefox", "Firefox (NSS)", CheckOutcome::Warn,
                        QStringLiteral("rejects every DC under this certificate: Firefox accepts a "
                                       "DC only when it is signed with ECDSA, which needs an EC "
-                                      "certificate, and this one has a %1 key")
-                           .arg(keyTypeName(type)));
-    const DcCheck boringssl = makeCheck(
-        "server-boringssl", "BoringSSL servers", CheckOutcome::Pass,
-        QStringLiteral("can serve ECDSA and Ed25519 DCs under this certificate, never RSA DCs"));
+                                      "certificate, and this certificate's key is %1")
+                           .arg(keyName(certificate.publicKey())));
+    // BoringSSL has no Ed448 at all, so it cannot sign a DC with such a certificate key.
+    const DcCheck boringssl =
+        type == KeyType::Ed448
+            ? makeCheck("server-boringssl", "BoringSSL servers", CheckOutcome::Warn,
+                        QStringLiteral("cannot serve DCs under this certificate: BoringSSL has "
+                                       "no Ed448"))
+            : makeCheck("server-boringssl", "BoringSSL servers", CheckOutcome::Pass,
+                        QStringLiteral("can serve ECDSA and Ed25519 DCs under this certificate, "
+                                       "never RSA DCs"));
     return {firefox, boringssl};
 }
 

@@ -44,8 +44,11 @@ const QString kMaxValidity = QStringLiteral("At most 7 days left");
 const QString kWithinCertificate = QStringLiteral("Ends within the certificate");
 const QString kSignature = QStringLiteral("Signature");
 
-void checkDcKey(ReportBuilder &out, const DelegatedCredential &dc, KeyType dcKeyType)
+void checkDcKey(ReportBuilder &out, const DelegatedCredential &dc, const EVP_PKEY *dcKey)
 {
+    const KeyType dcKeyType = keyTypeOf(dcKey);
+    // OpenSSL's name for a kind Baton does not know ("X25519"), not "unknown key type".
+    const QString dcKeyName = keyName(dcKey);
     const SignatureScheme *scheme = signatureSchemeByCode(dc.dcCertVerifyAlgorithm);
     const QString schemeName = signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm);
     const bool rsaeOrLegacy = scheme && scheme->keyType == KeyType::Rsa;
@@ -54,11 +57,10 @@ void checkDcKey(ReportBuilder &out, const DelegatedCredential &dc, KeyType dcKey
                  QStringLiteral("RFC 9345 forbids rsaEncryption DC keys and rsa_pss_rsae_* / "
                                 "PKCS#1 schemes for them; this DC's key is %1, with %2. RSA DC "
                                 "keys must be RSA-PSS (id-RSASSA-PSS) with rsa_pss_pss_*")
-                     .arg(keyTypeName(dcKeyType), schemeName));
+                     .arg(dcKeyName, schemeName));
     else
         out.pass("rsae-ban", kRsaeBan,
-                 QStringLiteral("the DC key is %1, not an rsaEncryption key")
-                     .arg(keyTypeName(dcKeyType)));
+                 QStringLiteral("the DC key is %1, not an rsaEncryption key").arg(dcKeyName));
 
     if (!scheme || !scheme->dcKeyAllowed)
         out.fail("scheme-key", kSchemeKey,
@@ -68,11 +70,10 @@ void checkDcKey(ReportBuilder &out, const DelegatedCredential &dc, KeyType dcKey
         out.fail("scheme-key", kSchemeKey,
                  QStringLiteral("dc_cert_verify_algorithm %1 needs a key of type %2, but the DC "
                                 "key is %3")
-                     .arg(schemeName, keyTypeName(scheme->keyType), keyTypeName(dcKeyType)));
+                     .arg(schemeName, keyTypeName(scheme->keyType), dcKeyName));
     else
         out.pass("scheme-key", kSchemeKey,
-                 QStringLiteral("the DC key is %2, as %1 requires")
-                     .arg(schemeName, keyTypeName(dcKeyType)));
+                 QStringLiteral("the DC key is %2, as %1 requires").arg(schemeName, dcKeyName));
 }
 
 void checkTimes(ReportBuilder &out, const Certificate &certificate, const QDateTime &expiry,
@@ -129,16 +130,16 @@ void checkSignature(ReportBuilder &out, const Certificate &certificate,
     const KeyType certificateKey = certificate.keyType();
     if (!algorithm || !algorithm->certSignatureAllowed || algorithm->keyType != certificateKey) {
         out.fail("certificate-algorithm", kCertificateAlgorithm,
-                 QStringLiteral("the DC is signed with %1, which a %2 certificate key cannot "
-                                "produce in TLS 1.3")
-                     .arg(algorithmName, keyTypeName(certificateKey)));
+                 QStringLiteral("the DC is signed with %1, which the certificate's key (%2) "
+                                "cannot produce in TLS 1.3")
+                     .arg(algorithmName, keyName(certificate.publicKey())));
         out.add("signature", kSignature, CheckOutcome::Skipped,
                 QStringLiteral("not checked: the signature scheme does not fit the certificate"));
         return;
     }
     out.pass("certificate-algorithm", kCertificateAlgorithm,
              QStringLiteral("%1 with the certificate's %2 key")
-                 .arg(algorithmName, keyTypeName(certificateKey)));
+                 .arg(algorithmName, keyName(certificate.publicKey())));
 
     const auto verifyAs = [&](DcRole asRole) {
         auto verdict = verifyWithScheme(certificate.publicKey(), *algorithm,
@@ -196,7 +197,7 @@ DcVerification verifyDelegatedCredential(const Certificate &certificate, QByteAr
     report.credential = dc;
     report.expiry = dc.expiry(certificate);
 
-    checkDcKey(out, dc, keyTypeOf(dcKey.get()));
+    checkDcKey(out, dc, dcKey.get());
     checkTimes(out, certificate, report.expiry, at);
     report.checks << delegationUsageCheck(certificate) << keyUsageCheck(certificate)
                   << endEntityCheck(certificate);

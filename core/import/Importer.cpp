@@ -3,10 +3,13 @@
 #include "common/FileIo.h"
 #include "common/Pem.h"
 #include "common/TimeFormat.h"
+#include "crypto/KdfLimits.h"
 #include "crypto/KeyCodec.h"
 #include "tls/SignatureScheme.h"
+#include "x509/X509Names.h"
 
 #include <algorithm>
+#include <functional>
 #include <openssl/err.h>
 #include <openssl/evperr.h>
 #include <openssl/pkcs12.h>
@@ -116,10 +119,9 @@ QString delegationUsageTag(const DelegationUsage &usage, const QString &verb)
 
 QString certificateSummary(const Certificate &certificate)
 {
-    QString summary =
-        QStringLiteral("certificate %1, %2, expires %3")
-            .arg(nameOrPlaceholder(certificate.subject()), keyTypeName(certificate.keyType()),
-                 formatUtc(certificate.notAfter()));
+    QString summary = QStringLiteral("certificate %1, %2, expires %3")
+                          .arg(nameOrPlaceholder(certificate.subject()),
+                               keyName(certificate.publicKey()), formatUtc(certificate.notAfter()));
     if (certificate.isCa())
         summary += QStringLiteral(", CA");
     return summary + delegationUsageTag(certificate.delegationUsage(), QString());
@@ -127,9 +129,8 @@ QString certificateSummary(const Certificate &certificate)
 
 QString requestSummary(const CertificateRequest &request)
 {
-    QString summary =
-        QStringLiteral("certificate request %1, %2")
-            .arg(nameOrPlaceholder(request.subject()), keyTypeName(request.keyType()));
+    QString summary = QStringLiteral("certificate request %1, %2")
+                          .arg(nameOrPlaceholder(request.subject()), keyName(request.publicKey()));
     summary += delegationUsageTag(request.delegationUsageRequested(), QStringLiteral("requests "));
     if (!request.signatureValid())
         summary += QStringLiteral(", self-signature does not verify");
@@ -149,7 +150,7 @@ QString dcSummary(const DcDocument &document)
     if (document.labelledRole)
         summary += QStringLiteral(" (%1, by its label)").arg(dcRoleName(*document.labelledRole));
     if (auto key = decodeSubjectPublicKeyInfo(dc.subjectPublicKeyInfo))
-        summary += QStringLiteral(", %1 key").arg(keyTypeName(keyTypeOf(key->get())));
+        summary += QStringLiteral(", %1 key").arg(keyName(key->get()));
     discardOpenSslErrors();
     summary += QStringLiteral(", verifies with %1, signed with %2")
                    .arg(signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm),
@@ -239,12 +240,88 @@ struct Pkcs12Walk
     int otherBags = 0;
 };
 
+const X509_ALGOR *encryptedContentsAlgorithm(const PKCS7 *safe)
+{
+    return safe->d.encrypted && safe->d.encrypted->enc_data ? safe->d.encrypted->enc_data->algorithm
+                                                            : nullptr;
+}
+
+const X509_ALGOR *shroudedKeyAlgorithm(const PKCS12_SAFEBAG *bag)
+{
+    const X509_ALGOR *algorithm = nullptr;
+    if (const X509_SIG *sig = PKCS12_SAFEBAG_get0_pkcs8(bag))
+        X509_SIG_get0(sig, &algorithm, nullptr);
+    return algorithm;
+}
+
+/// A derivation's work, checked alone and against what the file has spent so far.
+Status spendOn(KdfBudget &budget, const X509_ALGOR *algorithm)
+{
+    auto work = pbeWork(algorithm);
+    if (!work)
+        return work.error();
+    return budget.spend(*work);
+}
+
+/// The first key derivation in reach without a passphrase (the MAC, encrypted contents,
+/// shrouded keys in plain contents, nested bags) that asks for more than KdfLimits allows,
+/// alone or together with the others, as an error naming where it is. Run before the MAC is
+/// checked or any passphrase asked for, so a hostile file costs nothing but this walk. Keys
+/// inside encrypted contents are checked when reached (Pkcs12Walker).
+Status pkcs12CostError(const PKCS12 *p12, const Pkcs7StackPtr &safes)
+{
+    KdfBudget budget;
+    auto mac = pkcs12MacWork(p12);
+    if (!mac)
+        return mac.error();
+    if (Status spent = budget.spend(*mac); !spent)
+        return spent;
+    int keys = 0;
+    const std::function<Status(const STACK_OF(PKCS12_SAFEBAG) *, int)> checkBags =
+        [&](const STACK_OF(PKCS12_SAFEBAG) * bags, int depth) -> Status {
+        for (int i = 0; i < sk_PKCS12_SAFEBAG_num(bags); ++i) {
+            const PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags, i);
+            const int nid = PKCS12_SAFEBAG_get_nid(bag);
+            if (nid == NID_pkcs8ShroudedKeyBag) {
+                ++keys;
+                if (Status cost = spendOn(budget, shroudedKeyAlgorithm(bag)); !cost)
+                    return Error{
+                        QStringLiteral("private key %1: %2").arg(keys).arg(cost.errorMessage())};
+            } else if (nid == NID_safeContentsBag && depth < kMaxBagDepth) {
+                if (Status nested = checkBags(PKCS12_SAFEBAG_get0_safes(bag), depth + 1); !nested)
+                    return nested;
+            }
+        }
+        return {};
+    };
+    for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
+        PKCS7 *safe = sk_PKCS7_value(safes.get(), i);
+        const int type = OBJ_obj2nid(safe->type);
+        if (type == NID_pkcs7_encrypted) {
+            if (Status cost = spendOn(budget, encryptedContentsAlgorithm(safe)); !cost)
+                return Error{QStringLiteral("encrypted contents %1: %2")
+                                 .arg(i + 1)
+                                 .arg(cost.errorMessage())};
+        } else if (type == NID_pkcs7_data) {
+            const SafeBagStackPtr bags(PKCS12_unpack_p7data(safe));
+            if (Status cost = checkBags(bags.get(), 0); !cost)
+                return cost;
+        }
+    }
+    discardOpenSslErrors();
+    return {};
+}
+
 class Pkcs12Walker
 {
 public:
-    Pkcs12Walker(const Pkcs12Passphrase &passphrase, OSSL_LIB_CTX *libraryContext)
+    /// `macWork`: what checking the MAC cost, counted against the file's KDF budget.
+    Pkcs12Walker(const Pkcs12Passphrase &passphrase, OSSL_LIB_CTX *libraryContext, qint64 macWork)
         : m_passphrase(passphrase), m_libraryContext(libraryContext)
-    {}
+    {
+        // Within the budget: importPkcs12 checked the MAC before anything else.
+        (void)m_budget.spend(macWork);
+    }
 
     Pkcs12Walk walk(QByteArrayView der)
     {
@@ -280,6 +357,17 @@ private:
         if (type == NID_pkcs7_data) {
             bags.reset(PKCS12_unpack_p7data(safe));
         } else if (type == NID_pkcs7_encrypted) {
+            const QString location = QStringLiteral("PKCS#12 encrypted contents %1").arg(number);
+            // importPkcs12 checked this before asking for a passphrase; checked again right
+            // before the KDF so that no path reaches it unchecked.
+            if (Status cost = spendOn(m_budget, encryptedContentsAlgorithm(safe)); !cost) {
+                ImportedObject object;
+                object.location = location;
+                object.encrypted = true;
+                object.error = location + QStringLiteral(": ") + cost.errorMessage();
+                m_walk.objects.append(std::move(object));
+                return;
+            }
             bags.reset(PKCS12_unpack_p7encdata(safe, m_passphrase.data(), m_passphrase.size()));
             if (!bags) {
                 const QString algorithm =
@@ -289,9 +377,7 @@ private:
                 if (takeUnsupportedAlgorithmError())
                     m_walk.unsupportedAlgorithms << algorithm;
                 else
-                    m_walk.undecryptable.append(
-                        {ImportedKind::Unknown,
-                         QStringLiteral("PKCS#12 encrypted contents %1").arg(number), algorithm});
+                    m_walk.undecryptable.append({ImportedKind::Unknown, location, algorithm});
                 return;
             }
         } else {
@@ -318,7 +404,9 @@ private:
 
     void walkBags(const STACK_OF(PKCS12_SAFEBAG) * bags, bool encrypted, int depth)
     {
-        for (int i = 0; i < sk_PKCS12_SAFEBAG_num(bags); ++i) {
+        // The importer keeps at most kMaxImportObjects objects; bags beyond are not decoded.
+        for (int i = 0;
+             i < sk_PKCS12_SAFEBAG_num(bags) && m_walk.objects.size() < kMaxImportObjects; ++i) {
             PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags, i);
             switch (PKCS12_SAFEBAG_get_nid(bag)) {
             case NID_certBag:
@@ -395,6 +483,17 @@ private:
 
     void addShroudedKey(PKCS12_SAFEBAG *bag)
     {
+        // A key inside encrypted contents is first seen here, after that decryption: its own
+        // cost, and the file's total, are checked before its KDF runs.
+        if (Status cost = spendOn(m_budget, shroudedKeyAlgorithm(bag)); !cost) {
+            ImportedObject object;
+            object.kind = ImportedKind::PrivateKey;
+            object.location = QStringLiteral("PKCS#12 private key %1").arg(++m_walk.keys);
+            object.encrypted = true;
+            object.error = object.location + QStringLiteral(": ") + cost.errorMessage();
+            m_walk.objects.append(std::move(object));
+            return;
+        }
         const Pkcs8Ptr pkcs8(PKCS12_decrypt_skey_ex(bag, m_passphrase.data(), m_passphrase.size(),
                                                     m_libraryContext, nullptr));
         if (pkcs8) {
@@ -426,6 +525,7 @@ private:
 
     const Pkcs12Passphrase &m_passphrase;
     OSSL_LIB_CTX *m_libraryContext;
+    KdfBudget m_budget; ///< per walk: each walk derives every key again
     Pkcs12Walk m_walk;
 };
 
@@ -531,12 +631,14 @@ QString blockReason(const QString &message, const QString &label)
     return QStringLiteral("the block") + rest;
 }
 
-QList<ScannedBlock> scanPem(QByteArrayView data)
+/// Every block up to `limit` of them: one more than the importer takes, so it can tell that
+/// there were too many without scanning the rest.
+QList<ScannedBlock> scanPem(QByteArrayView data, qsizetype limit)
 {
     QList<ScannedBlock> blocks;
     qsizetype pos = 0;
     int number = 0;
-    while ((pos = data.indexOf(kPemBegin, pos)) >= 0) {
+    while (blocks.size() < limit && (pos = data.indexOf(kPemBegin, pos)) >= 0) {
         ScannedBlock scanned;
         scanned.number = ++number;
         scanned.offset = pos;
@@ -611,6 +713,10 @@ public:
             importDelegatedCredentialOnly(data);
         if (m_result.objects.isEmpty() && m_result.error.isEmpty())
             m_result.error = m_source + QStringLiteral(": nothing to import found");
+        if (m_truncated && m_result.error.isEmpty())
+            m_result.error = m_source + QStringLiteral(": more than %1 objects; only the first "
+                                                       "%1 were read")
+                                            .arg(kMaxImportObjects);
         annotateKeyMatches();
         discardOpenSslErrors();
         return std::move(m_result);
@@ -623,7 +729,27 @@ private:
         return std::move(m_result);
     }
 
-    void add(ImportedObject object) { m_result.objects.append(std::move(object)); }
+    /// kMaxImportObjects reached: every loop over the input stops, and run() reports it.
+    bool full()
+    {
+        if (m_result.objects.size() < kMaxImportObjects)
+            return false;
+        m_truncated = true;
+        return true;
+    }
+
+    void add(ImportedObject object)
+    {
+        if (full())
+            return;
+        // Lists that lead with the summary (ws import's "FAILED: <summary> (<error>)") would
+        // otherwise show nothing for an object that could not be read.
+        if (object.summary.isEmpty())
+            object.summary = object.kind == ImportedKind::Unknown
+                                 ? QStringLiteral("unreadable object")
+                                 : QStringLiteral("unreadable ") + importedKindName(object.kind);
+        m_result.objects.append(std::move(object));
+    }
 
     static ImportedObject failed(ImportedKind kind, const QString &location, const QString &why)
     {
@@ -638,7 +764,7 @@ private:
 
     void importPem(QByteArrayView data)
     {
-        QList<ScannedBlock> blocks = scanPem(data);
+        QList<ScannedBlock> blocks = scanPem(data, kMaxImportObjects + 1);
         const auto count = [&](auto predicate) {
             return std::count_if(blocks.cbegin(), blocks.cend(), predicate);
         };
@@ -649,6 +775,8 @@ private:
                                   return b.label == QLatin1String("EC PRIVATE KEY");
                               }) > 0;
         for (ScannedBlock &scanned : blocks) {
+            if (full())
+                break;
             const QString location = scanned.label.isEmpty()
                                          ? QStringLiteral("PEM block %1 at byte %2")
                                                .arg(scanned.number)
@@ -692,6 +820,8 @@ private:
                 }
             } else if (label == QLatin1String("PUBLIC KEY")) {
                 importPublicKey(block.der, location);
+            } else if (label == QLatin1String("X509 CRL")) {
+                importCrl(block.der, location);
             } else {
                 ImportedObject object;
                 object.location = location;
@@ -737,7 +867,7 @@ private:
     bool importDer(QByteArrayView data)
     {
         QList<std::pair<qsizetype, DerSpan>> spans;
-        for (qsizetype offset = 0; offset < data.size();) {
+        for (qsizetype offset = 0; offset < data.size() && spans.size() <= kMaxImportObjects;) {
             const DerSpan span = derSpanAt(data, offset);
             spans.append({offset, span});
             if (span.state != DerSpan::State::Complete)
@@ -762,7 +892,7 @@ private:
             }
             return true;
         }
-        for (qsizetype i = 0; i < spans.size(); ++i) {
+        for (qsizetype i = 0; i < spans.size() && !full(); ++i) {
             const auto &[offset, span] = spans[i];
             const QString location =
                 QStringLiteral("DER object %1 at byte %2").arg(i + 1).arg(offset);
@@ -806,7 +936,7 @@ private:
         }
         discardOpenSslErrors();
         return failed(ImportedKind::Unknown, location,
-                      QStringLiteral("DER that is not a certificate, certificate request, "
+                      QStringLiteral("DER that is not a certificate, certificate request, CRL, "
                                      "PKCS#7, PKCS#12, private key or public key"));
     }
 
@@ -827,6 +957,10 @@ private:
             importPkcs7(der, location,
                         wholeInput ? QStringLiteral("PKCS#7 certificate %1")
                                    : location + QStringLiteral(", PKCS#7 certificate %1"));
+            return true;
+        }
+        if (parsesStrictly<X509_CRL, d2i_X509_CRL, X509_CRL_free>(der)) {
+            importCrl(der, location);
             return true;
         }
         if (wholeInput && parsesStrictly<PKCS12, d2i_PKCS12, PKCS12_free>(der)) {
@@ -929,6 +1063,26 @@ private:
         add(std::move(object));
     }
 
+    /// A CRL is recognised and described, the same way in PEM and in DER, but not imported.
+    void importCrl(QByteArrayView der, const QString &location)
+    {
+        const auto *cursor = reinterpret_cast<const unsigned char *>(der.data());
+        const OpenSslPtr<X509_CRL, X509_CRL_free> crl(
+            d2i_X509_CRL(nullptr, &cursor, long(der.size())));
+        if (!crl || cursor != reinterpret_cast<const unsigned char *>(der.data()) + der.size()) {
+            add(failed(ImportedKind::Unknown, location,
+                       openSslError(QStringLiteral("not a readable CRL")).message));
+            return;
+        }
+        ImportedObject object;
+        object.location = location;
+        object.summary =
+            QStringLiteral("certificate revocation list from %1, %2 revoked (not imported)")
+                .arg(nameOrPlaceholder(distinguishedNameText(X509_CRL_get_issuer(crl.get()))))
+                .arg(std::max(0, sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl.get()))));
+        add(std::move(object));
+    }
+
     void importPkcs7(QByteArrayView der, const QString &location, const QString &itemLocation)
     {
         const auto *cursor = reinterpret_cast<const unsigned char *>(der.data());
@@ -952,7 +1106,7 @@ private:
             add(std::move(object));
             return;
         }
-        for (int i = 0; i < sk_X509_num(certificates); ++i) {
+        for (int i = 0; i < sk_X509_num(certificates) && !full(); ++i) {
             const QString itemAt = itemLocation.arg(i + 1);
             auto certificate = Certificate::fromDer(toDer(sk_X509_value(certificates, i)));
             if (!certificate)
@@ -1008,6 +1162,13 @@ private:
             add(std::move(object));
             return;
         }
+        // The KDF cost the key asks for is checked before anyone is asked for a passphrase.
+        if (Status cost = checkEncryptedPrivateKeyCost(data); !cost) {
+            object.summary = QStringLiteral("encrypted private key (refused: too costly to open)");
+            object.error = location + QStringLiteral(": ") + cost.errorMessage();
+            add(std::move(object));
+            return;
+        }
         EvpPkeyPtr decrypted;
         bool offered = false;
         askPassphrase(what, &offered, [&](SecretBytes &secret) {
@@ -1042,6 +1203,22 @@ private:
             return;
         }
 
+        // Every key derivation the file asks for is bounded before the first one runs.
+        {
+            const Pkcs7StackPtr safes(PKCS12_unpack_authsafes(p12.get()));
+            discardOpenSslErrors();
+            if (Status cost = pkcs12CostError(p12.get(), safes); !cost) {
+                ImportedObject object =
+                    failed(ImportedKind::Unknown, location, cost.errorMessage());
+                object.encrypted = true;
+                object.summary = QStringLiteral("PKCS#12 file (refused: too costly to open)");
+                add(std::move(object));
+                return;
+            }
+        }
+
+        const qint64 macWork = pkcs12MacWork(p12.get()).value();
+
         // The MAC tells a right passphrase from a wrong one before anything is decrypted.
         // Files "without" a passphrase use either none (NULL) or an empty one: try both first.
         Pkcs12Passphrase passphrase;
@@ -1071,13 +1248,13 @@ private:
             }
         }
 
-        Pkcs12Walk walk = Pkcs12Walker(passphrase, nullptr).walk(der);
+        Pkcs12Walk walk = Pkcs12Walker(passphrase, nullptr, macWork).walk(der);
         if (!hasMac && !walk.undecryptable.isEmpty() && walk.unsupportedAlgorithms.isEmpty()) {
             // No MAC to check a passphrase against: the contents themselves are the test.
             askPassphrase(what, &offered, [&](SecretBytes &secret) {
                 Pkcs12Passphrase candidate;
                 candidate.bytes = std::move(secret);
-                Pkcs12Walk retry = Pkcs12Walker(candidate, nullptr).walk(der);
+                Pkcs12Walk retry = Pkcs12Walker(candidate, nullptr, macWork).walk(der);
                 if (!retry.undecryptable.isEmpty())
                     return false;
                 walk = std::move(retry);
@@ -1090,7 +1267,7 @@ private:
             walk.unsupportedAlgorithms.removeDuplicates();
             const QString algorithms = walk.unsupportedAlgorithms.join(QStringLiteral(", "));
             if (std::optional<LegacyContext> legacy = LegacyContext::load()) {
-                walk = Pkcs12Walker(passphrase, legacy->context.get()).walk(der);
+                walk = Pkcs12Walker(passphrase, legacy->context.get(), macWork).walk(der);
                 legacyNote = QStringLiteral(", from a PKCS#12 file with legacy encryption (%1)")
                                  .arg(algorithms);
             } else {
@@ -1166,48 +1343,57 @@ private:
 
     // ---- which key goes with what -----------------------------------------------------------
 
+    /// Says which certificate, request or DC each private key belongs to. Keys are matched
+    /// by their encoded SubjectPublicKeyInfo (the identity the workspace stores them by)
+    /// through a hash, not pair by pair: thousands of keys and certificates cost linear time.
     void annotateKeyMatches()
     {
-        std::vector<std::pair<EvpPkeyPtr, QString>> dcKeys;
+        if (std::none_of(m_result.objects.cbegin(), m_result.objects.cend(),
+                         [](const ImportedObject &o) { return o.privateKey != nullptr; }))
+            return;
+        QHash<QByteArray, QString> owners;
+        const auto offer = [&](const EVP_PKEY *key, const QString &owner) {
+            auto spki = encodeSubjectPublicKeyInfo(key);
+            if (spki && !owners.contains(*spki)) // the first owner found names the key
+                owners.insert(*spki, owner);
+        };
+        // Certificates first, then requests, then DCs.
+        for (const ImportedObject &object : std::as_const(m_result.objects)) {
+            if (object.certificate)
+                offer(object.certificate->publicKey(),
+                      QStringLiteral("certificate %1")
+                          .arg(nameOrPlaceholder(object.certificate->subject())));
+        }
+        for (const ImportedObject &object : std::as_const(m_result.objects)) {
+            if (object.request)
+                offer(object.request->publicKey(),
+                      QStringLiteral("certificate request %1")
+                          .arg(nameOrPlaceholder(object.request->subject())));
+        }
         for (const ImportedObject &object : std::as_const(m_result.objects)) {
             if (!object.delegatedCredential)
                 continue;
             if (auto key = decodeSubjectPublicKeyInfo(
                     object.delegatedCredential->credential.subjectPublicKeyInfo))
-                dcKeys.emplace_back(std::move(key).value(), object.location);
+                offer(key->get(),
+                      QStringLiteral("the delegated credential in %1").arg(object.location));
         }
         discardOpenSslErrors();
         for (ImportedObject &object : m_result.objects) {
             if (!object.privateKey)
                 continue;
-            QString match;
-            for (const ImportedObject &other : std::as_const(m_result.objects)) {
-                if (other.certificate &&
-                    samePublicKey(object.privateKey.get(), other.certificate->publicKey())) {
-                    match = QStringLiteral("certificate %1")
-                                .arg(nameOrPlaceholder(other.certificate->subject()));
-                    break;
-                }
-            }
-            for (qsizetype i = 0; match.isEmpty() && i < m_result.objects.size(); ++i) {
-                const ImportedObject &other = m_result.objects[i];
-                if (other.request &&
-                    samePublicKey(object.privateKey.get(), other.request->publicKey()))
-                    match = QStringLiteral("certificate request %1")
-                                .arg(nameOrPlaceholder(other.request->subject()));
-            }
-            for (size_t i = 0; match.isEmpty() && i < dcKeys.size(); ++i) {
-                if (samePublicKey(object.privateKey.get(), dcKeys[i].first.get()))
-                    match = QStringLiteral("the delegated credential in %1").arg(dcKeys[i].second);
-            }
-            if (!match.isEmpty())
-                object.summary += QStringLiteral(", matches ") + match;
+            const auto spki = encodeSubjectPublicKeyInfo(object.privateKey.get());
+            const auto owner = spki ? owners.constFind(*spki) : owners.cend();
+            if (owner != owners.cend())
+                object.summary += QStringLiteral(", matches ") + *owner;
         }
+        discardOpenSslErrors();
     }
 
     QString m_source;
     const PassphraseProvider &m_passphrase;
     ImportResult m_result;
+    bool m_truncated = false;
 };
 
 } // namespace

@@ -33,7 +33,8 @@ struct ImportedObject
     /// "PKCS#7 certificate 3", "DER", "hex" (a DC's text encoding), …
     QString location;
     /// One line for people, e.g. "certificate CN=example.com, EC P-256, expires 2027-01-01
-    /// 00:00:00 UTC". A key's type and size only, never its bytes.
+    /// 00:00:00 UTC". A key's type and size only, never its bytes. Never empty: an object that
+    /// could not be read says so ("unreadable certificate"), its error says why.
     QString summary;
     /// Non-empty when this object could not be read; the other objects still are.
     QString error;
@@ -68,6 +69,12 @@ struct ImportResult
 /// two orders of magnitude of room while refusing a mistaken path to a disk image or log file
 /// before a byte of it is read, and keeps parsing well under a second.
 inline constexpr qint64 kMaxImportSize = 16 * 1024 * 1024;
+
+/// The most objects one input yields. Mozilla's trust bundle has ~150 certificates; 10 000
+/// leaves room for any real bundle while bounding the work (each object is parsed, and a key
+/// is decoded by OpenSSL) that a file of tiny hostile objects could ask for. Beyond it the
+/// input's error says so and the objects read so far are kept.
+inline constexpr qsizetype kMaxImportObjects = 10000;
 
 /// Probes data (a file's content or pasted text) and returns every object in it: PEM bundles
 /// of any mix, DER certificates, requests, PKCS#8 (plain and encrypted) and SEC1 keys, PKCS#7

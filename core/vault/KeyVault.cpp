@@ -75,50 +75,10 @@ const unsigned char *bytesOf(QByteArrayView view)
     return reinterpret_cast<const unsigned char *>(view.data());
 }
 
-/// What scrypt needs, as OpenSSL's scrypt computes it before deriving (its V and B arrays).
-quint64 scryptMemory(const ScryptParameters &s)
-{
-    return 128 * quint64(s.r) * (s.n + 2 + s.p);
-}
-
-QString mebibytes(quint64 bytes)
-{
-    return QString::number(double(bytes) / double(1 << 20), 'f', 1);
-}
-
-/// The rules of RFC 7914 plus Baton's limits, each error naming the parameter at fault.
+/// RFC 7914's rules and Baton's limits (KdfLimits.h), each error naming the parameter at fault.
 Status validateScrypt(const ScryptParameters &s)
 {
-    if (s.n < 2 || (s.n & (s.n - 1)) != 0)
-        return Error{
-            QStringLiteral("scrypt N must be a power of two of at least 2, not %1").arg(s.n)};
-    if (s.r == 0)
-        return Error{QStringLiteral("scrypt r must be at least 1")};
-    if (s.p == 0)
-        return Error{QStringLiteral("scrypt p must be at least 1")};
-    // RFC 7914 section 2: N < 2^(128 * r / 8). From r=4 on every 64-bit N is below (and the
-    // shift would overflow).
-    if (s.r < 4 && s.n >= (quint64(1) << (16 * s.r)))
-        return Error{QStringLiteral("scrypt N=%1 is too large for r=%2 (N must be below 2^%3)")
-                         .arg(s.n)
-                         .arg(s.r)
-                         .arg(16 * s.r)};
-    // Divisions, not a product that could overflow on hostile input.
-    if (s.n > kMaxScryptWork || s.r > kMaxScryptWork / s.n || s.p > kMaxScryptWork / (s.n * s.r))
-        return Error{QStringLiteral("scrypt N=%1, r=%2, p=%3 is more work (N*r*p) than Baton's "
-                                    "limit of %4")
-                         .arg(s.n)
-                         .arg(s.r)
-                         .arg(s.p)
-                         .arg(kMaxScryptWork)};
-    if (scryptMemory(s) > kMaxScryptMemory)
-        return Error{QStringLiteral("scrypt N=%1, r=%2, p=%3 needs %4 MiB, more than Baton's "
-                                    "limit of %5 MiB")
-                         .arg(s.n)
-                         .arg(s.r)
-                         .arg(s.p)
-                         .arg(mebibytes(scryptMemory(s)), mebibytes(kMaxScryptMemory))};
-    return {};
+    return checkScryptCost(s);
 }
 
 /// scrypt with an explicit memory limit: OpenSSL's default (32 MiB) is below kVaultScrypt's.

@@ -5,6 +5,7 @@
 // passphrase verifier lets Baton say "wrong passphrase" before it tries to open any key.
 
 #include "common/Result.h"
+#include "crypto/KdfLimits.h"
 #include "crypto/OpenSsl.h"
 
 #include <QByteArray>
@@ -12,17 +13,6 @@
 #include <memory>
 
 namespace baton {
-
-/// scrypt's cost (N, a power of two), block size (r) and parallelism (p), as RFC 7914 names
-/// them. Memory needed: about 128 * r * N bytes; time: proportional to N * r * p.
-struct ScryptParameters
-{
-    quint64 n;
-    quint32 r;
-    quint32 p;
-
-    friend bool operator==(const ScryptParameters &, const ScryptParameters &) = default;
-};
 
 /// OWASP's scrypt recommendation (N=2^17, r=8, p=1): 128 MiB and, measured on the 2-core
 /// development VM, 0.55 to 0.6 s for each seal, open or passphrase check (N=2^16: 0.29 s;
@@ -37,11 +27,9 @@ struct ScryptParameters
 /// salt and IV are in `openssl asn1parse -inform DER`'s output.
 inline constexpr ScryptParameters kVaultScrypt = {quint64(1) << 17, 8, 1};
 
-/// What Baton accepts when reading parameters back (and when asked to use them): a stored
-/// verifier or sealed key must not make Baton allocate or compute without bound.
-inline constexpr quint64 kMaxScryptMemory = quint64(1) << 30;
-/// N * r * p: 16 times the default, about 9 s here.
-inline constexpr quint64 kMaxScryptWork = quint64(1) << 24;
+// What Baton accepts when reading parameters back (and when asked to use them) is
+// KdfLimits.h's kMaxScryptMemory and kMaxScryptWork: a stored verifier or sealed key must not
+// make Baton allocate or compute without bound.
 
 /// The text of the error for a passphrase that does not match, exactly, so a CLI can print it
 /// and a caller can tell it from every other failure.

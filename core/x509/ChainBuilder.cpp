@@ -1,5 +1,6 @@
 #include "ChainBuilder.h"
 
+#include <QHash>
 #include <QSet>
 #include <algorithm>
 #include <openssl/x509_vfy.h>
@@ -95,6 +96,12 @@ ChainReport buildChain(const QList<Certificate> &certificates, const QList<Certi
     QList<Certificate> set;
     QSet<QByteArray> seen;
     for (const Certificate &certificate : certificates) {
+        if (set.size() == kMaxChainCertificates) {
+            report.problems << QStringLiteral("more than %1 certificates: only the first %1 were "
+                                              "considered for the chain")
+                                   .arg(kMaxChainCertificates);
+            break;
+        }
         if (!seen.contains(certificate.der())) {
             seen.insert(certificate.der());
             set.append(certificate);
@@ -105,20 +112,49 @@ ChainReport buildChain(const QList<Certificate> &certificates, const QList<Certi
         return report;
     }
 
+    // Issuers are looked up by the hash of their subject (OpenSSL's canonical form, the one
+    // X509_NAME_cmp compares), never by comparing every pair: a file of thousands of
+    // certificates costs linear time. At most kMaxSameNameCandidates certificates of one name
+    // are examined per lookup, so even thousands sharing a subject stay linear.
+    QHash<unsigned long, QList<qsizetype>> bySubject; // input order within each name
+    const auto nameHash = [](const X509_NAME *name) {
+        int ok = 0;
+        const unsigned long hash = X509_NAME_hash_ex(name, nullptr, nullptr, &ok);
+        return ok ? hash : 0UL;
+    };
+    for (qsizetype i = 0; i < set.size(); ++i)
+        bySubject[nameHash(X509_get_subject_name(set[i].handle()))].append(i);
+    discardOpenSslErrors();
+    // Calls `visit` with each certificate of the set that may have issued `child`, in input
+    // order; stops when `visit` returns true.
+    const auto forEachIssuerOf = [&](const Certificate &child, const auto &visit) {
+        const auto found = bySubject.constFind(nameHash(X509_get_issuer_name(child.handle())));
+        if (found == bySubject.cend())
+            return;
+        const QList<qsizetype> &candidates = *found;
+        const qsizetype count = std::min(candidates.size(), kMaxSameNameCandidates);
+        for (qsizetype k = 0; k < count; ++k) {
+            const qsizetype i = candidates[k];
+            if (set[i].der() != child.der() && issuedBy(child, set[i]) && visit(i))
+                return;
+        }
+    };
+
     // The leaf issued nothing in the set. When several did (a leaf and a root whose
     // intermediate is missing), an end-entity certificate beats a CA and a CA beats a
     // self-issued root; then input order decides.
-    const auto issuedSomething = [&](const Certificate &candidate) {
-        return std::any_of(set.cbegin(), set.cend(), [&](const Certificate &other) {
-            return other.der() != candidate.der() && issuedBy(other, candidate);
+    QList<bool> issuedSomething(set.size(), false);
+    for (const Certificate &child : std::as_const(set))
+        forEachIssuerOf(child, [&](qsizetype parent) {
+            issuedSomething[parent] = true;
+            return false;
         });
-    };
     const auto rank = [](const Certificate &c) {
         return (c.isCa() ? 1 : 0) + (c.isSelfIssued() ? 2 : 0);
     };
     qsizetype leaf = -1;
     for (qsizetype i = 0; i < set.size(); ++i) {
-        if (!issuedSomething(set[i]) && (leaf < 0 || rank(set[i]) < rank(set[leaf])))
+        if (!issuedSomething[i] && (leaf < 0 || rank(set[i]) < rank(set[leaf])))
             leaf = i;
     }
     if (leaf < 0) // every certificate issued another: a cycle; start anywhere
@@ -128,12 +164,19 @@ ChainReport buildChain(const QList<Certificate> &certificates, const QList<Certi
     used[leaf] = true;
     report.ordered.append(set[leaf]);
     while (!report.ordered.last().isSelfIssued()) {
-        const Certificate &current = report.ordered.last();
-        qsizetype parent = -1;
-        for (qsizetype i = 0; i < set.size() && parent < 0; ++i) {
-            if (!used[i] && issuedBy(current, set[i]))
-                parent = i;
+        if (report.ordered.size() == kMaxChainDepth) {
+            report.problems << QStringLiteral("the chain is longer than %1 certificates; the "
+                                              "rest was not followed")
+                                   .arg(kMaxChainDepth);
+            break;
         }
+        qsizetype parent = -1;
+        forEachIssuerOf(report.ordered.last(), [&](qsizetype i) {
+            if (used[i])
+                return false;
+            parent = i;
+            return true;
+        });
         if (parent < 0)
             break;
         used[parent] = true;
@@ -185,6 +228,8 @@ ChainReport buildChain(const QList<Certificate> &certificates, const QList<Certi
     }
     X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx.get());
     X509_VERIFY_PARAM_set_time(param, time_t(at.toSecsSinceEpoch()));
+    // OpenSSL's own search is bounded the same way (its default depth is 100).
+    X509_VERIFY_PARAM_set_depth(param, kMaxChainDepth);
     if (!anchors.isEmpty())
         X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
     QList<VerifyError> errors;

@@ -8,6 +8,16 @@
 
 namespace baton {
 
+/// The most certificates buildChain considers: a file of trust anchors (Mozilla's ~150 roots),
+/// a workspace's CA certificates, or a chain file hold far fewer. Beyond it the rest are left
+/// out, with a problem saying so, so a hostile file cannot make chain building unbounded.
+inline constexpr qsizetype kMaxChainCertificates = 10000;
+/// The longest chain followed (leaf included): real chains have 2 to 5 certificates.
+inline constexpr qsizetype kMaxChainDepth = 32;
+/// How many certificates sharing one subject name are examined as a certificate's issuer: a
+/// CA renewed a few times has a few; thousands are a hostile file.
+inline constexpr qsizetype kMaxSameNameCandidates = 64;
+
 /// What buildChain found out about a set of certificates.
 struct ChainReport
 {

@@ -319,7 +319,7 @@ void DcDocumentTest::readFile_data()
     QTest::newRow("missing file") << QStringLiteral("missing") << QByteArray()
                                   << QStringLiteral(": no such file");
     QTest::newRow("directory") << QStringLiteral("directory") << QByteArray()
-                               << QStringLiteral(": not a regular file");
+                               << QStringLiteral(": is a directory, not a file");
     QTest::newRow("empty file") << QStringLiteral("empty.bin") << QByteArray()
                                 << QStringLiteral(": empty input");
     QTest::newRow("bad content") << QStringLiteral("bad.bin") << m_dc.chopped(1)

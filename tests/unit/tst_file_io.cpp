@@ -249,7 +249,16 @@ void FileIoTest::readBounded_data()
     QTest::newRow("missing file") << QStringLiteral("missing.pem") << QByteArray() << qint64(100)
                                   << QStringLiteral(": no such file");
     QTest::newRow("directory") << QString() << QByteArray() << qint64(100)
-                               << QStringLiteral(": not a regular file");
+                               << QStringLiteral(": is a directory, not a file");
+    // Opened without waiting for a writer, and refused by what the descriptor is.
+    QTest::newRow("FIFO") << QStringLiteral("fifo:in.pem") << QByteArray() << qint64(100)
+                          << QStringLiteral(": not a regular file (a FIFO)");
+    QTest::newRow("character device")
+        << QStringLiteral("/dev/null") << QByteArray() << qint64(100)
+        << QStringLiteral(": not a regular file (a character device)");
+    // A symlink is followed (certbot's live/ directory is made of them).
+    QTest::newRow("symlink to a file")
+        << QStringLiteral("link:a.bin") << QByteArray("hello") << qint64(100) << QString();
     // A file whose size is unknown until read (stat says 0): the bound still holds.
     QTest::newRow("/proc file over the limit")
         << QStringLiteral("/proc/self/status") << QByteArray() << qint64(10)
@@ -268,8 +277,17 @@ void FileIoTest::readBounded()
     QString path = name.startsWith(QLatin1Char('/')) ? name : dir.filePath(name);
     if (name.isEmpty())
         path = dir.path();
-    if (!content.isNull())
+    if (name.startsWith(QLatin1String("fifo:"))) {
+        path = dir.filePath(name.mid(5));
+        QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    } else if (name.startsWith(QLatin1String("link:"))) {
+        const QString target = dir.filePath(name.mid(5));
+        writeRaw(target, content, 0644);
+        path = dir.filePath(QStringLiteral("link"));
+        QVERIFY(QFile::link(target, path));
+    } else if (!content.isNull()) {
         writeRaw(path, content, 0644);
+    }
 
     const auto read = readFileBounded(path, maxBytes);
     if (messageEnd.isEmpty()) {

@@ -424,7 +424,8 @@ void ImporterTest::importData_data()
     // ---- mixed and partly broken bundles
     QByteArray badBase64 = interPem;
     badBase64[40] = '!';
-    const QByteArray crl = pemOneLine("X509 CRL", "not really a CRL");
+    // A kind Baton does not import (a CRL is recognised: tst_import_hardening).
+    const QByteArray crl = pemOneLine("DH PARAMETERS", "not really DH parameters");
     const QByteArray keyPem = chain.leaf.keyPem;
     QByteArray mixed = leafPem + keyPem + requestPem + dcPem;
     const qsizetype badAt = mixed.size();
@@ -446,8 +447,8 @@ void ImporterTest::importData_data()
                        failedAt(cert, pemBlock(5, u"CERTIFICATE"_qs, badAt),
                                 u"the body is not valid base64"_qs),
                        at(cert, pemBlock(6, u"CERTIFICATE"_qs, rootAt), kRoot),
-                       at(unknown, pemBlock(7, u"X509 CRL"_qs, crlAt),
-                          u"PEM block 'X509 CRL' (not a kind Baton imports)"_qs)}
+                       at(unknown, pemBlock(7, u"DH PARAMETERS"_qs, crlAt),
+                          u"PEM block 'DH PARAMETERS' (not a kind Baton imports)"_qs)}
         << noError << noPrompts;
     QByteArray damagedDer = chain.intermediate.certificate.der();
     damagedDer.chop(10);
@@ -693,7 +694,7 @@ void ImporterTest::importFile_data()
     QTest::newRow("missing") << u"missing.pem"_qs << QByteArray() << qint64(-1) << 0
                              << u": no such file"_qs;
     QTest::newRow("directory") << u"directory"_qs << QByteArray() << qint64(-1) << 0
-                               << u": not a regular file"_qs;
+                               << u": is a directory, not a file"_qs;
     QTest::newRow("empty file") << u"empty.pem"_qs << QByteArray() << qint64(0) << 0
                                 << u": empty; nothing to import"_qs;
     QTest::newRow("garbage file") << u"garbage.bin"_qs << QByteArray("\x01\x02\x03", 3) << qint64(0)
@@ -869,16 +870,20 @@ void ImporterTest::hostileInputIsRejectedCleanly()
 
 void ImporterTest::manyBrokenBlocksCostLinearTime()
 {
-    // 2 MB of BEGIN lines without END: each block is reported, and the search for each END
-    // stops at the next BEGIN (searching to the end every time would take hours, not ms).
+    // 2 MB of BEGIN lines without END: each block is reported up to kMaxImportObjects, and the
+    // search for each END stops at the next BEGIN (searching to the end every time would take
+    // hours, not ms). The rest is not scanned at all, and the input's error says so.
     const QByteArray line = "-----BEGIN CERTIFICATE-----\n";
     const int count = 2 * 1024 * 1024 / int(line.size());
+    QVERIFY(count > kMaxImportObjects);
     const ImportResult result = baton::importData(line.repeated(count), kSource);
-    QCOMPARE(result.objects.size(), count);
+    QCOMPARE(result.objects.size(), kMaxImportObjects);
     QCOMPARE(describe(result.objects.last()),
              failedAt(u"certificate"_qs,
-                      pemBlock(count, u"CERTIFICATE"_qs, qsizetype(count - 1) * line.size()),
+                      pemBlock(int(kMaxImportObjects), u"CERTIFICATE"_qs,
+                               qsizetype(kMaxImportObjects - 1) * line.size()),
                       u"no matching '-----END CERTIFICATE-----' line (truncated?)"_qs));
+    QCOMPARE(result.error, u"fixture: more than 10000 objects; only the first 10000 were read"_qs);
 }
 
 QTEST_GUILESS_MAIN(ImporterTest)

@@ -190,7 +190,7 @@ void TimeFormatTest::parseDurationBad_data()
     QTest::addColumn<QString>("errorPart");
 
     const QString invalid = QStringLiteral("is not a duration");
-    const QString century = QStringLiteral("longer than a century");
+    const QString century = QStringLiteral("is too large: longer than a century");
     QTest::newRow("empty") << QString() << invalid;
     QTest::newRow("whitespace") << QStringLiteral("   ") << invalid;
     QTest::newRow("unknown unit") << QStringLiteral("1x") << invalid;
@@ -202,8 +202,13 @@ void TimeFormatTest::parseDurationBad_data()
     QTest::newRow("fraction") << QStringLiteral("1.5h") << invalid;
     QTest::newRow("inner space") << QStringLiteral("1d 12h") << invalid;
     QTest::newRow("hex") << QStringLiteral("0x10") << invalid;
-    QTest::newRow("13 digits") << QStringLiteral("1234567890123") << invalid;
-    QTest::newRow("7 digits of days") << QStringLiteral("1000000d") << invalid;
+    // Too many digits is too large, not malformed.
+    QTest::newRow("13 digits") << QStringLiteral("1234567890123") << century;
+    QTest::newRow("7 digits of days") << QStringLiteral("1000000d") << century;
+    QTest::newRow("11 digits of days") << QStringLiteral("99999999999d") << century;
+    QTest::newRow("40 digits of minutes")
+        << QString(40, QLatin1Char('9')) + QLatin1Char('m') << century;
+    QTest::newRow("a century in parts") << QStringLiteral("36600d9999999h") << century;
     QTest::newRow("12 digits of seconds") << QStringLiteral("999999999999") << century;
     QTest::newRow("over a century of days") << QStringLiteral("36601d") << century;
     QTest::newRow("over a century of hours") << QStringLiteral("9999999h") << century;
