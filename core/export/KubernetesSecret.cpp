@@ -1,5 +1,7 @@
 #include "KubernetesSecret.h"
 
+#include "BundleLimits.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
@@ -103,6 +105,12 @@ Result<KubernetesSecret> readJson(QByteArrayView manifest)
                          .arg(parseError.offset)
                          .arg(parseError.errorString())};
     const QJsonObject root = document.object();
+    const QJsonObject data = root[QStringLiteral("data")].toObject();
+    if (data.size() > kMaxBundleMembers)
+        return Error{QStringLiteral("data has %1 entries; a bundle Secret has a handful (at most "
+                                    "%2)")
+                         .arg(data.size())
+                         .arg(kMaxBundleMembers)};
     if (auto ok = checkKind(root[QStringLiteral("apiVersion")].toString(),
                             root[QStringLiteral("kind")].toString());
         !ok)
@@ -115,11 +123,19 @@ Result<KubernetesSecret> readJson(QByteArrayView manifest)
          {std::pair{&secret.labels, QStringLiteral("labels")},
           std::pair{&secret.annotations, QStringLiteral("annotations")}}) {
         const QJsonObject entries = metadata[key].toObject();
+        if (entries.size() > kMaxSecretMetadataEntries)
+            return Error{QStringLiteral("metadata.%1 has %2 entries; at most %3 are read")
+                             .arg(key)
+                             .arg(entries.size())
+                             .arg(kMaxSecretMetadataEntries)};
         for (auto it = entries.begin(); it != entries.end(); ++it)
             target->insert(it.key(), it.value().toString());
     }
-    const QJsonObject data = root[QStringLiteral("data")].toObject();
     for (auto it = data.begin(); it != data.end(); ++it) {
+        if (!it.value().isString())
+            return Error{QStringLiteral("data '%1' is not a string; expected base64 text (\"\" "
+                                        "for an empty file)")
+                             .arg(it.key())};
         auto bytes = decodeData(it.key(), it.value().toString(), QStringLiteral("data"));
         if (!bytes)
             return bytes.error();
@@ -185,6 +201,15 @@ Result<KubernetesSecret> readYaml(QByteArrayView manifest)
         if (!key)
             return key.error();
         const QStringView rawValue = content.mid(colon + 1).trimmed();
+        if (parent == QLatin1String("data") &&
+            (rawValue.isEmpty() || rawValue == QLatin1String("~") ||
+             rawValue == QLatin1String("null") || rawValue == QLatin1String("{}"))) {
+            // YAML reads these as a mapping or null, not as an empty file: say so rather than
+            // guess. kubectl and Baton write an empty value as "".
+            return lineError(lineNumber, QStringLiteral("data '%1' has no value; an empty file is "
+                                                        "written '%1: \"\"'")
+                                             .arg(*key));
+        }
         if (rawValue.isEmpty() || rawValue == QLatin1String("{}")) {
             if (rawValue.isEmpty())
                 open.append({indent, *key});
@@ -211,13 +236,26 @@ Result<KubernetesSecret> readYaml(QByteArrayView manifest)
             secret.type = *value;
         else if (parent == QLatin1String("metadata") && *key == QLatin1String("name"))
             secret.name = *value;
-        else if (parent == QLatin1String("metadata.labels"))
-            secret.labels.insert(*key, *value);
-        else if (parent == QLatin1String("metadata.annotations"))
-            secret.annotations.insert(*key, *value);
-        else if (parent == QLatin1String("data")) {
+        else if (parent == QLatin1String("metadata.labels") ||
+                 parent == QLatin1String("metadata.annotations")) {
+            auto &entries =
+                parent == QLatin1String("metadata.labels") ? secret.labels : secret.annotations;
+            if (entries.contains(*key))
+                return lineError(lineNumber,
+                                 QStringLiteral("%1 '%2' appears twice").arg(parent, *key));
+            if (entries.size() == kMaxSecretMetadataEntries)
+                return lineError(lineNumber, QStringLiteral("more than %1 entries in %2")
+                                                 .arg(kMaxSecretMetadataEntries)
+                                                 .arg(parent));
+            entries.insert(*key, *value);
+        } else if (parent == QLatin1String("data")) {
             if (secret.data.contains(*key))
                 return lineError(lineNumber, QStringLiteral("data '%1' appears twice").arg(*key));
+            if (secret.data.size() == kMaxBundleMembers)
+                return lineError(lineNumber,
+                                 QStringLiteral("more than %1 data entries; a bundle Secret has a "
+                                                "handful")
+                                     .arg(kMaxBundleMembers));
             auto bytes = decodeData(*key, *value, QStringLiteral("line %1").arg(lineNumber));
             if (!bytes)
                 return bytes.error();
@@ -254,12 +292,18 @@ QByteArray writeKubernetesSecret(const KubernetesSecret &secret, const QString &
     writeMapping(yaml, "annotations", secret.annotations);
     yaml += "type: " + quoted(secret.type) + "\ndata:\n";
     for (auto it = secret.data.cbegin(); it != secret.data.cend(); ++it)
-        yaml += "  " + it.key().toUtf8() + ": " + it.value().toBase64() + '\n';
+        // An empty file as "": a bare `key:` is a null or a nested mapping to every YAML reader.
+        yaml += "  " + it.key().toUtf8() + ": " +
+                (it.value().isEmpty() ? QByteArray("\"\"") : it.value().toBase64()) + '\n';
     return yaml;
 }
 
 Result<KubernetesSecret> readKubernetesSecret(QByteArrayView manifest)
 {
+    if (manifest.size() > kMaxBundleFileSize)
+        return Error{QStringLiteral("the manifest is %1 bytes; a bundle Secret is at most %2")
+                         .arg(manifest.size())
+                         .arg(kMaxBundleFileSize)};
     const QByteArrayView trimmed = manifest.trimmed();
     return trimmed.startsWith('{') ? readJson(trimmed) : readYaml(manifest);
 }
