@@ -309,7 +309,8 @@ DcCheck describesTheDc(const QString &id, const QString &title, const QString &c
 {
     if (!facts)
         return check(id, title, CheckOutcome::Skipped,
-                     QStringLiteral("not checked: the DC or its certificate could not be read"));
+                     QStringLiteral("not checked whether it describes the DC: the DC or its "
+                                    "certificate could not be read"));
     QStringList wrong;
     if (claimedExpiry != formatRfc3339(facts->expiry))
         wrong << QStringLiteral("says the DC expires %1, it expires %2")

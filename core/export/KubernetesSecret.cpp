@@ -87,6 +87,19 @@ Result<QByteArray> decodeData(const QString &name, const QString &base64, const 
     return *decoded;
 }
 
+/// Kubernetes itself refuses other data keys (a file name under the Secret's mount): checking
+/// them keeps a name like "../x" or "a: b" out of the bundle, and the writer's unquoted keys
+/// read back as written.
+Status checkDataKey(const QString &key, const QString &where)
+{
+    static const QRegularExpression allowed(QStringLiteral("^[-._a-zA-Z0-9]{1,253}$"));
+    if (!allowed.match(key).hasMatch() || key == QLatin1String(".") || key == QLatin1String(".."))
+        return Error{QStringLiteral("%1: data key '%2' is not a file name Kubernetes accepts "
+                                    "(letters, digits, '-', '_', '.'; at most 253)")
+                         .arg(where, key.left(64))};
+    return {};
+}
+
 Status checkKind(const QString &apiVersion, const QString &kind)
 {
     if (kind != QLatin1String("Secret") || apiVersion != QLatin1String("v1"))
@@ -132,6 +145,8 @@ Result<KubernetesSecret> readJson(QByteArrayView manifest)
             target->insert(it.key(), it.value().toString());
     }
     for (auto it = data.begin(); it != data.end(); ++it) {
+        if (auto ok = checkDataKey(it.key(), QStringLiteral("data")); !ok)
+            return ok.error();
         if (!it.value().isString())
             return Error{QStringLiteral("data '%1' is not a string; expected base64 text (\"\" "
                                         "for an empty file)")
@@ -249,6 +264,8 @@ Result<KubernetesSecret> readYaml(QByteArrayView manifest)
                                                  .arg(parent));
             entries.insert(*key, *value);
         } else if (parent == QLatin1String("data")) {
+            if (auto ok = checkDataKey(*key, QStringLiteral("line %1").arg(lineNumber)); !ok)
+                return ok.error();
             if (secret.data.contains(*key))
                 return lineError(lineNumber, QStringLiteral("data '%1' appears twice").arg(*key));
             if (secret.data.size() == kMaxBundleMembers)

@@ -280,6 +280,12 @@ void BundleHostileTest::secretBounds_data()
         jsonMany += (name == u"f0"_qs ? "\"" : ",\"") + name.toUtf8() + "\": \"AAEC\"";
     QTest::newRow("JSON: one data entry too many")
         << jsonMany + "}}" << u"data has 65 entries; a bundle Secret has a handful"_qs;
+    QTest::newRow("a data key that is a path")
+        << kSecretHead + "data:\n  '../dc.bin': AAEC\n"
+        << u"line 6: data key '../dc.bin' is not a file name Kubernetes accepts"_qs;
+    QTest::newRow("JSON: a data key with a space")
+        << QByteArray(R"({"apiVersion": "v1", "kind": "Secret", "data": {"a b": "AAEC"}})")
+        << u"data: data key 'a b' is not a file name Kubernetes accepts"_qs;
     QTest::newRow("too large") << kSecretHead + QByteArray(kMaxBundleFileSize, '#')
                                << u"bytes; a bundle Secret is at most 1048576"_qs;
 }
