@@ -2,10 +2,12 @@
 
 #include "BundleLimits.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
 #include <QRegularExpression>
+#include <QSet>
 
 namespace baton {
 
@@ -109,6 +111,60 @@ Status checkKind(const QString &apiVersion, const QString &kind)
     return {};
 }
 
+/// QJsonDocument keeps one of two equal keys without a word. kubectl never writes a data key
+/// twice, so two are an edit or an attack, and which one counts must not be a guess. The text
+/// is valid JSON (parsed before), so a scan of strings and brackets finds the data keys.
+Status checkJsonDataKeysUnique(QByteArrayView json)
+{
+    const auto isSpace = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    };
+    int depth = 0;
+    int dataDepth = -1;       // the depth inside `data`'s object while in it
+    bool valueIsData = false; // the last key at depth 1 was "data"
+    QSet<QString> seen;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (c == '"') {
+            const qsizetype start = i;
+            for (++i; i < json.size() && json[i] != '"'; ++i) {
+                if (json[i] == '\\')
+                    ++i;
+            }
+            qsizetype next = i + 1;
+            while (next < json.size() && isSpace(json[next]))
+                ++next;
+            const bool isKey = next < json.size() && json[next] == ':';
+            const QByteArrayView literal = json.sliced(start, i - start + 1);
+            if (isKey && depth == 1) {
+                valueIsData = literal == QByteArrayView("\"data\"");
+            } else if (isKey && depth == dataDepth) {
+                const QString key = QJsonDocument::fromJson("[" + literal.toByteArray() + "]")
+                                        .array()
+                                        .at(0)
+                                        .toString();
+                if (seen.contains(key))
+                    return Error{QStringLiteral("data '%1' appears twice").arg(key)};
+                seen.insert(key);
+            } else if (!isKey) {
+                valueIsData = false;
+            }
+        } else if (c == '{' || c == '[') {
+            ++depth;
+            if (valueIsData && c == '{' && depth == 2)
+                dataDepth = depth;
+            valueIsData = false;
+        } else if (c == '}' || c == ']') {
+            if (depth == dataDepth)
+                dataDepth = -1;
+            --depth;
+        } else if (!isSpace(c) && c != ':' && c != ',') {
+            valueIsData = false; // a number, true, false or null
+        }
+    }
+    return {};
+}
+
 Result<KubernetesSecret> readJson(QByteArrayView manifest)
 {
     QJsonParseError parseError;
@@ -117,6 +173,8 @@ Result<KubernetesSecret> readJson(QByteArrayView manifest)
         return Error{QStringLiteral("byte %1: not valid JSON (%2)")
                          .arg(parseError.offset)
                          .arg(parseError.errorString())};
+    if (auto unique = checkJsonDataKeysUnique(manifest); !unique)
+        return unique.error();
     const QJsonObject root = document.object();
     const QJsonObject data = root[QStringLiteral("data")].toObject();
     if (data.size() > kMaxBundleMembers)

@@ -114,6 +114,7 @@ private slots:
     void manifestReadsWhatExportsWrite();
     void secretBounds_data();
     void secretBounds();
+    void secretJsonKeysRepeatedElsewhere();
     void secretEmptyValueRoundTrip_data();
     void secretEmptyValueRoundTrip();
     void archiveManifestBomb_data();
@@ -286,6 +287,14 @@ void BundleHostileTest::secretBounds_data()
     QTest::newRow("JSON: a data key with a space")
         << QByteArray(R"({"apiVersion": "v1", "kind": "Secret", "data": {"a b": "AAEC"}})")
         << u"data: data key 'a b' is not a file name Kubernetes accepts"_qs;
+    QTest::newRow("JSON: a data key twice") << QByteArray(R"({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"labels": {"dc.bin": "x"}, "data": {"dc.bin": "y"}},
+            "data": {"dc.bin": "AAEC", "chain.pem": "", "dc.bin": "AAED"}})")
+                                            << u"data 'dc.bin' appears twice"_qs;
+    QTest::newRow("JSON: a data key twice, once escaped")
+        << QByteArray(R"({"apiVersion": "v1", "kind": "Secret",
+            "data": {"dc\u002ebin": "AAEC", "dc.bin": "AAED"}})")
+        << u"data 'dc.bin' appears twice"_qs;
     QTest::newRow("too large") << kSecretHead + QByteArray(kMaxBundleFileSize, '#')
                                << u"bytes; a bundle Secret is at most 1048576"_qs;
 }
@@ -297,6 +306,20 @@ void BundleHostileTest::secretBounds()
     auto secret = readKubernetesSecret(manifest);
     QVERIFY(!secret);
     QVERIFY2(secret.errorMessage().contains(message), qPrintable(secret.errorMessage()));
+}
+
+void BundleHostileTest::secretJsonKeysRepeatedElsewhere()
+{
+    // The same names outside `data` (labels, nested objects, string values) are not duplicates.
+    const QByteArray json = R"({"apiVersion": "v1", "kind": "Secret", "type": "dc.bin",
+        "metadata": {"name": "x", "labels": {"dc.bin": "dc.bin"},
+                     "managedFields": [{"data": {"dc.bin": {}}}, {"data": {"dc.bin": {}}}]},
+        "data": {"dc.bin": "AAEC", "chain.pem": ""}, "extra": {"data": {"dc.bin": 1}}})";
+    auto secret = readKubernetesSecret(json);
+    QVERIFY2(secret, qPrintable(secret.errorMessage()));
+    QCOMPARE(secret->data.value(u"dc.bin"_qs), QByteArray("\x00\x01\x02", 3));
+    QCOMPARE(secret->data.value(u"chain.pem"_qs), QByteArray());
+    QCOMPARE(secret->data.size(), 2);
 }
 
 void BundleHostileTest::secretEmptyValueRoundTrip_data()
