@@ -18,8 +18,8 @@ int runBundleVerify(const QStringList &arguments)
         "the DC against its leaf certificate, not expired.\nPATH is the bundle directory (read "
         "through its `current` link), one generation, a bundle.tar.gz, a Kubernetes Secret "
         "manifest (as exported or as `kubectl get -o yaml|json` prints it) or a bare Fizz "
-        "combined PEM.\nExit status: 0 ok, 1 problems found, "
-        "2 unusable input."));
+        "combined PEM.\nExit status: 0 ok, 1 problems found (a damaged bundle still gets the "
+        "whole report), 2 no bundle at PATH or usage error."));
     const QCommandLineOption at(QStringLiteral("at"),
                                 QStringLiteral("Judge as of TIME (RFC 3339; default: now)."),
                                 QStringLiteral("TIME"));

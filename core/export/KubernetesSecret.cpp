@@ -1,9 +1,13 @@
 #include "KubernetesSecret.h"
 
+#include "BundleLimits.h"
+
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
 #include <QRegularExpression>
+#include <QSet>
 
 namespace baton {
 
@@ -85,12 +89,79 @@ Result<QByteArray> decodeData(const QString &name, const QString &base64, const 
     return *decoded;
 }
 
+/// Kubernetes itself refuses other data keys (a file name under the Secret's mount): checking
+/// them keeps a name like "../x" or "a: b" out of the bundle, and the writer's unquoted keys
+/// read back as written.
+Status checkDataKey(const QString &key, const QString &where)
+{
+    static const QRegularExpression allowed(QStringLiteral("^[-._a-zA-Z0-9]{1,253}$"));
+    if (!allowed.match(key).hasMatch() || key == QLatin1String(".") || key == QLatin1String(".."))
+        return Error{QStringLiteral("%1: data key '%2' is not a file name Kubernetes accepts "
+                                    "(letters, digits, '-', '_', '.'; at most 253)")
+                         .arg(where, key.left(64))};
+    return {};
+}
+
 Status checkKind(const QString &apiVersion, const QString &kind)
 {
     if (kind != QLatin1String("Secret") || apiVersion != QLatin1String("v1"))
         return Error{QStringLiteral("not a Kubernetes Secret (apiVersion '%1', kind '%2'; "
                                     "expected v1 and Secret)")
                          .arg(apiVersion, kind)};
+    return {};
+}
+
+/// QJsonDocument keeps one of two equal keys without a word. kubectl never writes a data key
+/// twice, so two are an edit or an attack, and which one counts must not be a guess. The text
+/// is valid JSON (parsed before), so a scan of strings and brackets finds the data keys.
+Status checkJsonDataKeysUnique(QByteArrayView json)
+{
+    const auto isSpace = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    };
+    int depth = 0;
+    int dataDepth = -1;       // the depth inside `data`'s object while in it
+    bool valueIsData = false; // the last key at depth 1 was "data"
+    QSet<QString> seen;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (c == '"') {
+            const qsizetype start = i;
+            for (++i; i < json.size() && json[i] != '"'; ++i) {
+                if (json[i] == '\\')
+                    ++i;
+            }
+            qsizetype next = i + 1;
+            while (next < json.size() && isSpace(json[next]))
+                ++next;
+            const bool isKey = next < json.size() && json[next] == ':';
+            const QByteArrayView literal = json.sliced(start, i - start + 1);
+            if (isKey && depth == 1) {
+                valueIsData = literal == QByteArrayView("\"data\"");
+            } else if (isKey && depth == dataDepth) {
+                const QString key = QJsonDocument::fromJson("[" + literal.toByteArray() + "]")
+                                        .array()
+                                        .at(0)
+                                        .toString();
+                if (seen.contains(key))
+                    return Error{QStringLiteral("data '%1' appears twice").arg(key)};
+                seen.insert(key);
+            } else if (!isKey) {
+                valueIsData = false;
+            }
+        } else if (c == '{' || c == '[') {
+            ++depth;
+            if (valueIsData && c == '{' && depth == 2)
+                dataDepth = depth;
+            valueIsData = false;
+        } else if (c == '}' || c == ']') {
+            if (depth == dataDepth)
+                dataDepth = -1;
+            --depth;
+        } else if (!isSpace(c) && c != ':' && c != ',') {
+            valueIsData = false; // a number, true, false or null
+        }
+    }
     return {};
 }
 
@@ -102,7 +173,15 @@ Result<KubernetesSecret> readJson(QByteArrayView manifest)
         return Error{QStringLiteral("byte %1: not valid JSON (%2)")
                          .arg(parseError.offset)
                          .arg(parseError.errorString())};
+    if (auto unique = checkJsonDataKeysUnique(manifest); !unique)
+        return unique.error();
     const QJsonObject root = document.object();
+    const QJsonObject data = root[QStringLiteral("data")].toObject();
+    if (data.size() > kMaxBundleMembers)
+        return Error{QStringLiteral("data has %1 entries; a bundle Secret has a handful (at most "
+                                    "%2)")
+                         .arg(data.size())
+                         .arg(kMaxBundleMembers)};
     if (auto ok = checkKind(root[QStringLiteral("apiVersion")].toString(),
                             root[QStringLiteral("kind")].toString());
         !ok)
@@ -115,11 +194,21 @@ Result<KubernetesSecret> readJson(QByteArrayView manifest)
          {std::pair{&secret.labels, QStringLiteral("labels")},
           std::pair{&secret.annotations, QStringLiteral("annotations")}}) {
         const QJsonObject entries = metadata[key].toObject();
+        if (entries.size() > kMaxSecretMetadataEntries)
+            return Error{QStringLiteral("metadata.%1 has %2 entries; at most %3 are read")
+                             .arg(key)
+                             .arg(entries.size())
+                             .arg(kMaxSecretMetadataEntries)};
         for (auto it = entries.begin(); it != entries.end(); ++it)
             target->insert(it.key(), it.value().toString());
     }
-    const QJsonObject data = root[QStringLiteral("data")].toObject();
     for (auto it = data.begin(); it != data.end(); ++it) {
+        if (auto ok = checkDataKey(it.key(), QStringLiteral("data")); !ok)
+            return ok.error();
+        if (!it.value().isString())
+            return Error{QStringLiteral("data '%1' is not a string; expected base64 text (\"\" "
+                                        "for an empty file)")
+                             .arg(it.key())};
         auto bytes = decodeData(it.key(), it.value().toString(), QStringLiteral("data"));
         if (!bytes)
             return bytes.error();
@@ -185,6 +274,15 @@ Result<KubernetesSecret> readYaml(QByteArrayView manifest)
         if (!key)
             return key.error();
         const QStringView rawValue = content.mid(colon + 1).trimmed();
+        if (parent == QLatin1String("data") &&
+            (rawValue.isEmpty() || rawValue == QLatin1String("~") ||
+             rawValue == QLatin1String("null") || rawValue == QLatin1String("{}"))) {
+            // YAML reads these as a mapping or null, not as an empty file: say so rather than
+            // guess. kubectl and Baton write an empty value as "".
+            return lineError(lineNumber, QStringLiteral("data '%1' has no value; an empty file is "
+                                                        "written '%1: \"\"'")
+                                             .arg(*key));
+        }
         if (rawValue.isEmpty() || rawValue == QLatin1String("{}")) {
             if (rawValue.isEmpty())
                 open.append({indent, *key});
@@ -211,13 +309,28 @@ Result<KubernetesSecret> readYaml(QByteArrayView manifest)
             secret.type = *value;
         else if (parent == QLatin1String("metadata") && *key == QLatin1String("name"))
             secret.name = *value;
-        else if (parent == QLatin1String("metadata.labels"))
-            secret.labels.insert(*key, *value);
-        else if (parent == QLatin1String("metadata.annotations"))
-            secret.annotations.insert(*key, *value);
-        else if (parent == QLatin1String("data")) {
+        else if (parent == QLatin1String("metadata.labels") ||
+                 parent == QLatin1String("metadata.annotations")) {
+            auto &entries =
+                parent == QLatin1String("metadata.labels") ? secret.labels : secret.annotations;
+            if (entries.contains(*key))
+                return lineError(lineNumber,
+                                 QStringLiteral("%1 '%2' appears twice").arg(parent, *key));
+            if (entries.size() == kMaxSecretMetadataEntries)
+                return lineError(lineNumber, QStringLiteral("more than %1 entries in %2")
+                                                 .arg(kMaxSecretMetadataEntries)
+                                                 .arg(parent));
+            entries.insert(*key, *value);
+        } else if (parent == QLatin1String("data")) {
+            if (auto ok = checkDataKey(*key, QStringLiteral("line %1").arg(lineNumber)); !ok)
+                return ok.error();
             if (secret.data.contains(*key))
                 return lineError(lineNumber, QStringLiteral("data '%1' appears twice").arg(*key));
+            if (secret.data.size() == kMaxBundleMembers)
+                return lineError(lineNumber,
+                                 QStringLiteral("more than %1 data entries; a bundle Secret has a "
+                                                "handful")
+                                     .arg(kMaxBundleMembers));
             auto bytes = decodeData(*key, *value, QStringLiteral("line %1").arg(lineNumber));
             if (!bytes)
                 return bytes.error();
@@ -254,12 +367,18 @@ QByteArray writeKubernetesSecret(const KubernetesSecret &secret, const QString &
     writeMapping(yaml, "annotations", secret.annotations);
     yaml += "type: " + quoted(secret.type) + "\ndata:\n";
     for (auto it = secret.data.cbegin(); it != secret.data.cend(); ++it)
-        yaml += "  " + it.key().toUtf8() + ": " + it.value().toBase64() + '\n';
+        // An empty file as "": a bare `key:` is a null or a nested mapping to every YAML reader.
+        yaml += "  " + it.key().toUtf8() + ": " +
+                (it.value().isEmpty() ? QByteArray("\"\"") : it.value().toBase64()) + '\n';
     return yaml;
 }
 
 Result<KubernetesSecret> readKubernetesSecret(QByteArrayView manifest)
 {
+    if (manifest.size() > kMaxBundleFileSize)
+        return Error{QStringLiteral("the manifest is %1 bytes; a bundle Secret is at most %2")
+                         .arg(manifest.size())
+                         .arg(kMaxBundleFileSize)};
     const QByteArrayView trimmed = manifest.trimmed();
     return trimmed.startsWith('{') ? readJson(trimmed) : readYaml(manifest);
 }

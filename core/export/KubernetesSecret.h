@@ -29,7 +29,9 @@ QByteArray writeKubernetesSecret(const KubernetesSecret &secret, const QString &
 
 /// Reads `apiVersion: v1`, `kind: Secret` manifests in block YAML or JSON. Only the fields
 /// above are kept; other fields (managedFields, resourceVersion, …) are skipped. Errors name
-/// the line and what was expected.
+/// the line and what was expected. An empty data value is `key: ""`; a bare `key:` (YAML's
+/// null or nested mapping) is refused, as is a key given twice. Bounded for any bytes (a
+/// fuzzing entry point): size, data and metadata counts per BundleLimits.h.
 Result<KubernetesSecret> readKubernetesSecret(QByteArrayView manifest);
 
 /// True when the text looks like a Kubernetes manifest rather than a PEM or DC file.

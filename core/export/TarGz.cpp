@@ -86,6 +86,12 @@ QString memberKind(char type)
         return QStringLiteral("a symbolic link");
     case '5':
         return QStringLiteral("a directory");
+    case 'x':
+    case 'g':
+        return QStringLiteral("a pax extended header");
+    case 'L':
+    case 'K':
+        return QStringLiteral("a GNU long name");
     default:
         return QStringLiteral("of tar type '%1'").arg(QLatin1Char(type));
     }
@@ -194,6 +200,10 @@ Result<QByteArray> writeTarGz(const QList<TarMember> &members, const QDateTime &
 
 Result<QList<TarMember>> readTarGz(QByteArrayView data)
 {
+    if (data.size() > kMaxBundleFileSize)
+        return Error{QStringLiteral("the archive is %1 bytes; a bundle archive is at most %2")
+                         .arg(data.size())
+                         .arg(kMaxBundleFileSize)};
     auto expanded = gunzip(data);
     if (!expanded)
         return expanded.error();
@@ -235,6 +245,11 @@ Result<QList<TarMember>> readTarGz(QByteArrayView data)
             return failAt(QStringLiteral("'%1' claims %2 bytes; the archive ends first")
                               .arg(name)
                               .arg(*size));
+        if (*size > quint64(kMaxBundleMemberSize))
+            return failAt(QStringLiteral("'%1' claims %2 bytes; a bundle file is at most %3")
+                              .arg(name)
+                              .arg(*size)
+                              .arg(kMaxBundleMemberSize));
         if (name.startsWith(QLatin1String("./")))
             name = name.mid(2);
         const bool topDirectory = type == '5' && (name.isEmpty() || name == QLatin1String("."));
@@ -246,6 +261,9 @@ Result<QList<TarMember>> readTarGz(QByteArrayView data)
                 return failAt(QStringLiteral("'%1' is not a top-level file name").arg(name));
             if (seen.contains(name))
                 return failAt(QStringLiteral("'%1' appears twice").arg(name));
+            if (members.size() == kMaxBundleMembers)
+                return failAt(QStringLiteral("more than %1 members; a bundle has a handful")
+                                  .arg(kMaxBundleMembers));
             seen.insert(name);
             members.append({name, tar.mid(dataOffset, qsizetype(*size)), int(*mode & 07777)});
         }
