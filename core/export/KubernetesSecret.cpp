@@ -8,6 +8,7 @@
 #include <QList>
 #include <QRegularExpression>
 #include <QSet>
+#include <algorithm>
 
 namespace baton {
 
@@ -160,6 +161,27 @@ Status checkJsonDataKeysUnique(QByteArrayView json)
             --depth;
         } else if (!isSpace(c) && c != ':' && c != ',') {
             valueIsData = false; // a number, true, false or null
+        }
+    }
+    return {};
+}
+
+/// JSON can carry control characters (a newline in an annotation) that the YAML Baton writes
+/// has no way to say; such a value would not survive being exported again, so it is refused.
+Status checkPrintable(const KubernetesSecret &secret)
+{
+    const auto printable = [](const QString &text) {
+        return std::none_of(text.cbegin(), text.cend(),
+                            [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; });
+    };
+    if (!printable(secret.name) || !printable(secret.type))
+        return Error{QStringLiteral("metadata.name or type holds a control character")};
+    for (const auto *entries : {&secret.labels, &secret.annotations}) {
+        for (auto it = entries->cbegin(); it != entries->cend(); ++it) {
+            if (!printable(it.key()) || !printable(it.value()))
+                return Error{QStringLiteral("metadata: '%1' holds a control character (a "
+                                            "newline or tab, say); Baton cannot write it back")
+                                 .arg(it.key().simplified())};
         }
     }
     return {};
@@ -380,7 +402,12 @@ Result<KubernetesSecret> readKubernetesSecret(QByteArrayView manifest)
                          .arg(manifest.size())
                          .arg(kMaxBundleFileSize)};
     const QByteArrayView trimmed = manifest.trimmed();
-    return trimmed.startsWith('{') ? readJson(trimmed) : readYaml(manifest);
+    auto secret = trimmed.startsWith('{') ? readJson(trimmed) : readYaml(manifest);
+    if (!secret)
+        return secret;
+    if (auto ok = checkPrintable(*secret); !ok)
+        return ok.error();
+    return secret;
 }
 
 bool looksLikeKubernetesManifest(QByteArrayView data)

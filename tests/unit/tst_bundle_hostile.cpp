@@ -295,6 +295,11 @@ void BundleHostileTest::secretBounds_data()
         << QByteArray(R"({"apiVersion": "v1", "kind": "Secret",
             "data": {"dc\u002ebin": "AAEC", "dc.bin": "AAED"}})")
         << u"data 'dc.bin' appears twice"_qs;
+    // Found by fuzz_secret: JSON can say what the YAML Baton writes cannot.
+    QTest::newRow("JSON: a newline in an annotation")
+        << QByteArray(R"({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"annotations": {"note": "two\nlines"}}, "data": {"dc.bin": "AAEC"}})")
+        << u"metadata: 'note' holds a control character"_qs;
     QTest::newRow("too large") << kSecretHead + QByteArray(kMaxBundleFileSize, '#')
                                << u"bytes; a bundle Secret is at most 1048576"_qs;
 }
