@@ -1,5 +1,6 @@
 #include "GenerationWriter.h"
 
+#include "BundleLimits.h"
 #include "common/FileIo.h"
 #include "common/UniqueFd.h"
 
@@ -25,7 +26,6 @@ constexpr char kManifestHeader[] = "baton generation 1";
 /// back from it are bounded before anything is done with them.
 constexpr int kMaxEntriesScanned = 100000;
 constexpr qint64 kMaxManifestBytes = 16 * 1024;
-constexpr int kMaxGenerationFiles = 64;
 
 const QRegularExpression &generationPattern()
 {
@@ -63,7 +63,7 @@ bool isUsableFileName(const QString &name)
 Status checkNames(const QList<GenerationFile> &files)
 {
     QStringList seen;
-    if (files.size() > kMaxGenerationFiles)
+    if (files.size() > kMaxBundleMembers)
         return Error{QStringLiteral("%1 files are too many for one bundle").arg(files.size())};
     for (const GenerationFile &file : files) {
         if (!isUsableFileName(file.name) || seen.contains(file.name))
@@ -164,7 +164,7 @@ Result<QStringList> readOwnManifest(int generationFd)
             QStringLiteral("its %1 cannot be read").arg(QLatin1String(kGenerationManifest))};
     QStringList lines = QString::fromUtf8(content).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     if (lines.isEmpty() || lines.takeFirst() != QLatin1String(kManifestHeader) ||
-        lines.size() > kMaxGenerationFiles ||
+        lines.size() > kMaxBundleMembers ||
         !std::all_of(lines.cbegin(), lines.cend(), isUsableFileName))
         return Error{QStringLiteral("its %1 is not one Baton wrote")
                          .arg(QLatin1String(kGenerationManifest))};

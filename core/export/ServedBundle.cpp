@@ -2,6 +2,7 @@
 
 #include "GenerationWriter.h"
 #include "common/TimeFormat.h"
+#include "common/UniqueFd.h"
 
 #include <QDir>
 #include <QFile>
@@ -17,25 +18,6 @@
 namespace baton {
 
 namespace {
-
-/// Closes a descriptor when it goes out of scope.
-class Descriptor
-{
-public:
-    explicit Descriptor(int fd) : m_fd(fd) {}
-    Descriptor(const Descriptor &) = delete;
-    Descriptor &operator=(const Descriptor &) = delete;
-    ~Descriptor()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    int get() const { return m_fd; }
-    bool valid() const { return m_fd >= 0; }
-
-private:
-    int m_fd;
-};
 
 QString errnoText(int error)
 {
@@ -67,7 +49,7 @@ Result<ServedBundle> readServedBundle(const QString &directory)
 {
     const QString current = QDir(directory).filePath(QStringLiteral("current"));
     // The directory itself is the operator's choice; only what is inside it is suspect.
-    const Descriptor directoryFd(
+    const UniqueFd directoryFd(
         ::open(QFile::encodeName(directory).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!directoryFd.valid())
         return Error{QStringLiteral("%1: %2").arg(directory, errnoText(errno))};
@@ -86,9 +68,9 @@ Result<ServedBundle> readServedBundle(const QString &directory)
         return Error{QStringLiteral("%1 points at '%2', not at a generation beside it")
                          .arg(current, generation.left(80))};
     const QString generationPath = QDir(directory).filePath(generation);
-    const Descriptor generationFd(::openat(directoryFd.get(),
-                                           QFile::encodeName(generation).constData(),
-                                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    const UniqueFd generationFd(::openat(directoryFd.get(),
+                                         QFile::encodeName(generation).constData(),
+                                         O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!generationFd.valid()) {
         const int error = errno;
         if (error == ENOENT)
@@ -101,8 +83,8 @@ Result<ServedBundle> readServedBundle(const QString &directory)
     }
     const QString manifestPath = generationPath + QStringLiteral("/manifest.json");
     // O_NONBLOCK: a FIFO planted as the manifest must not hang status.
-    const Descriptor manifestFd(::openat(generationFd.get(), "manifest.json",
-                                         O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    const UniqueFd manifestFd(::openat(generationFd.get(), "manifest.json",
+                                       O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!manifestFd.valid()) {
         const int error = errno;
         if (error == ELOOP)

@@ -1,6 +1,7 @@
 // batonctl as users and scripts meet it: the real binary, its exit codes, its files and their
 // modes, and what it prints (and never prints: key bytes, passphrases).
 
+#include "ProcessRun.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "common/TimeFormat.h"
@@ -21,30 +22,13 @@ using namespace baton::test;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = ProcessRun;
 
 Run batonctl(const QStringList &arguments, const QProcessEnvironment &environment = {})
 {
-    QProcess process;
-    if (!environment.isEmpty())
-        process.setProcessEnvironment(environment);
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(QStringLiteral(BATONCTL_PATH), arguments);
-    Run run;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return runProcess(
+        QStringLiteral(BATONCTL_PATH), arguments,
+        environment.isEmpty() ? QProcessEnvironment::systemEnvironment() : environment, 60000);
 }
 
 /// Runs the row's `arguments` and checks its `exitCode` and that the output has `expected`.
@@ -807,7 +791,8 @@ void Batonctl::exportProfiles()
         const Run verified = batonctl({u"bundle"_qs, u"verify"_qs, u"--at"_qs, kNowText, target});
         QVERIFY2(verified.exitCode == 0 && verified.out.endsWith(u"OK\n"_qs),
                  qPrintable(target + u": "_qs + verified.out + verified.err));
-        QVERIFY2(verified.out.contains(u"[pass] DC key: the private key belongs to the DC"_qs), qPrintable(verified.out));
+        QVERIFY2(verified.out.contains(u"[pass] DC key: the private key belongs to the DC"_qs),
+                 qPrintable(verified.out));
     }
     const Run expired =
         batonctl({u"bundle"_qs, u"verify"_qs, u"--at"_qs, u"2026-06-03T00:00:00Z"_qs, bundles});

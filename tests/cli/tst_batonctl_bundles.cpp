@@ -2,6 +2,7 @@
 // gets a full report (exit 1), text and JSON alike; hostile archives are refused early and
 // cheaply; exit 2 stays for no bundle at all.
 
+#include "ProcessRun.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "export/TarGz.h"
@@ -20,28 +21,12 @@ using namespace baton::test;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = ProcessRun;
 
 Run batonctl(const QStringList &arguments)
 {
-    QProcess process;
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(QStringLiteral(BATONCTL_PATH), arguments);
-    Run run;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return runProcess(QStringLiteral(BATONCTL_PATH), arguments,
+                      QProcessEnvironment::systemEnvironment(), 60000);
 }
 
 const QString kNowText = u"2026-06-01T12:00:00Z"_qs;

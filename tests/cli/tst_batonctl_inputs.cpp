@@ -4,9 +4,9 @@
 // than silently replaced by another path.
 
 #include "KdfBombs.h"
+#include "ProcessRun.h"
 #include "TestPki.h"
 
-#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -20,13 +20,7 @@ using namespace baton::test;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    qint64 milliseconds = -1;
-};
+using Run = ProcessRun;
 
 /// Runs `script` with /bin/sh in `directory`, batonctl as "$B": the shell passes bytes that
 /// QProcess (which encodes arguments as UTF-8) cannot, such as "$(printf 'c\377.pem')".
@@ -40,21 +34,9 @@ Run shell(const QString &script, const QString &directory)
     process.setProcessEnvironment(environment);
     process.setWorkingDirectory(directory);
     process.setStandardInputFile(QProcess::nullDevice());
-    QElapsedTimer clock;
-    clock.start();
     process.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), script});
-    Run run;
     // Without the KDF limit a hostile PKCS#12 takes half an hour: fail instead of waiting.
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.milliseconds = clock.elapsed();
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return finishProcess(process, 60000);
 }
 
 const QString kUtf8Refusal =

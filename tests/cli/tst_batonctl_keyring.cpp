@@ -4,11 +4,11 @@
 // (gnome-keyring on a private bus, when installed) the passphrase goes in, unlocks a rotation
 // and comes out again.
 
+#include "ProcessRun.h"
 #include "SecretService.h"
 #include "TestPki.h"
 #include "keyring/Keyring.h"
 
-#include <QElapsedTimer>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -19,33 +19,11 @@ using namespace baton::test;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    qint64 milliseconds = -1;
-};
+using Run = ProcessRun;
 
 Run batonctl(const QStringList &arguments, const QProcessEnvironment &environment)
 {
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.setStandardInputFile(QProcess::nullDevice());
-    QElapsedTimer clock;
-    clock.start();
-    process.start(QStringLiteral(BATONCTL_PATH), arguments);
-    Run run;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.milliseconds = clock.elapsed();
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return runProcess(QStringLiteral(BATONCTL_PATH), arguments, environment, 60000);
 }
 
 const QString kNowText = u"2026-06-01T12:00:00Z"_qs;

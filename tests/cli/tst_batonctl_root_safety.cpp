@@ -2,6 +2,7 @@
 // target directories. What a local attacker can plant or change must not make it delete,
 // chmod, leak or run anything: the real binary against hostile directories and workspaces.
 
+#include "ProcessRun.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "store/Workspace.h"
@@ -22,34 +23,16 @@ namespace {
 const QDateTime kNow = utc(2026, 12, 3, 8);
 const QByteArray kPassphrase = "correct horse battery staple";
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = ProcessRun;
 
 Run run(const QString &program, const QStringList &arguments, const QString &workspace = {})
 {
-    QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(u"BATON_PASSPHRASE_FILE"_qs);
     environment.insert(u"BATON_TEST_PASSPHRASE"_qs, QString::fromLatin1(kPassphrase));
     if (!workspace.isEmpty())
         environment.insert(u"BATON_WORKSPACE"_qs, workspace);
-    process.setProcessEnvironment(environment);
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(program, arguments);
-    Run result;
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return runProcess(program, arguments, environment);
 }
 
 Run batonctl(const QStringList &arguments, const QString &workspace = {})

@@ -2,6 +2,7 @@
 // its exit codes and output, a week of hourly `rotate --now`, two rotations at once, rotations
 // killed with SIGKILL at any point, wrong passphrases and a workspace that cannot be written.
 
+#include "ProcessRun.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "common/Pem.h"
@@ -38,12 +39,7 @@ QString at(const QDateTime &instant)
     return instant.toUTC().toString(Qt::ISODate);
 }
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = ProcessRun;
 
 QProcessEnvironment environmentFor(const QString &workspace)
 {
@@ -66,26 +62,12 @@ void startBatonctl(QProcess &process, const QStringList &arguments, const QStrin
                       wrapper.mid(1) + QStringList{QStringLiteral(BATONCTL_PATH)} + arguments);
 }
 
-Run finish(QProcess &process)
-{
-    Run run;
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
-}
-
 Run batonctl(const QStringList &arguments, const QString &workspace,
              const QStringList &wrapper = {})
 {
     QProcess process;
     startBatonctl(process, arguments, workspace, wrapper);
-    return finish(process);
+    return finishProcess(process);
 }
 
 QJsonObject json(const Run &run)
@@ -251,7 +233,7 @@ void BatonctlWorkspace::endToEnd()
     importing.setProcessEnvironment(environment);
     importing.start(QStringLiteral(BATONCTL_PATH),
                     {u"ws"_qs, u"import"_qs, m_caPem, m_leafPem, m_leafKeyPem, u"--now"_qs, now});
-    const Run imported = finish(importing);
+    const Run imported = finishProcess(importing);
     QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
     QVERIFY(imported.out.contains(u"added: private key EC P-256"_qs));
 
@@ -496,8 +478,8 @@ void BatonctlWorkspace::twoRotationsAtOnce()
     const QStringList arguments = QStringList{u"rotate"_qs, u"--now"_qs, at(kStart)} + kPass;
     startBatonctl(first, arguments, workspace);
     startBatonctl(second, arguments, workspace);
-    const Run a = finish(first);
-    const Run b = finish(second);
+    const Run a = finishProcess(first);
+    const Run b = finishProcess(second);
     QVERIFY2(a.exitCode == 0, qPrintable(a.err));
     QVERIFY2(b.exitCode == 0, qPrintable(b.err));
     // One of them did the work; the other waited for the lock and found nothing due.

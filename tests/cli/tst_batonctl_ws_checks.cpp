@@ -3,6 +3,7 @@
 // it is configured, a rotation that could not record what it did says so in its exit code, and
 // an import is one step that no rotation sees half done.
 
+#include "ProcessRun.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "common/Pem.h"
@@ -14,7 +15,6 @@
 #include "store/Workspace.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -43,12 +43,7 @@ QString at(const QDateTime &instant)
     return instant.toUTC().toString(Qt::ISODate);
 }
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = ProcessRun;
 
 void startBatonctl(QProcess &process, const QStringList &arguments, const QString &workspace,
                    const QStringList &wrapper = {})
@@ -65,26 +60,12 @@ void startBatonctl(QProcess &process, const QStringList &arguments, const QStrin
                       wrapper.mid(1) + QStringList{QStringLiteral(BATONCTL_PATH)} + arguments);
 }
 
-Run finish(QProcess &process)
-{
-    Run run;
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
-}
-
 Run batonctl(const QStringList &arguments, const QString &workspace,
              const QStringList &wrapper = {})
 {
     QProcess process;
     startBatonctl(process, arguments, workspace, wrapper);
-    return finish(process);
+    return finishProcess(process);
 }
 
 /// Runs statements on the workspace file through a connection of its own; the first error.
@@ -535,7 +516,7 @@ void BatonctlWorkspaceChecks::importWaitsForARotation()
         QVERIFY(!process.waitForFinished(2000));
         QCOMPARE(rowCount(workspace, u"certificates"_qs), certificates);
     }
-    const Run run = finish(process);
+    const Run run = finishProcess(process);
     QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
     QVERIFY2(run.out.contains(u"Renewed certificates: issuing fresh DCs for policies 1"_qs),
              qPrintable(run.out));
