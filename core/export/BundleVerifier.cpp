@@ -430,17 +430,17 @@ Verified verifyFizzPem(const QString &path, const QByteArray &data, DcRole role,
 Result<BundleManifest> readBundleManifest(QByteArrayView json)
 {
     if (json.size() > kMaxBundleMemberSize)
-        return Error(QStringLiteral("%1 bytes; a manifest is at most %2")
+        return Error{QStringLiteral("%1 bytes; a manifest is at most %2")
                          .arg(json.size())
-                         .arg(kMaxBundleMemberSize));
+                         .arg(kMaxBundleMemberSize)};
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return Error(QStringLiteral("byte %1: not valid JSON (%2)")
+        return Error{QStringLiteral("byte %1: not valid JSON (%2)")
                          .arg(parseError.offset)
-                         .arg(parseError.errorString()));
+                         .arg(parseError.errorString())};
     if (!document.isObject())
-        return Error(QStringLiteral("expected a JSON object"));
+        return Error{QStringLiteral("expected a JSON object")};
     const QJsonObject root = document.object();
     BundleManifest manifest;
     manifest.profile = root.value(QStringLiteral("profile")).toString();
@@ -449,13 +449,13 @@ Result<BundleManifest> readBundleManifest(QByteArrayView json)
     manifest.certificateSha256 = root.value(QStringLiteral("certificateSha256")).toString();
     const QJsonValue files = root.value(QStringLiteral("files"));
     if (!files.isArray())
-        return Error(QStringLiteral("'files' is not a list; expected the exported files"));
+        return Error{QStringLiteral("'files' is not a list; expected the exported files")};
     const QJsonArray listed = files.toArray();
     // Bounded before the loop: each entry costs a hash of its file.
     if (listed.size() > kMaxBundleMembers)
-        return Error(QStringLiteral("'files' lists %1 entries; a bundle has at most %2")
+        return Error{QStringLiteral("'files' lists %1 entries; a bundle has at most %2")
                          .arg(listed.size())
-                         .arg(kMaxBundleMembers));
+                         .arg(kMaxBundleMembers)};
     QMap<QString, qsizetype> seen;
     for (qsizetype index = 0; index < listed.size(); ++index) {
         const QJsonObject entry = listed.at(index).toObject();
@@ -463,12 +463,12 @@ Result<BundleManifest> readBundleManifest(QByteArrayView json)
         const QJsonValue name = entry.value(QStringLiteral("name"));
         if (!name.isString() || name.toString().isEmpty() ||
             name.toString().contains(QLatin1Char('/')) || name.toString() == QLatin1String(".."))
-            return Error(QStringLiteral("%1: expected a \"name\" that is a file name").arg(where));
+            return Error{QStringLiteral("%1: expected a \"name\" that is a file name").arg(where)};
         if (const auto first = seen.constFind(name.toString()); first != seen.cend())
-            return Error(QStringLiteral("%1: '%2' is listed twice (also files[%3]); each "
+            return Error{QStringLiteral("%1: '%2' is listed twice (also files[%3]); each "
                                         "file is listed once")
                              .arg(where, name.toString())
-                             .arg(*first));
+                             .arg(*first)};
         seen.insert(name.toString(), index);
         bool modeOk = false;
         const int mode = entry.value(QStringLiteral("mode")).toString().toInt(&modeOk, 8);
