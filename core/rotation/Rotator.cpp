@@ -383,7 +383,10 @@ Result<RotationLock> RotationLock::acquire(const QString &workspacePath,
                                            std::chrono::milliseconds timeout)
 {
     const QString path = workspacePath + QStringLiteral(".lock");
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    // Never through a symlink: root opening (and creating) whatever a planted link names
+    // would be root creating a file wherever its owner chose.
+    const int fd = ::open(QFile::encodeName(path).constData(),
+                          O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return Error{QStringLiteral("cannot open the rotation lock %1: %2")
                          .arg(path, QString::fromLocal8Bit(std::strerror(errno)))};

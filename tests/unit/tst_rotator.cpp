@@ -201,6 +201,7 @@ private slots:
     void statuses_data();
     void statuses();
     void rotationLock();
+    void rotationLockFollowsNoSymlink();
     void unrecordedIsAFailure();
 
 private:
@@ -933,6 +934,19 @@ void RotatorTest::rotationLock()
     }
     auto third = RotationLock::acquire(m_path, std::chrono::milliseconds(200));
     QVERIFY2(third, qPrintable(third.errorMessage()));
+}
+
+void RotatorTest::rotationLockFollowsNoSymlink()
+{
+    // A lock file planted as a link elsewhere: neither created nor opened through it.
+    const QString elsewhere = m_dir->filePath(u"elsewhere"_qs);
+    QVERIFY(QFile::link(elsewhere, m_path + u".lock"_qs));
+    auto lock = RotationLock::acquire(m_path, std::chrono::milliseconds(0));
+    QVERIFY(!lock);
+    QVERIFY2(
+        lock.errorMessage().startsWith(u"cannot open the rotation lock %1.lock: "_qs.arg(m_path)),
+        qPrintable(lock.errorMessage()));
+    QVERIFY(!QFileInfo::exists(elsewhere));
 }
 
 void RotatorTest::unrecordedIsAFailure()
