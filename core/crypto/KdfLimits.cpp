@@ -1,6 +1,7 @@
 #include "KdfLimits.h"
 
 #include "OpenSsl.h"
+#include "PkcsObjects.h"
 
 #include <openssl/objects.h>
 #include <openssl/pkcs12.h>
@@ -10,11 +11,6 @@
 namespace baton {
 
 namespace {
-
-using PbeParamPtr = OpenSslPtr<PBEPARAM, PBEPARAM_free>;
-using Pbe2ParamPtr = OpenSslPtr<PBE2PARAM, PBE2PARAM_free>;
-using Pbkdf2ParamPtr = OpenSslPtr<PBKDF2PARAM, PBKDF2PARAM_free>;
-using ScryptParamsPtr = OpenSslPtr<SCRYPT_PARAMS, SCRYPT_PARAMS_free>;
 
 /// A non-negative INTEGER that fits 64 bits; nullopt for a negative or larger one.
 std::optional<quint64> unsignedValue(const ASN1_INTEGER *integer)

@@ -5,6 +5,7 @@
 #include "common/TimeFormat.h"
 #include "crypto/KdfLimits.h"
 #include "crypto/KeyCodec.h"
+#include "crypto/PkcsObjects.h"
 #include "tls/SignatureScheme.h"
 #include "x509/X509Names.h"
 
@@ -21,9 +22,6 @@ namespace baton {
 
 namespace {
 
-using Pkcs12Ptr = OpenSslPtr<PKCS12, PKCS12_free>;
-using Pkcs7Ptr = OpenSslPtr<PKCS7, PKCS7_free>;
-using Pkcs8Ptr = OpenSslPtr<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
 using LibCtxPtr = OpenSslPtr<OSSL_LIB_CTX, OSSL_LIB_CTX_free>;
 
 void unloadProvider(OSSL_PROVIDER *provider)
@@ -31,18 +29,6 @@ void unloadProvider(OSSL_PROVIDER *provider)
     OSSL_PROVIDER_unload(provider);
 }
 using ProviderPtr = OpenSslPtr<OSSL_PROVIDER, unloadProvider>;
-
-void freePkcs7Stack(STACK_OF(PKCS7) * stack)
-{
-    sk_PKCS7_pop_free(stack, PKCS7_free);
-}
-using Pkcs7StackPtr = OpenSslPtr<STACK_OF(PKCS7), freePkcs7Stack>;
-
-void freeSafeBagStack(STACK_OF(PKCS12_SAFEBAG) * stack)
-{
-    sk_PKCS12_SAFEBAG_pop_free(stack, PKCS12_SAFEBAG_free);
-}
-using SafeBagStackPtr = OpenSslPtr<STACK_OF(PKCS12_SAFEBAG), freeSafeBagStack>;
 
 /// A provider that keeps answering with the same wrong passphrase must not hang the import.
 constexpr int kMaxPassphraseAttempts = 16;

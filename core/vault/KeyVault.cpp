@@ -1,6 +1,7 @@
 #include "KeyVault.h"
 
 #include "crypto/KeyCodec.h"
+#include "crypto/PkcsObjects.h"
 
 #include <QList>
 #include <cstring>
@@ -14,11 +15,7 @@ namespace baton {
 
 namespace {
 
-using X509SigPtr = OpenSslPtr<X509_SIG, X509_SIG_free>;
-using Pbe2ParamPtr = OpenSslPtr<PBE2PARAM, PBE2PARAM_free>;
-using ScryptParamsPtr = OpenSslPtr<SCRYPT_PARAMS, SCRYPT_PARAMS_free>;
 using Asn1StringPtr = OpenSslPtr<ASN1_STRING, ASN1_STRING_free>;
-using Pkcs8Ptr = OpenSslPtr<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
 using CipherCtxPtr = OpenSslPtr<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
 
 constexpr size_t kAesKeyLength = 32;

@@ -1,5 +1,7 @@
 #include "KdfBombs.h"
 
+#include "crypto/PkcsObjects.h"
+
 #include <QTest>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
@@ -8,26 +10,6 @@
 namespace baton::test {
 
 namespace {
-
-using Pkcs12Ptr = OpenSslPtr<PKCS12, PKCS12_free>;
-using Pbe2ParamPtr = OpenSslPtr<PBE2PARAM, PBE2PARAM_free>;
-using PbeParamPtr = OpenSslPtr<PBEPARAM, PBEPARAM_free>;
-using Pbkdf2ParamPtr = OpenSslPtr<PBKDF2PARAM, PBKDF2PARAM_free>;
-using ScryptParamsPtr = OpenSslPtr<SCRYPT_PARAMS, SCRYPT_PARAMS_free>;
-using Pkcs8Ptr = OpenSslPtr<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
-using X509SigPtr = OpenSslPtr<X509_SIG, X509_SIG_free>;
-
-void freePkcs7Stack(STACK_OF(PKCS7) * stack)
-{
-    sk_PKCS7_pop_free(stack, PKCS7_free);
-}
-using Pkcs7StackPtr = OpenSslPtr<STACK_OF(PKCS7), freePkcs7Stack>;
-
-void freeBagStack(STACK_OF(PKCS12_SAFEBAG) * stack)
-{
-    sk_PKCS12_SAFEBAG_pop_free(stack, PKCS12_SAFEBAG_free);
-}
-using BagStackPtr = OpenSslPtr<STACK_OF(PKCS12_SAFEBAG), freeBagStack>;
 
 /// A fixture that cannot be built makes every assertion after it meaningless.
 void require(bool ok, const char *what)
@@ -160,7 +142,7 @@ QByteArray pkcs12WithKeyBagCost(const EVP_PKEY *key, const X509 *certificate,
     const Pkcs7StackPtr safes(PKCS12_unpack_authsafes(p12.get()));
     require(safes != nullptr, "PKCS12_unpack_authsafes");
     for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
-        const BagStackPtr bags(PKCS12_unpack_p7data(sk_PKCS7_value(safes.get(), i)));
+        const SafeBagStackPtr bags(PKCS12_unpack_p7data(sk_PKCS7_value(safes.get(), i)));
         bool changed = false;
         for (int j = 0; j < sk_PKCS12_SAFEBAG_num(bags.get()); ++j) {
             PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags.get(), j);
