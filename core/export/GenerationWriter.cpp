@@ -171,10 +171,9 @@ Result<QStringList> readOwnManifest(int generationFd)
     return lines;
 }
 
-/// Removes a generation Baton wrote: the files its manifest lists (regular files of the
-/// caller's, never through a symlink), the manifest, then the directory. Anything else in it
-/// stays, and so does the directory; the error says why.
-Status removeOwnGeneration(int directoryFd, const QString &name)
+/// Opens `name` in `directoryFd` if it can be a generation Baton wrote: a real directory (not
+/// a symlink, checked again on the opened descriptor) owned by the caller.
+Result<UniqueFd> openOwnDirectory(int directoryFd, const QString &name)
 {
     const QByteArray path = encoded(name);
     struct stat before
@@ -195,7 +194,19 @@ Status removeOwnGeneration(int directoryFd, const QString &name)
     if (!generation.valid() || ::fstat(generation.get(), &opened) != 0 ||
         opened.st_dev != before.st_dev || opened.st_ino != before.st_ino)
         return Error{QStringLiteral("it changed while Baton looked at it")};
+    return generation;
+}
 
+/// Removes a generation Baton wrote: the files its manifest lists (regular files of the
+/// caller's, never through a symlink), the manifest, then the directory. Anything else in it
+/// stays, and so does the directory; the error says why.
+Status removeOwnGeneration(int directoryFd, const QString &name)
+{
+    const QByteArray path = encoded(name);
+    auto opened = openOwnDirectory(directoryFd, name);
+    if (!opened)
+        return opened.error();
+    const UniqueFd generation = std::move(opened).value();
     auto listed = readOwnManifest(generation.get());
     if (!listed) {
         // A generation interrupted before its manifest was written is an empty directory.
@@ -406,23 +417,10 @@ private:
     /// generation manifest of Baton's.
     Status ownership(const QString &name) const
     {
-        struct stat info
-        {};
-        if (::fstatat(m_fd.get(), encoded(name).constData(), &info, AT_SYMLINK_NOFOLLOW) != 0)
-            return Error{QString::fromLocal8Bit(std::strerror(errno))};
-        if (S_ISLNK(info.st_mode))
-            return Error{QStringLiteral("a symlink, not a generation Baton wrote")};
-        if (!S_ISDIR(info.st_mode))
-            return Error{QStringLiteral("not a directory, so not a generation Baton wrote")};
-        if (info.st_uid != ::geteuid())
-            return Error{
-                QStringLiteral("owned by uid %1, not by the user running Baton").arg(info.st_uid)};
-        UniqueFd generation(::openat(m_fd.get(), encoded(name).constData(),
-                                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (!generation.valid())
-            return Error{QString::fromLocal8Bit(std::strerror(errno))};
-        auto listed = readOwnManifest(generation.get());
-        if (!listed)
+        auto generation = openOwnDirectory(m_fd.get(), name);
+        if (!generation)
+            return generation.error();
+        if (auto listed = readOwnManifest(generation->get()); !listed)
             return listed.error();
         return {};
     }
