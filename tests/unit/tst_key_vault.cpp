@@ -4,6 +4,7 @@
 #include "TestPki.h"
 #include "common/Pem.h"
 #include "crypto/KeyCodec.h"
+#include "crypto/PkcsObjects.h"
 #include "vault/KeyVault.h"
 
 #include <QProcess>
@@ -32,11 +33,6 @@ constexpr ScryptParameters kOpenSslReadable = {16384, 8, 1};
 
 const char *const kKeyNames[] = {"ecdsa-p256", "ecdsa-p384", "ecdsa-p521",  "ed25519",
                                  "ed448",      "rsa-2048",   "rsa-pss-2048"};
-
-using X509SigPtr = OpenSslPtr<X509_SIG, X509_SIG_free>;
-using ScryptParamsPtr = OpenSslPtr<SCRYPT_PARAMS, SCRYPT_PARAMS_free>;
-using Pbe2ParamPtr = OpenSslPtr<PBE2PARAM, PBE2PARAM_free>;
-using Pkcs8Ptr = OpenSslPtr<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
 
 QByteArray asnBytes(const ASN1_STRING *string)
 {
