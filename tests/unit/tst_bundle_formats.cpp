@@ -1,6 +1,7 @@
 // The containers a bundle can travel in: a .tar.gz and a Kubernetes Secret manifest. Both are
 // read back strictly, including the forms tar(1) and kubectl produce from them.
 
+#include "TarBytes.h"
 #include "TestPki.h"
 #include "export/KubernetesSecret.h"
 #include "export/TarGz.h"
@@ -9,7 +10,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-#include <zlib.h>
 
 using namespace baton;
 using namespace baton::test;
@@ -23,47 +23,6 @@ QList<TarMember> sampleMembers()
     return {{u"dc.bin"_qs, QByteArray(300, 'd'), 0644},
             {u"dc-key.pem"_qs, QByteArray(1024, 'k'), 0600},
             {u"manifest.json"_qs, "{}\n", 0644}};
-}
-
-QByteArray gzipped(const QByteArray &data)
-{
-    z_stream stream{};
-    deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(qsizetype(deflateBound(&stream, uLong(data.size()))), '\0');
-    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    stream.avail_in = uInt(data.size());
-    stream.next_out = reinterpret_cast<Bytef *>(out.data());
-    stream.avail_out = uInt(out.size());
-    deflate(&stream, Z_FINISH);
-    out.truncate(qsizetype(stream.total_out));
-    deflateEnd(&stream);
-    return out;
-}
-
-QByteArray gunzipped(const QByteArray &data)
-{
-    QByteArray out(1 << 20, '\0');
-    z_stream stream{};
-    inflateInit2(&stream, 15 + 16);
-    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    stream.avail_in = uInt(data.size());
-    stream.next_out = reinterpret_cast<Bytef *>(out.data());
-    stream.avail_out = uInt(out.size());
-    inflate(&stream, Z_FINISH);
-    out.truncate(qsizetype(stream.total_out));
-    inflateEnd(&stream);
-    return out;
-}
-
-/// Recomputes a ustar header checksum after a test edited the header.
-void fixChecksum(QByteArray &tar, qsizetype header)
-{
-    std::memset(tar.data() + header + 148, ' ', 8);
-    quint32 sum = 0;
-    for (qsizetype i = 0; i < 512; ++i)
-        sum += static_cast<unsigned char>(tar[header + i]);
-    const QByteArray digits = QByteArray::number(sum, 8).rightJustified(6, '0') + '\0' + ' ';
-    std::memcpy(tar.data() + header + 148, digits.constData(), 8);
 }
 
 QString tarTool()
@@ -222,24 +181,24 @@ void BundleFormatsTest::tarRejects_data()
         << gzipped(badChecksum) << u"tar header at byte 0: the header checksum does not match"_qs;
     QByteArray notUstar = tar;
     std::memcpy(notUstar.data() + 257, "xxxxx", 5);
-    fixChecksum(notUstar, 0);
+    fixTarChecksum(notUstar, 0);
     QTest::newRow("not ustar") << gzipped(notUstar) << u"expected a ustar header"_qs;
     QByteArray symlink = tar;
     symlink[156] = '2';
-    fixChecksum(symlink, 0);
+    fixTarChecksum(symlink, 0);
     QTest::newRow("symlink member")
         << gzipped(symlink) << u"'dc.bin' is a symbolic link; a bundle holds only plain files"_qs;
     QByteArray nested = tar;
     std::memcpy(nested.data(), "etc/dc.bin", 11);
-    fixChecksum(nested, 0);
+    fixTarChecksum(nested, 0);
     QTest::newRow("subdirectory") << gzipped(nested) << u"'etc/dc.bin' is not a top-level"_qs;
     QByteArray escape = tar;
     std::memcpy(escape.data(), "../dc.bin", 10);
-    fixChecksum(escape, 0);
+    fixTarChecksum(escape, 0);
     QTest::newRow("path escape") << gzipped(escape) << u"'../dc.bin' is not a top-level"_qs;
     QByteArray oversize = tar;
     std::memcpy(oversize.data() + 124, "77777777777", 11);
-    fixChecksum(oversize, 0);
+    fixTarChecksum(oversize, 0);
     QTest::newRow("size beyond the end")
         << gzipped(oversize) << u"'dc.bin' claims 8589934591 bytes; the archive ends first"_qs;
     QTest::newRow("no end blocks")

@@ -3,6 +3,7 @@
 // not followed, and a damaged bundle still gets a full report. The archives, manifests and
 // Secrets are built here, byte by byte where needed.
 
+#include "TarBytes.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "dc/DcIssuer.h"
@@ -19,7 +20,6 @@
 #include <QTest>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 using namespace baton;
 using namespace baton::test;
@@ -28,52 +28,12 @@ namespace {
 
 const QDateTime kNow = utc(2026, 6, 1, 12);
 
-QByteArray gzipped(const QByteArray &data)
-{
-    z_stream stream{};
-    deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(qsizetype(deflateBound(&stream, uLong(data.size()))), '\0');
-    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    stream.avail_in = uInt(data.size());
-    stream.next_out = reinterpret_cast<Bytef *>(out.data());
-    stream.avail_out = uInt(out.size());
-    deflate(&stream, Z_FINISH);
-    out.truncate(qsizetype(stream.total_out));
-    deflateEnd(&stream);
-    return out;
-}
-
-QByteArray gunzipped(const QByteArray &data)
-{
-    QByteArray out(4 << 20, '\0');
-    z_stream stream{};
-    inflateInit2(&stream, 15 + 16);
-    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    stream.avail_in = uInt(data.size());
-    stream.next_out = reinterpret_cast<Bytef *>(out.data());
-    stream.avail_out = uInt(out.size());
-    inflate(&stream, Z_FINISH);
-    out.truncate(qsizetype(stream.total_out));
-    inflateEnd(&stream);
-    return out;
-}
-
-void fixChecksum(QByteArray &tar, qsizetype header)
-{
-    std::memset(tar.data() + header + 148, ' ', 8);
-    quint32 sum = 0;
-    for (qsizetype i = 0; i < 512; ++i)
-        sum += static_cast<unsigned char>(tar[header + i]);
-    const QByteArray digits = QByteArray::number(sum, 8).rightJustified(6, '0') + '\0' + ' ';
-    std::memcpy(tar.data() + header + 148, digits.constData(), 8);
-}
-
 /// A one-member archive whose header has the given tar type.
 QByteArray archiveOfType(char type)
 {
     QByteArray tar = gunzipped(*writeTarGz({{u"dc.bin"_qs, "x", 0644}}, kNow));
     tar[156] = type;
-    fixChecksum(tar, 0);
+    fixTarChecksum(tar, 0);
     return gzipped(tar);
 }
 
