@@ -4,6 +4,7 @@
 // an import is one step that no rotation sees half done.
 
 #include "ProcessRun.h"
+#include "RawSql.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "common/Pem.h"
@@ -66,27 +67,6 @@ Run batonctl(const QStringList &arguments, const QString &workspace,
     QProcess process;
     startBatonctl(process, arguments, workspace, wrapper);
     return finishProcess(process);
-}
-
-/// Runs statements on the workspace file through a connection of its own; the first error.
-QString rawSql(const QString &path, const QStringList &statements)
-{
-    const QString name = QStringLiteral("raw-%1").arg(quintptr(&path));
-    QString error;
-    {
-        QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        database.setDatabaseName(path);
-        if (!database.open())
-            error = database.lastError().text();
-        for (const QString &statement : statements) {
-            QSqlQuery query(database);
-            if (error.isEmpty() && !query.exec(statement))
-                error = query.lastError().databaseText();
-        }
-        database.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return error;
 }
 
 /// Every row of every table, as text: equal before and after means nothing changed.

@@ -3,6 +3,7 @@
 // (verifyBundle on every one), the DCs and events stored, and the hooks that ran. Includes a
 // simulated week of hourly runs and a cancel before every step followed by a rerun.
 
+#include "RawSql.h"
 #include "TestPki.h"
 #include "common/Pem.h"
 #include "common/TimeFormat.h"
@@ -153,28 +154,6 @@ struct Fixture
     TargetRecord hooked;
     TargetRecord plain;
 };
-
-/// Runs one statement on the workspace file through a connection of its own; the error text,
-/// empty on success.
-QString rawSql(const QString &path, const QString &statement)
-{
-    const QString name = QStringLiteral("raw-%1").arg(quintptr(&path));
-    QString error;
-    {
-        QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        database.setDatabaseName(path);
-        if (!database.open()) {
-            error = database.lastError().text();
-        } else {
-            QSqlQuery query(database);
-            if (!query.exec(statement))
-                error = query.lastError().databaseText();
-        }
-        database.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return error;
-}
 
 } // namespace
 

@@ -2,6 +2,7 @@
 // stores (and never stores: plaintext keys), finding certificates, policies, targets and the
 // append-only event log. PRAGMA integrity_check after every test.
 
+#include "RawSql.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "common/Pem.h"
@@ -35,27 +36,6 @@ int fileMode(const QString &path)
     struct stat info
     {};
     return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? int(info.st_mode & 0777) : -1;
-}
-
-/// Runs raw SQL on a workspace file through a separate connection, as a tool or attacker would.
-QString rawSql(const QString &path, const QString &statement)
-{
-    const QString name = QStringLiteral("raw-%1").arg(quintptr(&path));
-    QString error;
-    {
-        QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        database.setDatabaseName(path);
-        if (!database.open())
-            error = database.lastError().text();
-        else {
-            QSqlQuery query(database);
-            if (!query.exec(statement))
-                error = query.lastError().databaseText();
-        }
-        database.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return error;
 }
 
 } // namespace
