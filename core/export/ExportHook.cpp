@@ -1,8 +1,11 @@
 #include "ExportHook.h"
 
+#include "common/FileIo.h"
 #include "common/TimeFormat.h"
 
+#include <QFileInfo>
 #include <QProcess>
+#include <QStandardPaths>
 #include <csignal>
 #include <fcntl.h>
 #include <unistd.h>
@@ -70,12 +73,27 @@ HookResult runExportHook(const QStringList &command, const QProcessEnvironment &
         result.startError = QStringLiteral("the hook command is empty");
         return result;
     }
+    // Resolved once and run by that path: what was checked is what runs. A program another user
+    // could change would be that user's code running as whoever rotates (root, from the timer).
+    const QString program = command.first().contains(QLatin1Char('/'))
+                                ? QFileInfo(command.first()).absoluteFilePath()
+                                : QStandardPaths::findExecutable(command.first());
+    if (program.isEmpty()) {
+        result.startError = QStringLiteral("%1 is not a program on PATH").arg(command.first());
+        return result;
+    }
+    if (auto trusted =
+            checkNobodyElseCanWrite(program, QStringLiteral("hook"), TrustedOwner::CallerOrRoot);
+        !trusted) {
+        result.startError = trusted.errorMessage();
+        return result;
+    }
     QProcess process;
     process.setProcessEnvironment(environment);
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.setStandardInputFile(QProcess::nullDevice());
     process.setChildProcessModifier(isolateHookProcess);
-    process.start(command.first(), command.mid(1));
+    process.start(program, command.mid(1));
     if (!process.waitForStarted(int(std::min<qint64>(timeout.count(), 10000)))) {
         result.startError = process.errorString();
         return result;

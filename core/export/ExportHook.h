@@ -34,7 +34,8 @@ QProcessEnvironment hookEnvironment(const QProcessEnvironment &batonVariables,
 
 /// Runs `command` (program and arguments; no shell, so nothing in a path or a value is ever
 /// interpreted) with exactly `environment`, stdin from /dev/null, no descriptor but 0-2, in a
-/// session and process group of its own, and kills that whole group at `timeout`.
+/// session and process group of its own, and kills that whole group at `timeout`. A program
+/// that anyone but its owner (the caller or root) could change is refused, not run.
 HookResult runExportHook(const QStringList &command, const QProcessEnvironment &environment,
                          std::chrono::milliseconds timeout);
 

@@ -2,11 +2,13 @@
 
 #include "export/ExportHook.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace baton;
@@ -50,6 +52,8 @@ private slots:
     void stdinIsEmpty();
     void timeoutKillsTheWholeGroup();
     void summaries();
+    void refusesHooksOthersCanChange_data();
+    void refusesHooksOthersCanChange();
 };
 
 void ExportHookTest::environmentIsClean_data()
@@ -143,6 +147,47 @@ void ExportHookTest::summaries()
     const HookResult missing = runExportHook({u"/nonexistent/hook"_qs}, hookEnvironment({}), 10s);
     QVERIFY(!missing.started);
     QVERIFY2(missing.summary().startsWith(u"could not start: "_qs), qPrintable(missing.summary()));
+}
+
+void ExportHookTest::refusesHooksOthersCanChange_data()
+{
+    QTest::addColumn<int>("scriptMode");
+    QTest::addColumn<int>("directoryMode");
+    QTest::addColumn<QString>("refusal"); // empty: it runs
+    QTest::newRow("the owner's") << 0755 << 0755 << QString();
+    QTest::newRow("world-writable script") << 0777 << 0755 << u"other users can write it"_qs;
+    QTest::newRow("group-writable script") << 0775 << 0755 << u"other users can write it"_qs;
+    QTest::newRow("in a world-writable directory")
+        << 0755 << 0777 << u"other users can write the directory"_qs;
+}
+
+void ExportHookTest::refusesHooksOthersCanChange()
+{
+    QFETCH(int, scriptMode);
+    QFETCH(int, directoryMode);
+    QFETCH(QString, refusal);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString hooks = dir.filePath(u"hooks"_qs);
+    QVERIFY(QDir().mkpath(hooks));
+    const QString script = hooks + u"/reload"_qs;
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("#!/bin/sh\necho ran\n");
+    file.close();
+    QCOMPARE(::chmod(QFile::encodeName(script).constData(), mode_t(scriptMode)), 0);
+    QCOMPARE(::chmod(QFile::encodeName(hooks).constData(), mode_t(directoryMode)), 0);
+    const HookResult ran = runExportHook({script}, hookEnvironment({}), 10s);
+    if (refusal.isEmpty()) {
+        QVERIFY2(ran.ok(), qPrintable(ran.summary()));
+        QCOMPARE(ran.output, u"ran\n"_qs);
+        return;
+    }
+    QVERIFY(!ran.started);
+    QVERIFY2(ran.summary().startsWith(
+                 u"could not start: %1: refusing to use this hook: "_qs.arg(script)),
+             qPrintable(ran.summary()));
+    QVERIFY2(ran.summary().contains(refusal), qPrintable(ran.summary()));
 }
 
 QTEST_GUILESS_MAIN(ExportHookTest)
