@@ -382,7 +382,10 @@ Result<RotationRun> rotateWorkspace(Workspace &workspace, const RotationOptions 
 Result<RotationLock> RotationLock::acquire(const QString &workspacePath,
                                            std::chrono::milliseconds timeout)
 {
-    const QString path = workspacePath + QStringLiteral(".lock");
+    // One lock per workspace file, however it is named: through a symlink too.
+    const QString canonical = QFileInfo(workspacePath).canonicalFilePath();
+    const QString path =
+        (canonical.isEmpty() ? workspacePath : canonical) + QStringLiteral(".lock");
     // Never through a symlink: root opening (and creating) whatever a planted link names
     // would be root creating a file wherever its owner chose.
     const int fd = ::open(QFile::encodeName(path).constData(),

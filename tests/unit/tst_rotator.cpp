@@ -913,6 +913,13 @@ void RotatorTest::rotationLock()
     }
     auto third = RotationLock::acquire(m_path, std::chrono::milliseconds(200));
     QVERIFY2(third, qPrintable(third.errorMessage()));
+    // The same workspace named through a symlink is the same lock.
+    QFile workspace(m_path);
+    QVERIFY(workspace.open(QIODevice::Append)); // the file the link names
+    workspace.close();
+    const QString link = m_dir->filePath(u"link.baton"_qs);
+    QVERIFY(QFile::link(m_path, link));
+    QVERIFY(!RotationLock::acquire(link, std::chrono::milliseconds(0)));
 }
 
 void RotatorTest::rotationLockFollowsNoSymlink()
