@@ -368,6 +368,10 @@ void BatonctlWorkspaceChecks::targetRefusals_data()
     QTest::newRow("a hook not on the PATH")
         << u"SELF/t"_qs << u"baton-no-such-reload arg"_qs
         << u"the hook's program 'baton-no-such-reload' is not an executable on the PATH"_qs;
+    const QString shared = m_dir.filePath(u"shared-reload.sh"_qs);
+    QTest::newRow("a hook other users can change")
+        << u"SELF/t"_qs << shared
+        << u"%1: refusing to use this hook: other users can write it (mode 0777)"_qs.arg(shared);
     QTest::newRow("a hook by a relative path")
         << u"SELF/t"_qs << u"./reload.sh"_qs
         << u"the hook's program './reload.sh' is a relative path"_qs;
@@ -386,6 +390,9 @@ void BatonctlWorkspaceChecks::targetRefusals()
     static const QString workspace = preparedWorkspace(u"target-refusals"_qs);
     write(u"a-file"_qs, "x");
     write(u"reload.sh"_qs, "#!/bin/sh\n"); // 0600: not executable
+    write(u"shared-reload.sh"_qs, "#!/bin/sh\n");
+    QVERIFY(::chmod(QFile::encodeName(m_dir.filePath(u"shared-reload.sh"_qs)).constData(), 0777) ==
+            0);
     QDir().mkpath(m_dir.filePath(u"read-only"_qs));
     QFile::setPermissions(m_dir.filePath(u"read-only"_qs), QFile::ReadOwner | QFile::ExeOwner);
     directory.replace(u"SELF"_qs, QFileInfo(workspace).absolutePath());
