@@ -13,20 +13,7 @@ namespace baton::cli {
 
 namespace {
 
-/// A policy's plan with what each of its targets really serves (in the plan's target order).
-struct PolicyStatus
-{
-    PolicyPlan plan;
-    QList<TargetServing> served;
-
-    bool targetsOk() const
-    {
-        return std::all_of(served.cbegin(), served.cend(),
-                           [](const TargetServing &serving) { return serving.ok(); });
-    }
-};
-
-QJsonObject statusToJson(const PolicyStatus &policyStatus)
+QJsonObject statusToJson(const PolicyServing &policyStatus)
 {
     const PolicyPlan &status = policyStatus.plan;
     const RotationPlan &plan = status.plan;
@@ -70,7 +57,7 @@ QJsonObject statusToJson(const PolicyStatus &policyStatus)
             {QStringLiteral("targets"), targets}};
 }
 
-void printStatus(const PolicyStatus &policyStatus, const QDateTime &now)
+void printStatus(const PolicyServing &policyStatus, const QDateTime &now)
 {
     const PolicyPlan &status = policyStatus.plan;
     const RotationPlan &plan = status.plan;
@@ -144,32 +131,23 @@ int runStatus(const QStringList &arguments)
     auto workspace = openWorkspace(parser, options, WorkspaceAccess::ReadOnly);
     if (!workspace)
         return fail(workspace.errorMessage());
-    auto inputs = readPlanInputs(**workspace);
-    if (!inputs)
-        return fail(inputs.errorMessage());
-    // What the targets serve, not what the workspace believes it delivered: an export that
-    // failed, or a `current` changed behind Baton's back, shows here.
-    QList<PolicyStatus> statuses;
-    for (PolicyPlan &plan : planPolicies(*inputs, *when)) {
-        PolicyStatus status{.plan = std::move(plan), .served = {}};
-        for (const TargetRecord &target : status.plan.targets)
-            status.served << checkServedDc(target, status.plan.certificateId, inputs->dcs, *when);
-        statuses << std::move(status);
-    }
+    auto statuses = servingStatus(**workspace, *when);
+    if (!statuses)
+        return fail(statuses.errorMessage());
     const bool attention =
-        std::any_of(statuses.cbegin(), statuses.cend(), [](const PolicyStatus &status) {
+        std::any_of(statuses->cbegin(), statuses->cend(), [](const PolicyServing &status) {
             return needsAttention(status.plan.plan.status) || !status.targetsOk();
         });
     if (parser.isSet(json)) {
         QJsonArray policies;
-        for (const PolicyStatus &status : statuses)
+        for (const PolicyServing &status : *statuses)
             policies.append(statusToJson(status));
         printJson({{QStringLiteral("now"), formatRfc3339(*when)},
                    {QStringLiteral("policies"), policies}});
     } else {
-        for (const PolicyStatus &status : statuses)
+        for (const PolicyServing &status : *statuses)
             printStatus(status, *when);
-        if (statuses.isEmpty())
+        if (statuses->isEmpty())
             out() << "No rotation policies; set one with `batonctl policy set`.\n";
         out().flush();
     }

@@ -98,4 +98,21 @@ TargetServing checkServedDc(const TargetRecord &target, qint64 certificateId,
     return serving;
 }
 
+Result<QList<PolicyServing>> servingStatus(const Workspace &workspace, const QDateTime &now)
+{
+    auto inputs = readPlanInputs(workspace);
+    if (!inputs)
+        return inputs.error();
+    // What the targets serve, not what the workspace believes it delivered: an export that
+    // failed, or a `current` changed behind Baton's back, shows here.
+    QList<PolicyServing> statuses;
+    for (PolicyPlan &plan : planPolicies(*inputs, now)) {
+        PolicyServing status{.plan = std::move(plan), .served = {}};
+        for (const TargetRecord &target : status.plan.targets)
+            status.served << checkServedDc(target, status.plan.certificateId, inputs->dcs, now);
+        statuses << std::move(status);
+    }
+    return statuses;
+}
+
 } // namespace baton

@@ -4,8 +4,10 @@
 // `status` reports, so that a target left behind (an export that failed, a `current` changed
 // by hand, a directory restored from a backup) is seen, not assumed away.
 
+#include "rotation/Rotator.h"
 #include "store/Workspace.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace baton {
@@ -41,5 +43,22 @@ QString targetServingName(TargetServing::State state); ///< "current", "expired"
 /// of the workspace (a target may serve one of a renewed certificate).
 TargetServing checkServedDc(const TargetRecord &target, qint64 certificateId,
                             const QList<DcRecord> &dcs, const QDateTime &now);
+
+/// A policy's plan with what each of its targets really serves, in the plan's target order.
+struct PolicyServing
+{
+    PolicyPlan plan;
+    QList<TargetServing> served;
+
+    bool targetsOk() const
+    {
+        return std::all_of(served.cbegin(), served.cend(),
+                           [](const TargetServing &serving) { return serving.ok(); });
+    }
+};
+
+/// Every policy's plan at `now` (as workspaceStatus makes it) with what its targets serve: what
+/// `status` shows. Reads the workspace once and each target's `current` once.
+Result<QList<PolicyServing>> servingStatus(const Workspace &workspace, const QDateTime &now);
 
 } // namespace baton
