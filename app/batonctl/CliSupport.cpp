@@ -3,6 +3,7 @@
 #include "common/FileIo.h"
 #include "common/TimeFormat.h"
 #include "crypto/KeyCodec.h"
+#include "export/ExportHook.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -121,6 +122,23 @@ bool parseArguments(QCommandLineParser &parser, const QStringList &arguments, in
 QCommandLineOption nowOption(const QString &description)
 {
     return QCommandLineOption(QStringLiteral("now"), description, QStringLiteral("TIME"));
+}
+
+QCommandLineOption hookEnvironmentOption()
+{
+    return QCommandLineOption(
+        QStringLiteral("hook-env"),
+        QStringLiteral("Also give the hook this variable of batonctl's environment (repeatable); "
+                       "otherwise it gets only PATH, HOME, LANG and Baton's BATON_* variables."),
+        QStringLiteral("NAME"));
+}
+
+Result<QStringList> hookEnvironmentNames(const QCommandLineParser &parser)
+{
+    const QStringList names = parser.values(QStringLiteral("hook-env"));
+    if (auto ok = checkHookEnvironmentNames(names); !ok)
+        return Error{QStringLiteral("--hook-env: ") + ok.errorMessage()};
+    return names;
 }
 
 Result<qint64> positiveDurationOption(const QCommandLineParser &parser, const QString &option)

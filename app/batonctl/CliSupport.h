@@ -40,6 +40,12 @@ bool parseArguments(QCommandLineParser &parser, const QStringList &arguments, in
 QCommandLineOption
 nowOption(const QString &description = QStringLiteral("Act as if it were TIME (RFC 3339)."));
 
+/// --hook-env NAME (repeatable): a variable of batonctl's environment the hook also gets.
+QCommandLineOption hookEnvironmentOption();
+
+/// The --hook-env names, checked (checkHookEnvironmentNames); an error names the option.
+Result<QStringList> hookEnvironmentNames(const QCommandLineParser &parser);
+
 /// A DURATION option that must be positive; errors start with "--option: ".
 Result<qint64> positiveDurationOption(const QCommandLineParser &parser, const QString &option);
 

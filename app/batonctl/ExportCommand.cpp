@@ -64,9 +64,10 @@ int runExport(const QStringList &arguments)
                                          QStringLiteral("Kill the hook after DURATION (default "
                                                         "30s)."),
                                          QStringLiteral("DURATION"), QStringLiteral("30s"));
+    const QCommandLineOption hookEnvironment = hookEnvironmentOption();
     const QCommandLineOption now = nowOption();
-    parser.addOptions(
-        {profile, cert, chain, dc, dcKey, outDir, client, fizzLabels, tar, hook, hookTimeout, now});
+    parser.addOptions({profile, cert, chain, dc, dcKey, outDir, client, fizzLabels, tar, hook,
+                       hookEnvironment, hookTimeout, now});
     int exitCode = ExitOk;
     if (!parseArguments(parser, arguments, &exitCode))
         return exitCode;
@@ -93,6 +94,9 @@ int runExport(const QStringList &arguments)
     const QStringList hookCommand = QProcess::splitCommand(parser.value(hook));
     if (parser.isSet(hook) && hookCommand.isEmpty())
         return fail(QStringLiteral("--hook is empty"));
+    auto passThrough = hookEnvironmentNames(parser);
+    if (!passThrough)
+        return fail(passThrough.errorMessage());
 
     auto leaf = readCertificateFile(parser.value(cert));
     if (!leaf)
@@ -158,8 +162,8 @@ int runExport(const QStringList &arguments)
     if (hookCommand.isEmpty())
         return ExitOk;
 
-    const HookResult ran =
-        runBundleHook(hookCommand, request, *written, std::chrono::seconds(*hookSeconds));
+    const HookResult ran = runBundleHook(hookCommand, request, *written,
+                                         std::chrono::seconds(*hookSeconds), *passThrough);
     out() << "  Hook:        " << hookCommand.first() << ": " << ran.summary() << '\n';
     for (const QString &line : ran.output.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
         out() << "    | " << line << '\n';

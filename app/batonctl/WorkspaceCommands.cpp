@@ -429,8 +429,9 @@ int runTargetAdd(const QStringList &arguments)
                                   QStringLiteral("CMD"));
     const QCommandLineOption client(QStringLiteral("client"),
                                     QStringLiteral("Export the client DC (default: server)."));
+    const QCommandLineOption hookEnvironment = hookEnvironmentOption();
     const QCommandLineOption now = nowOption();
-    parser.addOptions({profile, directory, hook, client, now});
+    parser.addOptions({profile, directory, hook, hookEnvironment, client, now});
     parser.addPositionalArgument(QStringLiteral("CERT"), QStringLiteral("The certificate."));
     int exitCode = ExitOk;
     if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
@@ -440,6 +441,9 @@ int runTargetAdd(const QStringList &arguments)
         return fail(QStringLiteral("target add needs CERT, --profile and --dir"));
     if (parser.isSet(hook) && QProcess::splitCommand(parser.value(hook)).isEmpty())
         return fail(QStringLiteral("--hook is empty"));
+    auto passThrough = hookEnvironmentNames(parser);
+    if (!passThrough)
+        return fail(passThrough.errorMessage());
     auto when = timeOption(parser, now.names().first());
     if (!when)
         return fail(when.errorMessage());
@@ -460,6 +464,7 @@ int runTargetAdd(const QStringList &arguments)
                               .profile = parser.value(profile),
                               .directory = parser.value(directory),
                               .hook = parser.value(hook),
+                              .hookEnvironment = *passThrough,
                               .role = parser.isSet(client) ? DcRole::Client : DcRole::Server};
     if (auto usable = (*workspace)->checkTarget(target); !usable)
         return fail(usable.errorMessage());

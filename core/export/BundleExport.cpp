@@ -37,7 +37,8 @@ Result<BundleExportResult> exportBundle(const BundleExportRequest &request)
 }
 
 HookResult runBundleHook(const QStringList &command, const BundleExportRequest &request,
-                         const BundleExportResult &exported, std::chrono::milliseconds timeout)
+                         const BundleExportResult &exported, std::chrono::milliseconds timeout,
+                         const QStringList &passThrough)
 {
     QProcessEnvironment environment;
     environment.insert(
@@ -47,7 +48,7 @@ HookResult runBundleHook(const QStringList &command, const BundleExportRequest &
                        QFileInfo(exported.generation.path).absoluteFilePath());
     environment.insert(QStringLiteral("BATON_PROFILE"), bundleProfileName(request.profile));
     environment.insert(QStringLiteral("BATON_DC_EXPIRY"), formatRfc3339(exported.dcExpiry));
-    return runExportHook(command, hookEnvironment(environment), timeout);
+    return runExportHook(command, hookEnvironment(environment, passThrough), timeout);
 }
 
 } // namespace baton

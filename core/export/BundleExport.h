@@ -29,8 +29,10 @@ struct BundleExportResult
 Result<BundleExportResult> exportBundle(const BundleExportRequest &request);
 
 /// Runs the hook after an export, with BATON_BUNDLE_DIR (DIR/current), BATON_BUNDLE_GENERATION,
-/// BATON_PROFILE and BATON_DC_EXPIRY in its environment.
+/// BATON_PROFILE and BATON_DC_EXPIRY in its environment, and the caller's variables named in
+/// `passThrough` (see hookEnvironment).
 HookResult runBundleHook(const QStringList &command, const BundleExportRequest &request,
-                         const BundleExportResult &exported, std::chrono::milliseconds timeout);
+                         const BundleExportResult &exported, std::chrono::milliseconds timeout,
+                         const QStringList &passThrough = {});
 
 } // namespace baton

@@ -5,6 +5,7 @@
 
 #include <QFileInfo>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <csignal>
 #include <fcntl.h>
@@ -62,6 +63,28 @@ QProcessEnvironment hookEnvironment(const QProcessEnvironment &batonVariables,
     }
     clean.insert(batonVariables);
     return clean;
+}
+
+Status checkHookEnvironmentNames(const QStringList &names)
+{
+    if (names.size() > kMaxHookEnvironmentNames)
+        return Error{QStringLiteral("%1 variables for a hook; at most %2")
+                         .arg(names.size())
+                         .arg(kMaxHookEnvironmentNames)};
+    static const QRegularExpression variable(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]{0,127}$"));
+    QStringList seen;
+    for (const QString &name : names) {
+        if (!variable.match(name).hasMatch())
+            return Error{QStringLiteral("'%1' is not an environment variable name").arg(name)};
+        if (name.startsWith(QLatin1String("BATON_")))
+            return Error{QStringLiteral("%1: Baton's own variables are never passed to a hook "
+                                        "(BATON_PASSPHRASE_FILE names the passphrase)")
+                             .arg(name)};
+        if (seen.contains(name))
+            return Error{QStringLiteral("%1 is named twice").arg(name)};
+        seen << name;
+    }
+    return {};
 }
 
 HookResult runExportHook(const QStringList &command, const QProcessEnvironment &environment,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/Result.h"
+
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -31,6 +33,13 @@ inline constexpr qsizetype kMaxHookOutput = 64 * 1024;
 /// BATON_PASSPHRASE_FILE) that a hook, perhaps another user's script, must never see.
 QProcessEnvironment hookEnvironment(const QProcessEnvironment &batonVariables,
                                     const QStringList &passThrough = {});
+
+/// The most variables a target may pass through to its hook.
+inline constexpr qsizetype kMaxHookEnvironmentNames = 32;
+
+/// Names a target may pass through: variable names (letters, digits, underscores), not one of
+/// Baton's own BATON_* (BATON_PASSPHRASE_FILE names the passphrase), each once.
+Status checkHookEnvironmentNames(const QStringList &names);
 
 /// Runs `command` (program and arguments; no shell, so nothing in a path or a value is ever
 /// interpreted) with exactly `environment`, stdin from /dev/null, no descriptor but 0-2, in a

@@ -270,7 +270,8 @@ private:
             return true;
         if (!proceed(QStringLiteral("run %1").arg(command.first())))
             return false;
-        const HookResult ran = runBundleHook(command, request, exported, m_options.hookTimeout);
+        const HookResult ran = runBundleHook(command, request, exported, m_options.hookTimeout,
+                                             target.hookEnvironment);
         QString line = QStringLiteral("hook %1: %2").arg(command.first(), ran.summary());
         if (!ran.ok() && !ran.output.trimmed().isEmpty())
             line += QStringLiteral(": ") + ran.output.trimmed().section(QLatin1Char('\n'), -1);

@@ -132,9 +132,15 @@ const char *const kSchema4[] = {
     "CREATE INDEX certificates_subject ON certificates(subject)",
 };
 
+// Schema 5: the variables a target's hook gets beyond the clean environment every hook has.
+const char *const kSchema5[] = {
+    "ALTER TABLE targets ADD COLUMN hook_environment TEXT NOT NULL DEFAULT ''",
+};
+
 // Each entry migrates from the version of its index to the next. Never edit a shipped entry:
 // files in the field were made by it. Add one instead.
-const std::span<const char *const> kMigrations[] = {kSchema1, kSchema2, kSchema3, kSchema4};
+const std::span<const char *const> kMigrations[] = {kSchema1, kSchema2, kSchema3, kSchema4,
+                                                    kSchema5};
 static_assert(std::size(kMigrations) == kWorkspaceSchemaVersion);
 
 QString uniqueConnectionName()

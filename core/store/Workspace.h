@@ -26,7 +26,7 @@ struct DcDocument;
 struct ImportedObject;
 
 /// The schema this build reads and writes; older files are migrated forward when opened.
-inline constexpr int kWorkspaceSchemaVersion = 4;
+inline constexpr int kWorkspaceSchemaVersion = 5;
 
 struct CertificateRecord
 {
@@ -87,6 +87,9 @@ struct TargetRecord
     QString profile{};   ///< a bundle profile name
     QString directory{}; ///< where generations and `current` live
     QString hook{};      ///< a command line, empty for none
+    /// Variables of the rotating process the hook also gets (its environment is otherwise
+    /// PATH, HOME, LANG and BATON_*): what a reload command needs, e.g. a KUBECONFIG.
+    QStringList hookEnvironment{};
     DcRole role = DcRole::Server;
     qint64 exportedDcId = 0; ///< the DC its `current` holds, 0 before the first export
     /// Exported, but its hook has not succeeded since: a rotation interrupted between the two,

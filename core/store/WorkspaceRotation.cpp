@@ -4,6 +4,7 @@
 #include "WorkspaceSql.h"
 #include "common/TimeFormat.h"
 #include "export/BundleProfile.h"
+#include "export/ExportHook.h"
 #include "export/TargetCheck.h"
 
 #include <QDir>
@@ -52,7 +53,7 @@ Status targetRecordProblem(const TargetRecord &target)
     // QFileInfo would make an empty path the working directory.
     if (target.directory.trimmed().isEmpty())
         return Error{QStringLiteral("the target directory is empty")};
-    return {};
+    return checkHookEnvironmentNames(target.hookEnvironment);
 }
 
 /// Stored absolute: rotate runs from a timer whose working directory is not the user's.
@@ -200,10 +201,11 @@ Result<qint64> Workspace::addTarget(const TargetRecord &target, const QDateTime 
     Transaction transaction(*this);
     if (auto free = checkDirectoryFree(directory); !free)
         return free.error();
-    auto inserted = sql(QStringLiteral("INSERT INTO targets (policy_id, profile, directory, hook, "
-                                       "role) VALUES (?, ?, ?, ?, ?)"),
-                        {target.policyId, target.profile, directory, textValue(target.hook),
-                         dcRoleName(target.role)});
+    auto inserted =
+        sql(QStringLiteral("INSERT INTO targets (policy_id, profile, directory, hook, "
+                           "hook_environment, role) VALUES (?, ?, ?, ?, ?, ?)"),
+            {target.policyId, target.profile, directory, textValue(target.hook),
+             textValue(target.hookEnvironment.join(QLatin1Char(' '))), dcRoleName(target.role)});
     if (!inserted)
         return inserted.error();
     const qint64 id = inserted->lastInsertId().toLongLong();
@@ -226,8 +228,8 @@ Result<qint64> Workspace::addTarget(const TargetRecord &target, const QDateTime 
 Result<QList<TargetRecord>> Workspace::targets(qint64 policyId) const
 {
     const QString columns = QStringLiteral("SELECT id, policy_id, profile, directory, hook, role, "
-                                           "exported_dc_id, last_result, last_at, hook_pending "
-                                           "FROM targets");
+                                           "exported_dc_id, last_result, last_at, hook_pending, "
+                                           "hook_environment FROM targets");
     auto rows = policyId > 0
                     ? sql(columns + QStringLiteral(" WHERE policy_id = ? ORDER BY id"), {policyId})
                     : sql(columns + QStringLiteral(" ORDER BY id"));
@@ -240,6 +242,8 @@ Result<QList<TargetRecord>> Workspace::targets(qint64 policyId) const
                         .profile = rows->value(2).toString(),
                         .directory = rows->value(3).toString(),
                         .hook = rows->value(4).toString(),
+                        .hookEnvironment =
+                            rows->value(10).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts),
                         .role = rows->value(5).toString() == QLatin1String("client")
                                     ? DcRole::Client
                                     : DcRole::Server,

@@ -77,12 +77,14 @@ private slots:
     void refusesWorkspaceOthersCanWrite_data();
     void refusesWorkspaceOthersCanWrite();
     void hooksGetNoSecrets();
+    void targetNamesWhatItsHookGets();
     void passHelpWarns();
 
 private:
     /// A workspace (fast scrypt) holding the leaf and its key, a policy on it and one nss
     /// target whose hook runs `hook` (a shell script) in `directory`.
-    QString preparedWorkspace(const QString &directory, const QString &hook);
+    QString preparedWorkspace(const QString &directory, const QString &hook,
+                              const QStringList &targetOptions = {});
 
     QTemporaryDir m_dir;
     QString m_certificate;
@@ -104,7 +106,8 @@ void BatonctlRootSafety::initTestCase()
     QVERIFY2(issued.exitCode == 0, qPrintable(issued.err));
 }
 
-QString BatonctlRootSafety::preparedWorkspace(const QString &directory, const QString &hook)
+QString BatonctlRootSafety::preparedWorkspace(const QString &directory, const QString &hook,
+                                              const QStringList &targetOptions)
 {
     QDir().mkpath(directory);
     const QString path = directory + u"/workspace.baton"_qs;
@@ -122,7 +125,7 @@ QString BatonctlRootSafety::preparedWorkspace(const QString &directory, const QS
           QStringList{u"policy"_qs, u"set"_qs, u"localhost"_qs, u"--now"_qs, now} + kPass,
           QStringList{u"target"_qs, u"add"_qs, u"localhost"_qs, u"--profile"_qs, u"nss"_qs,
                       u"--dir"_qs, directory + u"/nss"_qs, u"--hook"_qs, script, u"--now"_qs, now} +
-              kPass}) {
+              targetOptions + kPass}) {
         const Run ran = batonctl(arguments, path);
         if (ran.exitCode != 0)
             qFatal("%s: %s", qPrintable(arguments.join(u' ')), qPrintable(ran.err));
@@ -279,6 +282,37 @@ void BatonctlRootSafety::hooksGetNoSecrets()
     }
     QCOMPARE(numbers, (QStringList{u"0"_qs, u"1"_qs, u"2"_qs, u"3"_qs}));
     QVERIFY2(!listing.join(u'\n').contains(passFile), qPrintable(listing.join(u'\n')));
+}
+
+void BatonctlRootSafety::targetNamesWhatItsHookGets()
+{
+    const QString directory = m_dir.filePath(u"hook-env"_qs);
+    const QString seen = directory + u"/seen.env"_qs;
+    const QString workspace = preparedWorkspace(directory, u"env > '%1'"_qs.arg(seen),
+                                                {u"--hook-env"_qs, u"RELOAD_TOKEN"_qs});
+    qputenv("RELOAD_TOKEN", "named-by-the-target");
+    qputenv("UNNAMED_VARIABLE", "not-for-the-hook");
+    const Run rotated =
+        batonctl(QStringList{u"rotate"_qs, u"--now"_qs, at(kNow)} + kPass, workspace);
+    qunsetenv("RELOAD_TOKEN");
+    qunsetenv("UNNAMED_VARIABLE");
+    QVERIFY2(rotated.exitCode == 0, qPrintable(rotated.out + rotated.err));
+    QFile file(seen);
+    QVERIFY2(file.open(QIODevice::ReadOnly), "the hook did not run");
+    const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n');
+    QVERIFY(lines.contains(u"RELOAD_TOKEN=named-by-the-target"_qs));
+    QVERIFY(!lines.join(u'\n').contains(u"UNNAMED_VARIABLE"_qs));
+
+    // Baton's own variables are never passed through, whoever names them.
+    for (const QString &name : {u"BATON_PASSPHRASE_FILE"_qs, u"NOT A NAME"_qs}) {
+        const Run refused = batonctl(QStringList{u"target"_qs, u"add"_qs, u"localhost"_qs,
+                                                 u"--profile"_qs, u"baton"_qs, u"--dir"_qs,
+                                                 directory + u"/other"_qs, u"--hook-env"_qs, name} +
+                                         kPass,
+                                     workspace);
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.startsWith(u"batonctl: --hook-env: "_qs), qPrintable(refused.err));
+    }
 }
 
 void BatonctlRootSafety::passHelpWarns()

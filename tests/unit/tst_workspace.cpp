@@ -496,12 +496,17 @@ void WorkspaceTest::migratesAnOlderSchema()
         auto workspace = makeWorkspace();
         const qint64 certificateId = importIdentity(*workspace);
         const qint64 policy = *workspace->setPolicy(certificateId, {}, kNow);
-        target = *workspace->addTarget(
-            {.policyId = policy, .profile = u"nss"_qs, .directory = m_dir->filePath(u"t"_qs)},
-            kNow);
+        target = *workspace->addTarget({.policyId = policy,
+                                        .profile = u"nss"_qs,
+                                        .directory = m_dir->filePath(u"t"_qs),
+                                        .hookEnvironment = {u"KUBECONFIG"_qs, u"NO_PROXY"_qs}},
+                                       kNow);
+        QCOMPARE(workspace->targets(policy)->first().hookEnvironment,
+                 (QStringList{u"KUBECONFIG"_qs, u"NO_PROXY"_qs}));
     }
     // Back to schema 1, as a workspace made by the first release would be.
     QCOMPARE(rawSql(m_path, u"DROP INDEX certificates_subject"_qs), QString());
+    QCOMPARE(rawSql(m_path, u"ALTER TABLE targets DROP COLUMN hook_environment"_qs), QString());
     QCOMPARE(rawSql(m_path, u"ALTER TABLE targets DROP COLUMN hook_pending"_qs), QString());
     for (const char *column : {"display_name", "serial", "dns_names", "delegation", "search_text"})
         QCOMPARE(
@@ -516,6 +521,7 @@ void WorkspaceTest::migratesAnOlderSchema()
     QCOMPARE(targets->size(), 1);
     QCOMPARE(targets->first().id, target);
     QCOMPARE(targets->first().hookPending, false);
+    QCOMPARE(targets->first().hookEnvironment, QStringList()); // schema 5's column, empty
     QCOMPARE((*workspace)->certificates()->size(), 1);
     // Schema 3's columns, computed from the certificate by the migration.
     auto summaries = (*workspace)->certificateSummaries();
@@ -530,10 +536,10 @@ void WorkspaceTest::migratesAnOlderSchema()
     // Schema 4's index: dropping it works only if the migration made it.
     QCOMPARE(rawSql(m_path, u"DROP INDEX certificates_subject"_qs), QString());
     // A read-only opener cannot migrate, and says so rather than misreading the file.
-    QCOMPARE(rawSql(m_path, u"PRAGMA user_version = 3"_qs), QString());
+    QCOMPARE(rawSql(m_path, u"PRAGMA user_version = 4"_qs), QString());
     auto readOnly = Workspace::open(m_path, WorkspaceAccess::ReadOnly);
     QVERIFY(!readOnly);
-    QVERIFY2(readOnly.errorMessage().contains(u"needs migrating to schema 4"_qs),
+    QVERIFY2(readOnly.errorMessage().contains(u"needs migrating to schema 5"_qs),
              qPrintable(readOnly.errorMessage()));
 }
 
