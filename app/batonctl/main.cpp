@@ -85,16 +85,24 @@ QString escapedBytes(const QByteArray &raw)
     return shown;
 }
 
-/// Qt decodes argv as UTF-8 and replaces each invalid byte with U+FFFD, and encodes file names
-/// back as UTF-8: a name that is not UTF-8 would silently become another path (`inspect
-/// $'c\xff.pem'` says "no such file", `target add --dir $'t\xff'` stores and writes to a
-/// different directory). Qt has no lossless form for such names, so they are refused here,
-/// from the raw bytes, before anything acts on them.
-std::optional<QString> nonUtf8Argument(int argc, char *argv[])
+bool isUtf8(const QByteArray &raw)
 {
+    return QString::fromUtf8(raw).toUtf8() == raw;
+}
+
+/// Qt decodes argv and the environment as UTF-8 and replaces each invalid byte with U+FFFD,
+/// and encodes file names back as UTF-8: a name that is not UTF-8 would silently become
+/// another path (`inspect $'c\xff.pem'` says "no such file", `target add --dir $'t\xff'`
+/// stores and writes to a different directory, BATON_WORKSPACE=$'w\xff' opens or creates
+/// another workspace). Qt has no lossless form for such names, so they are refused here, from
+/// the raw bytes, before anything acts on them.
+std::optional<QString> nonUtf8Input(int argc, char *argv[])
+{
+    const QString refusal = QStringLiteral(": not valid UTF-8; Baton handles UTF-8 file names "
+                                           "and arguments only (rename the file or directory)");
     for (int i = 1; i < argc; ++i) {
         const QByteArray raw(argv[i]);
-        if (QString::fromUtf8(raw).toUtf8() == raw)
+        if (isUtf8(raw))
             continue;
         QString where = QStringLiteral("argument %1 \"%2\"").arg(i).arg(escapedBytes(raw));
         const qsizetype equals = raw.indexOf('=');
@@ -103,8 +111,14 @@ std::optional<QString> nonUtf8Argument(int argc, char *argv[])
             where += QStringLiteral(" (option %1)").arg(escapedBytes(raw.left(equals)));
         else if (!raw.startsWith('-') && previous.startsWith('-') && !previous.contains('='))
             where += QStringLiteral(" (after option %1)").arg(escapedBytes(previous));
-        return where + QStringLiteral(": not valid UTF-8; Baton handles UTF-8 file names and "
-                                      "arguments only (rename the file or directory)");
+        return where + refusal;
+    }
+    // The variables batonctl reads as paths (see printUsage).
+    for (const char *variable : {"BATON_WORKSPACE", "BATON_PASSPHRASE_FILE"}) {
+        const QByteArray raw = qgetenv(variable);
+        if (!isUtf8(raw))
+            return QStringLiteral("%1=\"%2\"").arg(QLatin1String(variable), escapedBytes(raw)) +
+                   refusal;
     }
     return std::nullopt;
 }
@@ -114,7 +128,7 @@ std::optional<QString> nonUtf8Argument(int argc, char *argv[])
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    if (const auto problem = nonUtf8Argument(argc, argv))
+    if (const auto problem = nonUtf8Input(argc, argv))
         return baton::cli::fail(*problem);
     QCoreApplication::setApplicationName(QStringLiteral("batonctl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));

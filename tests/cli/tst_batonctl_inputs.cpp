@@ -124,6 +124,13 @@ void BatonctlInputs::refused_data()
     QTest::newRow("--dir=VALUE, a name that is not UTF-8")
         << QStringLiteral("\"$B\" target add \"$(printf -- '--dir=t\\377')\" cert.pem")
         << QStringLiteral("batonctl: argument 3 \"--dir=t\\xff\" (option --dir)") + kUtf8Refusal;
+    // The environment's paths are names too: Qt would open or create another workspace.
+    QTest::newRow("BATON_WORKSPACE, a name that is not UTF-8")
+        << QStringLiteral("BATON_WORKSPACE=\"$(printf 'w\\377')\" \"$B\" status")
+        << QStringLiteral("batonctl: BATON_WORKSPACE=\"w\\xff\"") + kUtf8Refusal;
+    QTest::newRow("BATON_PASSPHRASE_FILE, a name that is not UTF-8")
+        << QStringLiteral("BATON_PASSPHRASE_FILE=\"$(printf 'p\\377')\" \"$B\" rotate")
+        << QStringLiteral("batonctl: BATON_PASSPHRASE_FILE=\"p\\xff\"") + kUtf8Refusal;
 
     const QString bomb = QStringLiteral("bomb.p12: PKCS#12: MAC: 2147483647 iterations, more "
                                         "than Baton's limit of 10000000 (real files use 2048 to "
