@@ -2,7 +2,7 @@
 // target directories. What a local attacker can plant or change must not make it delete,
 // chmod, leak or run anything: the real binary against hostile directories and workspaces.
 
-#include "ProcessRun.h"
+#include "BatonctlProcess.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "store/Workspace.h"
@@ -21,24 +21,9 @@ using namespace baton::test;
 namespace {
 
 const QDateTime kNow = utc(2026, 12, 3, 8);
-const QByteArray kPassphrase = "correct horse battery staple";
+const QByteArray &kPassphrase = kTestPassphrase;
 
 using Run = ProcessRun;
-
-Run run(const QString &program, const QStringList &arguments, const QString &workspace = {})
-{
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove(u"BATON_PASSPHRASE_FILE"_qs);
-    environment.insert(u"BATON_TEST_PASSPHRASE"_qs, QString::fromLatin1(kPassphrase));
-    if (!workspace.isEmpty())
-        environment.insert(u"BATON_WORKSPACE"_qs, workspace);
-    return runProcess(program, arguments, environment);
-}
-
-Run batonctl(const QStringList &arguments, const QString &workspace = {})
-{
-    return run(QStringLiteral(BATONCTL_PATH), arguments, workspace);
-}
 
 int modeOf(const QString &path)
 {
@@ -258,12 +243,9 @@ void BatonctlRootSafety::hooksGetNoSecrets()
     const QString passFile = directory + u"/pass"_qs;
     QVERIFY(writeFileAtomically(passFile, kPassphrase + '\n', 0600, Overwrite::Refuse));
     // The passphrase both ways a timer may give it: in the environment and on fd 3.
-    const Run rotated = run(u"/bin/sh"_qs,
-                            {u"-c"_qs,
-                             u"exec 3< \"$1\"; exec \"$2\" rotate --passphrase fd:3 "
-                             u"--now \"$3\""_qs,
-                             u"sh"_qs, passFile, QStringLiteral(BATONCTL_PATH), at(kNow)},
-                            workspace);
+    const Run rotated = batonctl(
+        {u"rotate"_qs, u"--passphrase"_qs, u"fd:3"_qs, u"--now"_qs, at(kNow)}, workspace,
+        {u"/bin/sh"_qs, u"-c"_qs, u"exec 3< \"$1\"; shift; exec \"$@\""_qs, u"sh"_qs, passFile});
     QVERIFY2(rotated.exitCode == 0, qPrintable(rotated.out + rotated.err));
     QFile environment(seen + u".env"_qs);
     QVERIFY2(environment.open(QIODevice::ReadOnly), "the hook did not run");

@@ -2,7 +2,7 @@
 // its exit codes and output, a week of hourly `rotate --now`, two rotations at once, rotations
 // killed with SIGKILL at any point, wrong passphrases and a workspace that cannot be written.
 
-#include "ProcessRun.h"
+#include "BatonctlProcess.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "common/Pem.h"
@@ -29,7 +29,7 @@ using namespace baton::test;
 namespace {
 
 const QDateTime kStart = utc(2026, 6, 1, 0);
-const QByteArray kPassphrase = "tr0ub4dor&3 but longer";
+const QByteArray &kPassphrase = kTestPassphrase;
 // Workspaces made by the fixture use kFastWork, a small scrypt cost: dozens of rotations stay
 // fast, and batonctl honours whatever cost a workspace was created with. `ws init` itself (the
 // default cost) is covered by endToEnd.
@@ -40,35 +40,6 @@ QString at(const QDateTime &instant)
 }
 
 using Run = ProcessRun;
-
-QProcessEnvironment environmentFor(const QString &workspace)
-{
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove(QStringLiteral("BATON_PASSPHRASE_FILE"));
-    environment.insert(QStringLiteral("BATON_WORKSPACE"), workspace);
-    environment.insert(QStringLiteral("BATON_TEST_PASSPHRASE"), QString::fromLatin1(kPassphrase));
-    return environment;
-}
-
-void startBatonctl(QProcess &process, const QStringList &arguments, const QString &workspace,
-                   const QStringList &wrapper = {})
-{
-    process.setProcessEnvironment(environmentFor(workspace));
-    process.setStandardInputFile(QProcess::nullDevice());
-    if (wrapper.isEmpty())
-        process.start(QStringLiteral(BATONCTL_PATH), arguments);
-    else
-        process.start(wrapper.first(),
-                      wrapper.mid(1) + QStringList{QStringLiteral(BATONCTL_PATH)} + arguments);
-}
-
-Run batonctl(const QStringList &arguments, const QString &workspace,
-             const QStringList &wrapper = {})
-{
-    QProcess process;
-    startBatonctl(process, arguments, workspace, wrapper);
-    return finishProcess(process);
-}
 
 QJsonObject json(const Run &run)
 {
@@ -228,7 +199,7 @@ void BatonctlWorkspace::endToEnd()
     const QString passFile = directory + u"/pass"_qs;
     QVERIFY(writeFileAtomically(passFile, kPassphrase + '\n', 0600, Overwrite::Refuse));
     QProcess importing;
-    QProcessEnvironment environment = environmentFor(workspace);
+    QProcessEnvironment environment = batonctlEnvironment(workspace);
     environment.insert(u"BATON_PASSPHRASE_FILE"_qs, passFile);
     importing.setProcessEnvironment(environment);
     importing.start(QStringLiteral(BATONCTL_PATH),
@@ -381,7 +352,7 @@ void BatonctlWorkspace::promptsOnATerminal()
         QSKIP("script(1) is not installed");
     const QString workspace = preparedWorkspace(u"prompt"_qs);
     QProcess process;
-    process.setProcessEnvironment(environmentFor(workspace));
+    process.setProcessEnvironment(batonctlEnvironment(workspace));
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(script,
                   {u"-qec"_qs,

@@ -3,7 +3,7 @@
 // it is configured, a rotation that could not record what it did says so in its exit code, and
 // an import is one step that no rotation sees half done.
 
-#include "ProcessRun.h"
+#include "BatonctlProcess.h"
 #include "RawSql.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
@@ -37,7 +37,7 @@ using namespace baton::test;
 namespace {
 
 const QDateTime kStart = utc(2026, 6, 1, 0);
-const QByteArray kPassphrase = "correct horse battery staple";
+const QByteArray &kPassphrase = kTestPassphrase;
 
 QString at(const QDateTime &instant)
 {
@@ -45,29 +45,6 @@ QString at(const QDateTime &instant)
 }
 
 using Run = ProcessRun;
-
-void startBatonctl(QProcess &process, const QStringList &arguments, const QString &workspace,
-                   const QStringList &wrapper = {})
-{
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove(QStringLiteral("BATON_PASSPHRASE_FILE"));
-    environment.insert(QStringLiteral("BATON_WORKSPACE"), workspace);
-    process.setProcessEnvironment(environment);
-    process.setStandardInputFile(QProcess::nullDevice());
-    if (wrapper.isEmpty())
-        process.start(QStringLiteral(BATONCTL_PATH), arguments);
-    else
-        process.start(wrapper.first(),
-                      wrapper.mid(1) + QStringList{QStringLiteral(BATONCTL_PATH)} + arguments);
-}
-
-Run batonctl(const QStringList &arguments, const QString &workspace,
-             const QStringList &wrapper = {})
-{
-    QProcess process;
-    startBatonctl(process, arguments, workspace, wrapper);
-    return finishProcess(process);
-}
 
 /// Every row of every table, as text: equal before and after means nothing changed.
 QString dump(const QString &path)
