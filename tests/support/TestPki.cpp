@@ -2,6 +2,7 @@
 
 #include "common/FileIo.h"
 #include "common/Pem.h"
+#include "dc/DcIssuer.h"
 #include "x509/CertificateBuilder.h"
 #include "x509/CertificateRequest.h"
 
@@ -236,6 +237,19 @@ TestIdentity issueTestCertificate(const CertificateOptions &options, bool author
 TestIdentity makeIdentity(const CertificateOptions &options)
 {
     return issueTestCertificate(options, false, nullptr);
+}
+
+TestDelegation makeDelegation(const QDateTime &now)
+{
+    TestDelegation made{.leaf = makeIdentity(), .dcKey = makeKey(QStringLiteral("ecdsa-p256"))};
+    auto issued = issueDelegatedCredential({.certificate = made.leaf.certificate,
+                                            .certificateKey = made.leaf.key.get(),
+                                            .dcKey = made.dcKey.get(),
+                                            .now = now});
+    if (!issued)
+        die(QStringLiteral("issuing the DC: ") + issued.errorMessage());
+    made.dc = issued->bytes;
+    return made;
 }
 
 TestChain makeChain(const ChainOptions &options)

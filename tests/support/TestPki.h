@@ -55,6 +55,16 @@ EvpPkeyPtr makeKey(const QString &name);
 /// failure: a fixture that cannot be built makes every assertion after it meaningless.
 TestIdentity makeIdentity(const CertificateOptions &options = {});
 
+/// A certificate that can delegate (makeIdentity's default) and the ECDSA P-256 server DC it
+/// issued at `now`, with the DC's key: the input of every bundle test. Aborts on failure.
+struct TestDelegation
+{
+    TestIdentity leaf;
+    EvpPkeyPtr dcKey;
+    QByteArray dc{};
+};
+TestDelegation makeDelegation(const QDateTime &now);
+
 /// One certificate for each way a certificate can break or strain RFC 9345's rules, keyed
 /// "no-delegation", "critical-delegation", "empty-octet-delegation", "no-digital-signature",
 /// "no-key-usage" and "ca"; everything else as in the default CertificateOptions.

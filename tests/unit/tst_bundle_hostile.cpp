@@ -6,7 +6,6 @@
 #include "TarBytes.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
-#include "dc/DcIssuer.h"
 #include "export/BundleLimits.h"
 #include "export/BundleProfile.h"
 #include "export/BundleVerifier.h"
@@ -97,14 +96,10 @@ private:
 
 void BundleHostileTest::initTestCase()
 {
-    m_leaf = makeIdentity();
-    m_dcKey = makeKey(u"ecdsa-p256"_qs);
-    auto issued = issueDelegatedCredential({.certificate = m_leaf->certificate,
-                                            .certificateKey = m_leaf->key.get(),
-                                            .dcKey = m_dcKey.get(),
-                                            .now = kNow});
-    QVERIFY2(issued, qPrintable(issued.errorMessage()));
-    m_dc = issued->bytes;
+    TestDelegation made = makeDelegation(kNow);
+    m_leaf = std::move(made.leaf);
+    m_dcKey = std::move(made.dcKey);
+    m_dc = made.dc;
 }
 
 QString BundleHostileTest::writeBundle(const QTemporaryDir &dir, BundleProfile profile)

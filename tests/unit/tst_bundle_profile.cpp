@@ -4,7 +4,6 @@
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "dc/DcDocument.h"
-#include "dc/DcIssuer.h"
 #include "export/BundleProfile.h"
 #include "export/BundleVerifier.h"
 #include "export/GenerationWriter.h"
@@ -65,14 +64,10 @@ private:
 
 void BundleProfileTest::initTestCase()
 {
-    m_leaf = makeIdentity();
-    m_dcKey = makeKey(u"ecdsa-p256"_qs);
-    auto issued = issueDelegatedCredential({.certificate = m_leaf->certificate,
-                                            .certificateKey = m_leaf->key.get(),
-                                            .dcKey = m_dcKey.get(),
-                                            .now = kNow});
-    QVERIFY2(issued, qPrintable(issued.errorMessage()));
-    m_dc = issued->bytes;
+    TestDelegation made = makeDelegation(kNow);
+    m_leaf = std::move(made.leaf);
+    m_dcKey = std::move(made.dcKey);
+    m_dc = made.dc;
 }
 
 std::vector<BundleFile> BundleProfileTest::build(BundleProfile profile, bool legacy)
