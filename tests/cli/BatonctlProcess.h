@@ -6,11 +6,18 @@
 
 #include "ProcessRun.h"
 
+#include <QDateTime>
 #include <QProcess>
 
 namespace baton::test {
 
 inline const QByteArray kTestPassphrase = "correct horse battery staple";
+
+/// An instant as `--now` takes it.
+inline QString at(const QDateTime &instant)
+{
+    return instant.toUTC().toString(Qt::ISODate);
+}
 
 /// Without BATON_PASSPHRASE_FILE (a developer's own must not unlock a test's workspace), and
 /// BATON_WORKSPACE only when `workspace` is given.

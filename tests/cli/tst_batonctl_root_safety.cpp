@@ -33,11 +33,6 @@ int modeOf(const QString &path)
                                                                     : -1;
 }
 
-QString at(const QDateTime &instant)
-{
-    return instant.toUTC().toString(Qt::ISODate);
-}
-
 const QStringList kPass{u"--passphrase"_qs, u"env:BATON_TEST_PASSPHRASE"_qs};
 
 /// Restores the umask however a test ends.

@@ -34,11 +34,6 @@ const QByteArray &kPassphrase = kTestPassphrase;
 // fast, and batonctl honours whatever cost a workspace was created with. `ws init` itself (the
 // default cost) is covered by endToEnd.
 
-QString at(const QDateTime &instant)
-{
-    return instant.toUTC().toString(Qt::ISODate);
-}
-
 using Run = ProcessRun;
 
 QJsonObject json(const Run &run)

@@ -39,11 +39,6 @@ namespace {
 const QDateTime kStart = utc(2026, 6, 1, 0);
 const QByteArray &kPassphrase = kTestPassphrase;
 
-QString at(const QDateTime &instant)
-{
-    return instant.toUTC().toString(Qt::ISODate);
-}
-
 using Run = ProcessRun;
 
 /// Every row of every table, as text: equal before and after means nothing changed.
