@@ -29,13 +29,20 @@ QByteArray quoted(const QString &value)
     return out + '"';
 }
 
+/// Keys plain, as kubectl writes them, except one starting with '-' (Kubernetes allows it in
+/// data keys): YAML readers differ on whether "-x:" or "-:" starts a list item or a key.
+QByteArray yamlKey(const QString &key)
+{
+    return key.startsWith(QLatin1Char('-')) ? quoted(key) : key.toUtf8();
+}
+
 void writeMapping(QByteArray &yaml, const char *key, const QMap<QString, QString> &entries)
 {
     if (entries.isEmpty())
         return;
     yaml += QByteArray("  ") + key + ":\n";
     for (auto it = entries.cbegin(); it != entries.cend(); ++it)
-        yaml += "    " + it.key().toUtf8() + ": " + quoted(it.value()) + '\n';
+        yaml += "    " + yamlKey(it.key()) + ": " + quoted(it.value()) + '\n';
 }
 
 Error lineError(qsizetype line, const QString &what)
@@ -271,8 +278,10 @@ Result<KubernetesSecret> readYaml(QByteArrayView manifest)
         if (line[indent] == QLatin1Char('\t'))
             return lineError(lineNumber, QStringLiteral("a tab in the indentation; YAML "
                                                         "indents with spaces"));
-        // A sequence may sit at its key's own indentation: its items still belong to it.
-        const bool sequenceItem = content.startsWith(QLatin1Char('-'));
+        // A sequence may sit at its key's own indentation: its items still belong to it. Only
+        // "-" followed by a space (or nothing) is an item; "-x: v" is the key "-x".
+        const bool sequenceItem =
+            content == QLatin1String("-") || content.startsWith(QLatin1String("- "));
         while (!open.isEmpty() && open.last().indent >= indent + (sequenceItem ? 1 : 0))
             open.removeLast();
         QStringList path;
@@ -390,7 +399,7 @@ QByteArray writeKubernetesSecret(const KubernetesSecret &secret, const QString &
     yaml += "type: " + quoted(secret.type) + "\ndata:\n";
     for (auto it = secret.data.cbegin(); it != secret.data.cend(); ++it)
         // An empty file as "": a bare `key:` is a null or a nested mapping to every YAML reader.
-        yaml += "  " + it.key().toUtf8() + ": " +
+        yaml += "  " + yamlKey(it.key()) + ": " +
                 (it.value().isEmpty() ? QByteArray("\"\"") : it.value().toBase64()) + '\n';
     return yaml;
 }

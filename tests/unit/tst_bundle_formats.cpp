@@ -231,6 +231,10 @@ void BundleFormatsTest::secretRoundTrip()
     secret.annotations.insert(u"baton.dev/certificate-sha256"_qs, u"AB:\"CD\\"_qs);
     secret.data.insert(u"dc.bin"_qs, QByteArray("\x00\x01\x02\xff", 4));
     secret.data.insert(u"dc-key.pem"_qs, QByteArray(2000, 'k'));
+    // Keys Kubernetes allows that YAML could take for list items (found by fuzz_secret).
+    secret.annotations.insert(u"-sha128"_qs, u"=F1:WreAgICAgI00:00Z"_qs);
+    secret.data.insert(u"-"_qs, QByteArray("dash"));
+    secret.data.insert(u"-.pem"_qs, QByteArray("dash dot"));
     const QByteArray yaml = writeKubernetesSecret(secret, u"line one\nline two"_qs);
     QVERIFY(yaml.startsWith("# line one\n# line two\napiVersion: v1\nkind: Secret\n"));
     QVERIFY(looksLikeKubernetesManifest(yaml));
