@@ -82,6 +82,7 @@ private slots:
     void policyValidation();
     void policySaved();
     void policyRefusedInline();
+    void policyRefusedWhenItCouldNotIssue();
     void issueMaxLifetime_data();
     void issueMaxLifetime();
     void issuePreview_data();
@@ -165,6 +166,27 @@ void DialogsTest::policyRefusedInline()
     QCOMPARE(dialog.errorLabel()->text(),
              u"Baton Demo CA is a CA certificate; DCs are issued under end-entity certificates"_qs);
     QCOMPARE(demo.session.snapshot().policies.size(), 2);
+}
+
+void DialogsTest::policyRefusedWhenItCouldNotIssue()
+{
+    Demo demo;
+    // As `batonctl policy set`: a certificate that ends within the renew-before could never
+    // get a DC that is not due at once, so the policy is refused when it is entered.
+    const qint64 shortLived = demo.importShortCertificate();
+    PolicyDialog dialog(demo.session, shortLived);
+    dialog.show();
+    retype(dialog.lifetimeEdit(), u"4d"_qs);
+    retype(dialog.renewBeforeEdit(), u"3d"_qs);
+    QVERIFY(okButton(dialog.buttons())->isEnabled()); // a valid policy in itself
+    QTest::mouseClick(okButton(dialog.buttons()), Qt::LeftButton);
+    QVERIFY(dialog.isVisible());
+    QVERIFY2(dialog.errorLabel()->text().startsWith(
+                 u"short.demo.test (certificate %1) cannot delegate: the certificate expires "
+                 u"in 2 d"_qs.arg(shortLived)),
+             qPrintable(dialog.errorLabel()->text()));
+    const auto stored = demo.session.workspace()->policyForCertificate(shortLived);
+    QVERIFY(stored && !stored->has_value());
 }
 
 void DialogsTest::issueMaxLifetime_data()
@@ -371,6 +393,17 @@ void DialogsTest::targetsDialogAddsTarget()
     QVERIFY2(add->errorLabel()->text().endsWith(u"is already the target of policy %1: two "
                                                 u"policies writing one `current` would replace "
                                                 u"each other's DCs"_qs.arg(policyId)),
+             qPrintable(add->errorLabel()->text()));
+    QCOMPARE(targets.targetsTable()->rowCount(), 1);
+
+    // As `batonctl target add`: a hook rotation could not run is refused when it is entered.
+    add->directoryEdit()->clear();
+    QTest::keyClicks(add->directoryEdit(), demo.dir.filePath(u"api-server"_qs));
+    QTest::keyClicks(add->hookEdit(), u"no-such-reload-command"_qs);
+    QTest::mouseClick(okButton(add->buttons()), Qt::LeftButton);
+    QVERIFY(add->isVisible());
+    QVERIFY2(add->errorLabel()->text().startsWith(
+                 u"the hook's program 'no-such-reload-command' is not an executable"_qs),
              qPrintable(add->errorLabel()->text()));
     QCOMPARE(targets.targetsTable()->rowCount(), 1);
 }

@@ -198,6 +198,13 @@ void AddTargetDialog::accept()
                               .directory = m_directory->text().trimmed(),
                               .hook = m_hook->text().trimmed(),
                               .role = DcRole(m_role->currentData().toInt())};
+    // The checks of `batonctl target add`: a directory rotation could not write or a hook it
+    // could not run is refused now, not found by the next rotation.
+    if (auto usable = m_session.workspace()->checkTarget(target); !usable) {
+        m_error->setText(usable.errorMessage());
+        m_error->show();
+        return;
+    }
     auto added = m_session.workspace()->addTarget(target, m_session.clock().now());
     if (!added) {
         m_error->setText(added.errorMessage());

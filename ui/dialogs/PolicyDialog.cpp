@@ -130,8 +130,15 @@ void PolicyDialog::accept()
     const std::optional<RotationPolicy> entered = policy();
     if (!entered || !m_session.workspace())
         return;
-    auto saved =
-        m_session.workspace()->setPolicy(m_certificateId, *entered, m_session.clock().now());
+    // What `batonctl policy set` refuses is refused here too, when it is configured rather
+    // than found blocked by the next rotation.
+    const QDateTime now = m_session.clock().now();
+    if (auto usable = m_session.workspace()->checkPolicy(m_certificateId, *entered, now); !usable) {
+        m_error->setText(usable.errorMessage());
+        m_error->show();
+        return;
+    }
+    auto saved = m_session.workspace()->setPolicy(m_certificateId, *entered, now);
     if (!saved) {
         m_error->setText(saved.errorMessage());
         m_error->show();
