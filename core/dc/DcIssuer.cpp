@@ -51,22 +51,23 @@ Result<DcIssueResult> issueDelegatedCredential(const DcIssueRequest &request)
                          .arg(formatDuration(request.lifetimeSeconds))};
     if (!request.now.isValid())
         return Error{QStringLiteral("no issue time given")};
-    if (!request.certificateKey == !request.certificateSigner)
-        return Error{request.certificateKey
-                         ? QStringLiteral("both a certificate key and a certificate signer were "
-                                          "given; the DC is signed by one key")
-                         : QStringLiteral("the certificate's private key is needed to sign the "
-                                          "DC")};
-    // On the stack, so a key in memory costs no allocation.
-    const EvpSigner keySigner(request.certificateKey);
-    const CertificateSigner &signer =
-        request.certificateSigner ? *request.certificateSigner : keySigner;
     const Certificate &certificate = request.certificate;
     const DcReadiness readiness = assessDcReadiness(certificate, request.now);
     for (const DcCheck &check : readiness.checks) {
         if (check.outcome == CheckOutcome::Fail)
             return Error{check.detail};
     }
+    if (!request.certificateKey == !request.certificateSigner)
+        return Error{request.certificateKey
+                         ? QStringLiteral("both a certificate key and a certificate signer were "
+                                          "given; the DC is signed by one key")
+                         : QStringLiteral("the certificate's private key is needed to sign the "
+                                          "DC")};
+    // A key in memory goes through the same interface, wrapped on the stack: the EVP path
+    // gains no allocation, only a virtual call.
+    const EvpSigner keySigner(request.certificateKey);
+    const CertificateSigner &signer =
+        request.certificateSigner ? *request.certificateSigner : keySigner;
     if (auto keyOk = checkCertificateKey(certificate, signer); !keyOk)
         return keyOk.error();
     const SignatureScheme *algorithm = readiness.algorithm;

@@ -100,6 +100,25 @@ void Pkcs11Modules::release()
     m_selected.clear();
 }
 
+Result<QList<CK_SLOT_ID>> Pkcs11Modules::slotsWithToken(CK_FUNCTION_LIST *module)
+{
+    CK_ULONG count = 0;
+    if (const CK_RV rv = module->C_GetSlotList(CK_TRUE, nullptr, &count); rv != CKR_OK)
+        return pkcs11Error(QStringLiteral("cannot list the slots of a PKCS#11 module"), rv);
+    if (count > kMaxSlots)
+        return Error{QStringLiteral("a PKCS#11 module reports %1 slots with a token; at most %2 "
+                                    "are searched")
+                         .arg(count)
+                         .arg(kMaxSlots)};
+    QList<CK_SLOT_ID> slotIds(static_cast<qsizetype>(count));
+    // A token inserted between the two calls makes the list longer than asked for: the module
+    // answers CKR_BUFFER_TOO_SMALL, reported as such.
+    if (const CK_RV rv = module->C_GetSlotList(CK_TRUE, slotIds.data(), &count); rv != CKR_OK)
+        return pkcs11Error(QStringLiteral("cannot list the slots of a PKCS#11 module"), rv);
+    slotIds.resize(static_cast<qsizetype>(qMin(count, CK_ULONG(slotIds.size()))));
+    return slotIds;
+}
+
 QString Pkcs11Modules::describe() const
 {
     QStringList names;

@@ -31,6 +31,11 @@ public:
     /// What the modules are, for an error that found nothing: "softhsm2, opensc-pkcs11".
     QString describe() const;
 
+    /// The slots of `module` that hold a token, at most kMaxSlots of them.
+    static Result<QList<CK_SLOT_ID>> slotsWithToken(CK_FUNCTION_LIST *module);
+    /// More readers than a machine running Baton has: a bound, not a limit anyone meets.
+    static constexpr CK_ULONG kMaxSlots = 256;
+
 private:
     Pkcs11Modules() = default;
     void release();

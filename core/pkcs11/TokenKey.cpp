@@ -17,10 +17,8 @@ namespace baton {
 
 namespace {
 
-// Bounds on what a module reports. Slots: a machine with more readers than this is not one
-// Baton is run on. Objects: enough to name the candidates in an error. Attributes: a 16384-bit
-// RSA modulus, a P-521 point in its DER wrapping, an OID, a label.
-constexpr CK_ULONG kMaxSlots = 256;
+// Bounds on what a module reports. Objects: enough to name the candidates in an error.
+// Attributes: a 16384-bit RSA modulus, a P-521 point in its DER wrapping, an OID, a label.
 constexpr int kMaxListedObjects = 8;
 constexpr qsizetype kMaxModulusBytes = 2048;
 constexpr qsizetype kMaxExponentBytes = 16;
@@ -60,30 +58,17 @@ Result<QList<TokenSlot>> matchingTokens(const Pkcs11Modules &modules, const Pkcs
         CK_INFO moduleInfo{};
         if (const CK_RV rv = module->C_GetInfo(&moduleInfo); rv != CKR_OK)
             return pkcs11Error(QStringLiteral("cannot ask a PKCS#11 module what it is"), rv);
-        CK_ULONG count = 0;
-        CK_RV rv = module->C_GetSlotList(CK_TRUE, nullptr, &count);
-        if (rv != CKR_OK)
-            return pkcs11Error(QStringLiteral("cannot list the slots of %1")
-                                   .arg(pkcs11Text(moduleInfo.libraryDescription,
-                                                   sizeof moduleInfo.libraryDescription)),
-                               rv);
-        if (count > kMaxSlots)
-            return Error{QStringLiteral("a PKCS#11 module reports %1 slots with a token; at most "
-                                        "%2 are searched")
-                             .arg(count)
-                             .arg(kMaxSlots)};
-        QList<CK_SLOT_ID> slotIds(static_cast<qsizetype>(count));
-        rv = module->C_GetSlotList(CK_TRUE, slotIds.data(), &count);
-        if (rv != CKR_OK || count > CK_ULONG(slotIds.size()))
-            return pkcs11Error(QStringLiteral("cannot list the slots of a PKCS#11 module"),
-                               rv == CKR_OK ? CKR_BUFFER_TOO_SMALL : rv);
-        slotIds.resize(qsizetype(count));
-        for (const CK_SLOT_ID slot : slotIds) {
+        auto slotIds = Pkcs11Modules::slotsWithToken(module);
+        if (!slotIds)
+            return slotIds.error();
+        for (const CK_SLOT_ID slot : *slotIds) {
             CK_SLOT_INFO slotInfo{};
             CK_TOKEN_INFO tokenInfo{};
-            // A token pulled out between the calls is no longer there to match.
+            // A token pulled out between the calls is no longer there to match, and one never
+            // initialized (SoftHSM always offers one) holds no key.
             if (module->C_GetSlotInfo(slot, &slotInfo) != CKR_OK ||
-                module->C_GetTokenInfo(slot, &tokenInfo) != CKR_OK)
+                module->C_GetTokenInfo(slot, &tokenInfo) != CKR_OK ||
+                !(tokenInfo.flags & CKF_TOKEN_INITIALIZED))
                 continue;
             *seen << QStringLiteral("'%1'").arg(tokenLabel(tokenInfo));
             if (uri.matchesModule(moduleInfo) && uri.matchesSlot(slot, slotInfo) &&
@@ -261,6 +246,15 @@ constexpr PssHash kPssHashes[] = {
     {"SHA512", CKM_SHA512, CKG_MGF1_SHA512},
 };
 
+const PssHash *pssHashFor(const SignatureScheme &scheme)
+{
+    for (const PssHash &hash : kPssHashes) {
+        if (qstrcmp(hash.digest, scheme.digest) == 0)
+            return &hash;
+    }
+    return nullptr;
+}
+
 Result<QByteArray> digestOf(const SignatureScheme &scheme, QByteArrayView message)
 {
     unsigned char digest[EVP_MAX_MD_SIZE];
@@ -292,6 +286,91 @@ Result<QByteArray> ecdsaDer(const QByteArray &raw)
     return der;
 }
 
+/// C_Login as the user when the token asks for it, the PIN asked for only then.
+Status logIn(Pkcs11Session &session, const TokenSlot &token, const TokenKey::PinSource &pin)
+{
+    if (!(token.info.flags & CKF_LOGIN_REQUIRED))
+        return {};
+    if (token.info.flags & CKF_PROTECTED_AUTHENTICATION_PATH)
+        return session.login(CKU_USER, {}); // the reader's PIN pad asks
+    if (!pin)
+        return Error{QStringLiteral("the token needs its user PIN")};
+    auto secret = pin(tokenLabel(token.info));
+    if (!secret)
+        return secret.error();
+    return session.login(CKU_USER, secret->bytes());
+}
+
+/// The one private key the URI names on the token; an error lists what was found instead.
+Result<CK_OBJECT_HANDLE> findOnePrivateKey(const Pkcs11Session &session, const Pkcs11Uri &uri)
+{
+    auto keys = session.findObjects(uri.privateKeyTemplate(), kMaxListedObjects);
+    if (!keys)
+        return keys.error();
+    if (keys->size() == 1)
+        return keys->first();
+    if (keys->isEmpty()) {
+        auto present = describeObjects(session, CKO_PRIVATE_KEY);
+        if (!present)
+            return present.error();
+        return Error{QStringLiteral("no private key matches (private keys on the token: %1)")
+                         .arg(quotedList(*present))};
+    }
+    QStringList names;
+    for (const CK_OBJECT_HANDLE key : *keys)
+        names << describeObject(session, key);
+    return Error{
+        QStringLiteral("%1%2 private keys match: %3; add id= or a distinct object= so that it "
+                       "names one")
+            .arg(keys->size() == kMaxListedObjects ? QStringLiteral("at least ") : QString())
+            .arg(keys->size())
+            .arg(names.join(QStringLiteral(", ")))};
+}
+
+/// The key's CKA_KEY_TYPE, if it is one that can sign a DC.
+Result<CK_KEY_TYPE> signingKeyType(const Pkcs11Session &session, CK_OBJECT_HANDLE key)
+{
+    auto bytes = session.attribute(key, CKA_KEY_TYPE, sizeof(CK_KEY_TYPE));
+    if (!bytes)
+        return bytes.error();
+    if (!*bytes || (*bytes)->size() != qsizetype(sizeof(CK_KEY_TYPE)))
+        return Error{QStringLiteral("the private key has no CKA_KEY_TYPE")};
+    CK_KEY_TYPE keyType = 0;
+    std::memcpy(&keyType, (*bytes)->constData(), sizeof keyType);
+    if (keyType != CKK_EC && keyType != CKK_RSA && keyType != CKK_EC_EDWARDS)
+        return Error{QStringLiteral("the private key is of PKCS#11 key type 0x%1; only EC, "
+                                    "Edwards-curve and RSA keys can sign DCs")
+                         .arg(qulonglong(keyType), 0, 16)};
+    return keyType;
+}
+
+/// The key's public half: the public key object paired with it by CKA_ID, as PKCS#11 tools
+/// create them; a key imported alone has none, and then the certificate's key stands in.
+Result<EvpPkeyPtr> publicHalf(const Pkcs11Session &session, CK_OBJECT_HANDLE key,
+                              CK_KEY_TYPE keyType, const EVP_PKEY *certificateKey)
+{
+    auto keyId = session.attribute(key, CKA_ID, kMaxLabelBytes);
+    if (!keyId)
+        return keyId.error();
+    if (*keyId && !(*keyId)->isEmpty()) {
+        CK_OBJECT_CLASS publicClass = CKO_PUBLIC_KEY;
+        auto publicObjects =
+            session.findObjects({{CKA_CLASS, &publicClass, sizeof publicClass},
+                                 {CKA_KEY_TYPE, &keyType, sizeof keyType},
+                                 {CKA_ID, (*keyId)->data(), CK_ULONG((*keyId)->size())}},
+                                2);
+        if (!publicObjects)
+            return publicObjects.error();
+        if (publicObjects->size() == 1)
+            return readPublicKey(session, publicObjects->first(), keyType);
+    }
+    if (!certificateKey)
+        return Error{QStringLiteral("no public key object with the key's CKA_ID is on the "
+                                    "token, and no certificate was given to take the public key "
+                                    "from")};
+    EVP_PKEY_up_ref(const_cast<EVP_PKEY *>(certificateKey));
+    return EvpPkeyPtr(const_cast<EVP_PKEY *>(certificateKey));
+}
 } // namespace
 
 struct TokenKey::Parts
@@ -359,97 +438,26 @@ Result<TokenKey> TokenKey::open(const QString &uriText, const PinSource &pin,
     auto session = Pkcs11Session::open(token.module, token.slot);
     if (!session)
         return onToken(session.error());
-    if (token.info.flags & CKF_LOGIN_REQUIRED) {
-        Status loggedIn;
-        if (token.info.flags & CKF_PROTECTED_AUTHENTICATION_PATH) {
-            loggedIn = session->login(CKU_USER, {}); // the reader's PIN pad asks
-        } else {
-            if (!pin)
-                return onToken(Error{QStringLiteral("the token needs its user PIN")});
-            auto secret = pin(label);
-            if (!secret)
-                return onToken(secret.error());
-            loggedIn = session->login(CKU_USER, secret->bytes());
-        }
-        if (!loggedIn)
-            return onToken(loggedIn.error());
-    }
-
-    auto keys = session->findObjects(uri->privateKeyTemplate(), kMaxListedObjects);
-    if (!keys)
-        return onToken(keys.error());
-    if (keys->size() != 1) {
-        QStringList names;
-        for (const CK_OBJECT_HANDLE key : *keys)
-            names << describeObject(*session, key);
-        if (names.isEmpty()) {
-            auto present = describeObjects(*session, CKO_PRIVATE_KEY);
-            if (!present)
-                return onToken(present.error());
-            return onToken(Error{QStringLiteral("no private key matches (private keys on the "
-                                                "token: %1)")
-                                     .arg(quotedList(*present))});
-        }
-        return onToken(Error{
-            QStringLiteral("%1%2 private keys match: %3; add id= or a distinct "
-                           "object= so that it names one")
-                .arg(keys->size() == kMaxListedObjects ? QStringLiteral("at least ") : QString())
-                .arg(keys->size())
-                .arg(names.join(QStringLiteral(", ")))});
-    }
-    const CK_OBJECT_HANDLE key = keys->first();
-
-    auto keyTypeBytes = session->attribute(key, CKA_KEY_TYPE, sizeof(CK_KEY_TYPE));
-    if (!keyTypeBytes)
-        return onToken(keyTypeBytes.error());
-    if (!*keyTypeBytes || (*keyTypeBytes)->size() != qsizetype(sizeof(CK_KEY_TYPE)))
-        return onToken(Error{QStringLiteral("the private key has no CKA_KEY_TYPE")});
-    CK_KEY_TYPE keyType = 0;
-    std::memcpy(&keyType, (*keyTypeBytes)->constData(), sizeof keyType);
-    if (keyType != CKK_EC && keyType != CKK_RSA && keyType != CKK_EC_EDWARDS)
-        return onToken(Error{QStringLiteral("the private key is of PKCS#11 key type 0x%1; only "
-                                            "EC, Edwards-curve and RSA keys can sign DCs")
-                                 .arg(qulonglong(keyType), 0, 16)});
-
-    // The public half: the public key object paired with the key by CKA_ID, as PKCS#11 tools
-    // create them; a key imported alone has none, and then the certificate says it.
-    auto keyId = session->attribute(key, CKA_ID, kMaxLabelBytes);
-    if (!keyId)
-        return onToken(keyId.error());
-    EvpPkeyPtr publicKey;
-    if (*keyId && !(*keyId)->isEmpty()) {
-        CK_OBJECT_CLASS publicClass = CKO_PUBLIC_KEY;
-        auto publicObjects =
-            session->findObjects({{CKA_CLASS, &publicClass, sizeof publicClass},
-                                  {CKA_KEY_TYPE, &keyType, sizeof keyType},
-                                  {CKA_ID, (*keyId)->data(), CK_ULONG((*keyId)->size())}},
-                                 2);
-        if (!publicObjects)
-            return onToken(publicObjects.error());
-        if (publicObjects->size() == 1) {
-            auto read = readPublicKey(*session, publicObjects->first(), keyType);
-            if (!read)
-                return onToken(read.error());
-            publicKey = std::move(read).value();
-        }
-    }
-    if (!publicKey) {
-        if (!certificateKey)
-            return onToken(Error{QStringLiteral("no public key object with the key's CKA_ID is "
-                                                "on the token, and no certificate was given to "
-                                                "take the public key from")});
-        EVP_PKEY_up_ref(const_cast<EVP_PKEY *>(certificateKey));
-        publicKey.reset(const_cast<EVP_PKEY *>(certificateKey));
-    }
+    if (Status loggedIn = logIn(*session, token, pin); !loggedIn)
+        return onToken(loggedIn.error());
+    auto key = findOnePrivateKey(*session, *uri);
+    if (!key)
+        return onToken(key.error());
+    auto keyType = signingKeyType(*session, *key);
+    if (!keyType)
+        return onToken(keyType.error());
+    auto publicKey = publicHalf(*session, *key, *keyType, certificateKey);
+    if (!publicKey)
+        return onToken(publicKey.error());
 
     QString description =
-        QStringLiteral("key %1 on token '%2'").arg(describeObject(*session, key), label);
+        QStringLiteral("key %1 on token '%2'").arg(describeObject(*session, *key), label);
     auto parts = std::make_unique<Parts>(Parts{
         .modules = std::move(modules).value(),
         .session = std::move(session).value(),
-        .key = key,
-        .keyType = keyType,
-        .publicKey = std::move(publicKey),
+        .key = *key,
+        .keyType = *keyType,
+        .publicKey = std::move(publicKey).value(),
         .description = std::move(description),
     });
     return TokenKey(std::move(parts));
@@ -477,12 +485,11 @@ Result<QByteArray> TokenKey::sign(const SignatureScheme &scheme, QByteArrayView 
         if (!digest)
             return digest.error();
         if (rsa) {
-            const PssHash *hash = nullptr;
-            for (const PssHash &candidate : kPssHashes) {
-                if (qstrcmp(candidate.digest, scheme.digest) == 0)
-                    hash = &candidate;
-            }
-            Q_ASSERT(hash); // the scheme table's RSA-PSS digests are all listed
+            const PssHash *hash = pssHashFor(scheme);
+            if (!hash)
+                return Error{QStringLiteral("%1 uses a hash Baton has no PKCS#11 mechanism "
+                                            "for")
+                                 .arg(scheme.displayName())};
             CK_RSA_PKCS_PSS_PARAMS pss{hash->hash, hash->mgf, CK_ULONG(digest->size())};
             signature = parts.session.sign(parts.key, {CKM_RSA_PKCS_PSS, &pss, sizeof pss}, *digest,
                                            EVP_PKEY_get_size(publicKey));

@@ -4,6 +4,7 @@
 #include "pkcs11/Pkcs11Error.h"
 #include "pkcs11/Pkcs11Session.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QList>
 #include <QUrl>
@@ -84,13 +85,10 @@ Result<std::unique_ptr<SoftHsm>> SoftHsm::start()
 Result<unsigned long> SoftHsm::slotOf(const QString &token) const
 {
     CK_FUNCTION_LIST *module = m_module->modules().first();
-    CK_ULONG count = 0;
-    if (const CK_RV rv = module->C_GetSlotList(CK_TRUE, nullptr, &count); rv != CKR_OK)
-        return pkcs11Error(QStringLiteral("C_GetSlotList"), rv);
-    QList<CK_SLOT_ID> slotIds(static_cast<qsizetype>(count));
-    if (const CK_RV rv = module->C_GetSlotList(CK_TRUE, slotIds.data(), &count); rv != CKR_OK)
-        return pkcs11Error(QStringLiteral("C_GetSlotList"), rv);
-    for (const CK_SLOT_ID slot : slotIds) {
+    auto slotIds = Pkcs11Modules::slotsWithToken(module);
+    if (!slotIds)
+        return slotIds.error();
+    for (const CK_SLOT_ID slot : *slotIds) {
         CK_TOKEN_INFO info{};
         if (module->C_GetTokenInfo(slot, &info) != CKR_OK)
             continue;

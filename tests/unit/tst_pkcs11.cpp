@@ -19,6 +19,8 @@ using namespace baton::test;
 namespace {
 
 const QString kToken = QStringLiteral("baton-test");
+const QString kOtherToken =
+    QStringLiteral("other-token"); ///< empty: a URI without token= is ambiguous
 const QDateTime kNow = utc(2026, 6, 1, 12);
 
 struct TokenKeySpec
@@ -76,6 +78,7 @@ void Pkcs11Test::initTestCase()
     QVERIFY2(started, qPrintable(started.errorMessage()));
     m_softHsm = std::move(started).value();
     QVERIFY2(m_softHsm->createToken(kToken), "C_InitToken");
+    QVERIFY2(m_softHsm->createToken(kOtherToken), "C_InitToken");
     CertificateOptions caOptions;
     caOptions.commonName = u"Token Test CA"_qs;
     caOptions.ca = true;
@@ -187,8 +190,13 @@ void Pkcs11Test::refused_data()
         << SoftHsm::uri(kToken, u"twin"_qs) << pin
         << QStringList{u"2 private keys match"_qs, u"'twin' (id 07)"_qs, u"'twin' (id 08)"_qs,
                        u"add id="_qs};
+    QTest::newRow("several tokens")
+        << u"pkcs11:object=p256"_qs + module << pin
+        << QStringList{u"matches 2 tokens: 'baton-test' (serial "_qs, u"'other-token' (serial "_qs,
+                       u"add token= or serial="_qs};
     QTest::newRow("no such token") << SoftHsm::uri(u"elsewhere"_qs, u"p256"_qs) << pin
-                                   << QStringList{u"no token matches it"_qs, u"'baton-test'"_qs};
+                                   << QStringList{u"no token matches it (tokens present: "_qs,
+                                                  u"'baton-test'"_qs, u"'other-token'"_qs};
     QTest::newRow("no such module")
         << u"pkcs11:token=baton-test;object=p256?module-path=/nonexistent/libnone.so"_qs << pin
         << QStringList{u"cannot load the PKCS#11 module /nonexistent/libnone.so"_qs};
