@@ -1,5 +1,7 @@
 #pragma once
 
+// How what a PKCS#11 module says is shown to a person: return codes by name, blank-padded text.
+
 #include "common/Result.h"
 
 #include <QString>

@@ -131,7 +131,9 @@ Result<int> curveOf(const QByteArray &ecParams)
         return NID_ED25519;
     const auto *p = reinterpret_cast<const unsigned char *>(ecParams.constData());
     Asn1ObjectPtr oid(d2i_ASN1_OBJECT(nullptr, &p, long(ecParams.size())));
-    const int nid = oid ? OBJ_obj2nid(oid.get()) : NID_undef;
+    const bool whole =
+        p == reinterpret_cast<const unsigned char *>(ecParams.constData()) + ecParams.size();
+    const int nid = oid && whole ? OBJ_obj2nid(oid.get()) : NID_undef;
     discardOpenSslErrors();
     switch (nid) {
     case NID_X9_62_prime256v1:

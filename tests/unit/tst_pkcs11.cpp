@@ -6,6 +6,7 @@
 #include "TestPki.h"
 #include "dc/DcIssuer.h"
 #include "dc/DcVerifier.h"
+#include "pkcs11/Pkcs11Error.h"
 #include "pkcs11/Pkcs11Uri.h"
 #include "pkcs11/TokenKey.h"
 #include "tls/SignatureScheme.h"
@@ -63,6 +64,8 @@ private slots:
     void keyOfAnotherCertificate();
     void uriSyntax_data();
     void uriSyntax();
+    void returnCodeNames_data();
+    void returnCodeNames();
 
 private:
     std::unique_ptr<SoftHsm> m_softHsm;
@@ -302,6 +305,29 @@ void Pkcs11Test::uriSyntax()
     QCOMPARE(parsed.ok(), expected.isEmpty());
     if (!expected.isEmpty())
         QVERIFY2(parsed.errorMessage().contains(expected), qPrintable(parsed.errorMessage()));
+}
+
+void Pkcs11Test::returnCodeNames_data()
+{
+    QTest::addColumn<qulonglong>("rv");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("CKR_OK") << qulonglong(CKR_OK) << u"CKR_OK"_qs;
+    QTest::newRow("CKR_PIN_INCORRECT") << qulonglong(CKR_PIN_INCORRECT) << u"CKR_PIN_INCORRECT"_qs;
+    QTest::newRow("CKR_PIN_LOCKED") << qulonglong(CKR_PIN_LOCKED) << u"CKR_PIN_LOCKED"_qs;
+    QTest::newRow("CKR_FUNCTION_REJECTED (PKCS#11 3.0)")
+        << qulonglong(CKR_FUNCTION_REJECTED) << u"CKR_FUNCTION_REJECTED"_qs;
+    QTest::newRow("vendor-defined")
+        << qulonglong(CKR_VENDOR_DEFINED | 0x2a) << u"CKR_0x8000002a"_qs;
+}
+
+void Pkcs11Test::returnCodeNames()
+{
+    QFETCH(qulonglong, rv);
+    QFETCH(QString, name);
+    QCOMPARE(ckrName(CK_RV(rv)), name);
+    const Error error = pkcs11Error(u"signing"_qs, CK_RV(rv));
+    QVERIFY2(error.message.startsWith(u"signing: "_qs + name + u" ("_qs),
+             qPrintable(error.message));
 }
 
 QTEST_GUILESS_MAIN(Pkcs11Test)
