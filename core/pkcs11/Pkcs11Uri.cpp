@@ -1,5 +1,6 @@
 #include "Pkcs11Uri.h"
 
+#include <QUrl>
 #include <p11-kit/uri.h>
 
 namespace baton {
@@ -47,12 +48,14 @@ bool Pkcs11Uri::looksLikeUri(QStringView text)
 
 Result<Pkcs11Uri> Pkcs11Uri::parse(const QString &text)
 {
-    // Checked on the raw text, before the parser can fail and the URI be quoted in an error.
-    if (text.contains(QLatin1String("pin-value"), Qt::CaseInsensitive))
-        return Error{QStringLiteral("the PKCS#11 URI carries a PIN (pin-value), so the PIN is in "
-                                    "the command line, logs and wherever the URI is kept; remove "
-                                    "pin-value and give the PIN with --pin (file:, env:, fd: or "
-                                    "a prompt)")};
+    const Error carriesPin{QStringLiteral(
+        "the PKCS#11 URI carries a PIN (pin-value), so the PIN is in the command line, logs and "
+        "wherever the URI is kept; remove pin-value and give the PIN with --pin (file:, env:, "
+        "fd: or a prompt)")};
+    // Checked on the text, %-escapes decoded, before the parser sees it.
+    if (QUrl::fromPercentEncoding(text.toUtf8())
+            .contains(QLatin1String("pin-value"), Qt::CaseInsensitive))
+        return carriesPin;
     if (text.size() > kMaxUriLength)
         return Error{QStringLiteral("the PKCS#11 URI is %1 characters long; at most %2 are "
                                     "accepted")
@@ -66,8 +69,11 @@ Result<Pkcs11Uri> Pkcs11Uri::parse(const QString &text)
     const int parsed =
         p11_kit_uri_parse(text.toUtf8().constData(), P11_KIT_URI_FOR_ANY, uri.m_uri.get());
     if (parsed != P11_KIT_URI_OK)
-        return Error{QStringLiteral("%1 is not a PKCS#11 URI (RFC 7512): %2")
-                         .arg(text, uriParseError(parsed))};
+        // Not quoted: text the parser could not take apart may hold anything, a PIN included.
+        return Error{QStringLiteral("the PKCS#11 URI is not valid (RFC 7512): %1")
+                         .arg(uriParseError(parsed))};
+    if (p11_kit_uri_get_pin_value(uri.m_uri.get()))
+        return carriesPin; // however the parser came to read one
     if (p11_kit_uri_get_pin_source(uri.m_uri.get()))
         return Error{QStringLiteral("%1 names a PIN source (pin-source); give the PIN with --pin "
                                     "instead, so that the URI alone never unlocks the token")

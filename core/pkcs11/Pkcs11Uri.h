@@ -22,8 +22,8 @@ public:
     /// True when `text` is meant as a URI rather than a file name.
     static bool looksLikeUri(QStringView text);
 
-    /// Errors name the URI part at fault; the URI is repeated in them, which is safe because
-    /// one carrying a PIN is refused before anything else is said about it.
+    /// Errors say what is wrong. A URI that parses is repeated in them (one carrying a PIN is
+    /// refused first, without being repeated); one that does not parse never is.
     static Result<Pkcs11Uri> parse(const QString &text);
 
     Pkcs11Uri(Pkcs11Uri &&) noexcept;

@@ -284,27 +284,37 @@ void Pkcs11Test::uriSyntax_data()
 {
     QTest::addColumn<QString>("uri");
     QTest::addColumn<QString>("expected"); ///< empty: parses
-    QTest::newRow("token and object") << u"pkcs11:token=edge-ca;object=example-com"_qs << QString();
-    QTest::newRow("escaped") << u"pkcs11:token=edge%20ca;object=a%2Fb;id=%01%02"_qs << QString();
-    QTest::newRow("module-path") << u"pkcs11:object=k?module-path=/usr/lib/x.so"_qs << QString();
-    QTest::newRow("not pkcs11") << u"file:key.pem"_qs << u"does not start with pkcs11:"_qs;
-    QTest::newRow("bad escape") << u"pkcs11:object=%zz"_qs << u"bad %-escape"_qs;
+    QTest::addColumn<bool>("quoted");      ///< the error repeats the URI
+    QTest::newRow("token and object")
+        << u"pkcs11:token=edge-ca;object=example-com"_qs << QString() << false;
+    QTest::newRow("escaped") << u"pkcs11:token=edge%20ca;object=a%2Fb;id=%01%02"_qs << QString()
+                             << false;
+    QTest::newRow("module-path") << u"pkcs11:object=k?module-path=/usr/lib/x.so"_qs << QString()
+                                 << false;
+    // What the parser cannot take apart may hold anything: it is never repeated.
+    QTest::newRow("not pkcs11") << u"file:key.pem"_qs << u"does not start with pkcs11:"_qs << false;
+    QTest::newRow("bad escape") << u"pkcs11:object=%zz"_qs << u"bad %-escape"_qs << false;
     QTest::newRow("unknown attribute")
-        << u"pkcs11:colour=blue"_qs << u"an attribute p11-kit does not know"_qs;
+        << u"pkcs11:colour=blue"_qs << u"an attribute p11-kit does not know"_qs << true;
     QTest::newRow("too long") << u"pkcs11:object="_qs + QString(5000, u'a')
-                              << u"at most 4096 are accepted"_qs;
+                              << u"at most 4096 are accepted"_qs << false;
     QTest::newRow("pin-value, any case")
-        << u"pkcs11:object=k?PIN-VALUE=x"_qs << u"carries a PIN (pin-value)"_qs;
+        << u"pkcs11:object=k?PIN-VALUE=x"_qs << u"carries a PIN (pin-value)"_qs << false;
+    QTest::newRow("pin-value, %-escaped")
+        << u"pkcs11:object=k?pin%2dvalue=x"_qs << u"carries a PIN (pin-value)"_qs << false;
 }
 
 void Pkcs11Test::uriSyntax()
 {
     QFETCH(QString, uri);
     QFETCH(QString, expected);
+    QFETCH(bool, quoted);
     auto parsed = Pkcs11Uri::parse(uri);
     QCOMPARE(parsed.ok(), expected.isEmpty());
-    if (!expected.isEmpty())
-        QVERIFY2(parsed.errorMessage().contains(expected), qPrintable(parsed.errorMessage()));
+    if (expected.isEmpty())
+        return;
+    QVERIFY2(parsed.errorMessage().contains(expected), qPrintable(parsed.errorMessage()));
+    QCOMPARE(parsed.errorMessage().contains(uri), quoted);
 }
 
 void Pkcs11Test::returnCodeNames_data()
