@@ -501,10 +501,6 @@ struct KeyOnToken
 KeyOnToken loadKeyFromToken(CERTCertificate *cert, const std::string &libraryPath,
                             const std::string &pinPath)
 {
-    std::vector<unsigned char> pinFile = readFile(pinPath);
-    std::string pin(pinFile.begin(), std::find(pinFile.begin(), pinFile.end(), '\n'));
-    wipe(pinFile);
-    PK11_SetPasswordFunc(pinFromArgument);
     std::string spec = "name=\"nss_peer token\" library=\"" + libraryPath + "\"";
     KeyOnToken token;
     token.module.reset(SECMOD_LoadUserModule(spec.data(), nullptr, PR_FALSE));
@@ -513,6 +509,11 @@ KeyOnToken loadKeyFromToken(CERTCertificate *cert, const std::string &libraryPat
     UniquePubKey pub(CERT_ExtractPublicKey(cert));
     if (!pub)
         failNss("CERT_ExtractPublicKey");
+    // Read last, so that no failure above leaves it unwiped.
+    std::vector<unsigned char> pinFile = readFile(pinPath);
+    std::string pin(pinFile.begin(), std::find(pinFile.begin(), pinFile.end(), '\n'));
+    wipe(pinFile);
+    PK11_SetPasswordFunc(pinFromArgument);
     for (int i = 0; i < token.module->slotCount && !token.key; ++i) {
         PK11SlotInfo *slot = token.module->slots[i];
         if (!PK11_IsPresent(slot))
