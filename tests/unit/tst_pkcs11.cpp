@@ -20,8 +20,8 @@ using namespace baton::test;
 namespace {
 
 const QString kToken = QStringLiteral("baton-test");
-const QString kOtherToken =
-    QStringLiteral("other-token"); ///< empty: a URI without token= is ambiguous
+// Empty, beside kToken: a URI without token= then matches two tokens.
+const QString kOtherToken = QStringLiteral("other-token");
 const QDateTime kNow = utc(2026, 6, 1, 12);
 
 struct TokenKeySpec
