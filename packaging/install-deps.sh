@@ -10,6 +10,7 @@ PACKAGES="
   libgl-dev libvulkan-dev
   libssl-dev openssl zlib1g-dev
   libnss3-dev libnss3-tools libnspr4-dev
+  libp11-kit-dev p11-kit softhsm2
   qtkeychain-qt6-dev libsecret-1-0
   lintian desktop-file-utils appstream bash-completion shared-mime-info libglib2.0-bin
   systemd man-db
@@ -17,6 +18,10 @@ PACKAGES="
 # libsecret-1-0: QtKeychain loads it at run time (not a declared dependency) to reach the
 # Secret Service; without it only KWallet is tried. gnome-keyring, which the keyring test uses
 # when present, is left out on purpose: it brings GTK along.
+# libp11-kit-dev: certificate keys on PKCS#11 tokens; p11-kit's module registry loads the
+# modules and parses RFC 7512 URIs. p11-kit: its `p11-kit list-modules` shows what Baton sees.
+# softhsm2: the software token the PKCS#11 tests create in a temporary directory (without it
+# they are skipped).
 # lintian ... man-db: the packaging test (tests/packaging) checks the Debian packages and the
 # installed files with them (lintian, desktop-file-validate, appstreamcli, the completion run
 # by bash-completion, update-mime-database and gio, systemd-analyze verify, lexgrog); without

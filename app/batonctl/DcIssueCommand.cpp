@@ -4,6 +4,8 @@
 #include "common/TimeFormat.h"
 #include "crypto/KeyCodec.h"
 #include "dc/DcIssuer.h"
+#include "pkcs11/Pkcs11Uri.h"
+#include "pkcs11/TokenKey.h"
 #include "tls/SignatureScheme.h"
 
 #include <QCryptographicHash>
@@ -31,14 +33,22 @@ int runDcIssue(const QStringList &arguments)
                                   QStringLiteral("The delegating certificate (PEM or DER; the "
                                                  "first of a chain)."),
                                   QStringLiteral("CERT"));
-    const QCommandLineOption key(QStringLiteral("key"),
-                                 QStringLiteral("The certificate's private key."),
-                                 QStringLiteral("KEY"));
+    const QCommandLineOption key(
+        QStringLiteral("key"),
+        QStringLiteral("The certificate's private key: a key file, or the RFC 7512 URI of a key "
+                       "on a PKCS#11 token (pkcs11:token=T;object=O), which signs the DC "
+                       "without leaving the token."),
+        QStringLiteral("KEY"));
     const QCommandLineOption keyPass(QStringLiteral("key-pass"),
                                      QStringLiteral("Passphrase of an encrypted KEY: %1 (else a "
                                                     "prompt on a terminal).")
                                          .arg(secretSourceHelp()),
                                      QStringLiteral("SRC"));
+    const QCommandLineOption pin(QStringLiteral("pin"),
+                                 QStringLiteral("User PIN of the token holding a pkcs11: KEY: %1 "
+                                                "(else a prompt on a terminal).")
+                                     .arg(secretSourceHelp()),
+                                 QStringLiteral("SRC"));
     const QCommandLineOption dcKey(QStringLiteral("dc-key"),
                                    QStringLiteral("Use this existing DC private key."),
                                    QStringLiteral("FILE"));
@@ -62,7 +72,8 @@ int runDcIssue(const QStringList &arguments)
                                     QStringLiteral("DIR"), QStringLiteral("."));
     const QCommandLineOption force(QStringLiteral("force"),
                                    QStringLiteral("Overwrite existing output files."));
-    parser.addOptions({cert, key, keyPass, dcKey, dcAlg, valid, client, clamp, now, outDir, force});
+    parser.addOptions(
+        {cert, key, keyPass, pin, dcKey, dcAlg, valid, client, clamp, now, outDir, force});
     int exitCode = ExitOk;
     if (!parseArguments(parser, arguments, &exitCode))
         return exitCode;
@@ -71,6 +82,13 @@ int runDcIssue(const QStringList &arguments)
                         .arg(parser.positionalArguments().first()));
     if (!parser.isSet(cert) || !parser.isSet(key))
         return fail(QStringLiteral("dc issue needs --cert CERT and --key KEY"));
+    const bool onToken = Pkcs11Uri::looksLikeUri(parser.value(key));
+    if (onToken && parser.isSet(keyPass))
+        return fail(QStringLiteral("--key-pass is the passphrase of a key file; a key on a token "
+                                   "is unlocked with --pin"));
+    if (!onToken && parser.isSet(pin))
+        return fail(QStringLiteral("--pin unlocks a key on a token (--key pkcs11:…); a key file "
+                                   "takes --key-pass"));
     if (parser.isSet(dcKey) && parser.isSet(dcAlg))
         return fail(QStringLiteral("--dc-key and --dc-alg exclude each other: give an existing "
                                    "key, or the algorithm of a new one"));
@@ -95,9 +113,26 @@ int runDcIssue(const QStringList &arguments)
     auto certificate = readCertificateFile(parser.value(cert));
     if (!certificate)
         return fail(certificate.errorMessage());
-    auto certificateKey = readPrivateKeyFile(parser.value(key), parser.value(keyPass));
-    if (!certificateKey)
-        return fail(certificateKey.errorMessage());
+    // Either key stays open until the DC is signed; only the one named is opened.
+    std::optional<EvpPkeyPtr> keyFromFile;
+    std::optional<TokenKey> keyOnToken;
+    if (onToken) {
+        auto opened = TokenKey::open(
+            parser.value(key),
+            [&](const QString &token) {
+                return readSecret(parser.value(pin),
+                                  QStringLiteral("PIN of token '%1'").arg(token));
+            },
+            certificate->publicKey());
+        if (!opened)
+            return fail(opened.errorMessage());
+        keyOnToken.emplace(std::move(opened).value());
+    } else {
+        auto read = readPrivateKeyFile(parser.value(key), parser.value(keyPass));
+        if (!read)
+            return fail(read.errorMessage());
+        keyFromFile = std::move(read).value();
+    }
     std::optional<EvpPkeyPtr> givenDcKey;
     if (parser.isSet(dcKey)) {
         auto loaded = readPrivateKeyFile(parser.value(dcKey), QString());
@@ -121,7 +156,8 @@ int runDcIssue(const QStringList &arguments)
 
     const DcIssueRequest request{
         .certificate = *certificate,
-        .certificateKey = certificateKey->get(),
+        .certificateKey = keyFromFile ? keyFromFile->get() : nullptr,
+        .certificateSigner = keyOnToken ? &*keyOnToken : nullptr,
         .dcKey = givenDcKey ? givenDcKey->get() : nullptr,
         .dcKeySpec = dcKeySpec,
         .lifetimeSeconds = *lifetime,
@@ -164,8 +200,10 @@ int runDcIssue(const QStringList &arguments)
           << formatUtc(certificate->notBefore()) << ")\n"
           << "  DC scheme:     " << signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm)
           << "  (dc_cert_verify_algorithm)\n"
-          << "  Signed with:   " << signatureSchemeDisplayName(dc.algorithm) << "  (algorithm)\n"
-          << "  Certificate:   " << certificate->subject() << '\n'
+          << "  Signed with:   " << signatureSchemeDisplayName(dc.algorithm) << "  (algorithm)\n";
+    if (keyOnToken)
+        out() << "  Signed on:     " << keyOnToken->description() << '\n';
+    out() << "  Certificate:   " << certificate->subject() << '\n'
           << "  Cert SHA-256:  " << colonHex(certificate->sha256Fingerprint()) << '\n';
     for (const QString &note : issued->notes)
         out() << "note: " << note << '\n';

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CertificateSigner.h"
 #include "DelegatedCredential.h"
 #include "crypto/KeyCodec.h"
 #include "x509/Certificate.h"
@@ -12,7 +13,10 @@ namespace baton {
 struct DcIssueRequest
 {
     Certificate certificate;
+    /// The certificate's private key: in memory, or held elsewhere (a PKCS#11 token) and used
+    /// through a signer. Exactly one of the two.
     EVP_PKEY *certificateKey = nullptr;
+    const CertificateSigner *certificateSigner = nullptr;
     EVP_PKEY *dcKey = nullptr;          ///< an existing DC key; when null one is generated
     const KeySpec *dcKeySpec = nullptr; ///< the key to generate; null means ecdsa-p256
     qint64 lifetimeSeconds = 24 * 3600;

@@ -2,7 +2,8 @@
 // interop tests to check delegated credentials (RFC 9345) against a real
 // third-party implementation.
 //
-//   nss_peer serve    --cert CERT --key KEY [--dc DC.bin --dc-key DCKEY.pem]
+//   nss_peer serve    --cert CERT (--key KEY | --key-module LIB --key-pin-file FILE)
+//                     [--dc DC.bin --dc-key DCKEY.pem]
 //                     [--port 0] [--accept N] [--timeout-ms MS]
 //   nss_peer connect  --port P [--now UNIX_SECONDS] [--timeout-ms MS]
 //   nss_peer delegate --cert CERT --key KEY --dc-alg ALG --valid SECONDS
@@ -10,7 +11,10 @@
 //
 // Only NSS and NSPR are used. NSS runs without a certificate database
 // (NSS_NoDB_Init); every certificate and key lives in temporary objects of the
-// internal slot and is released before NSS_Shutdown.
+// internal slot and is released before NSS_Shutdown. With --key-module the
+// certificate's key stays on a PKCS#11 token instead (the PIN read from
+// --key-pin-file): the module is loaded into NSS, the key found by its
+// signatures matching the certificate, and the module unloaded at the end.
 //
 // Exit codes: 0 success; 1 "connect" saw a failed handshake; 2 bad usage or
 // setup (one line on stderr); 3 "serve" got no connection in time.
@@ -43,6 +47,7 @@
 #include <secasn1.h>
 #include <secerr.h>
 #include <secitem.h>
+#include <secmod.h>
 #include <secmodt.h>
 #include <secoid.h>
 #include <span>
@@ -143,6 +148,14 @@ using UniqueFd = std::unique_ptr<PRFileDesc, Deleter<closeFd>>;
 using UniqueArena = std::unique_ptr<PLArenaPool, Deleter<freeArena>>;
 using UniqueSecretItem = std::unique_ptr<SECItem, Deleter<zfreeItem>>;
 using UniquePrivateKeyInfo = std::unique_ptr<SECKEYPrivateKeyInfo, Deleter<freePrivateKeyInfo>>;
+using UniquePrivKeyList =
+    std::unique_ptr<SECKEYPrivateKeyList, Deleter<SECKEY_DestroyPrivateKeyList>>;
+void unloadModule(SECMODModule *module)
+{
+    SECMOD_UnloadUserModule(module);
+    SECMOD_DestroyModule(module);
+}
+using UniqueModule = std::unique_ptr<SECMODModule, Deleter<unloadModule>>;
 
 // A SECItem whose buffer NSS allocated into a caller-provided struct
 // (e.g. SSL_DelegateCredential's output).
@@ -469,6 +482,63 @@ void requireKeyMatchesCertificate(CERTCertificate *cert, SECKEYPrivateKey *key,
     }
 }
 
+// The token's PIN, handed to NSS's password callback through PK11_Authenticate's
+// argument. Never given on a retry: a wrong PIN fails the setup instead of
+// counting against the token again.
+char *PR_CALLBACK pinFromArgument(PK11SlotInfo *, PRBool retry, void *argument)
+{
+    return retry || !argument ? nullptr : PORT_Strdup(static_cast<const char *>(argument));
+}
+
+struct KeyOnToken
+{
+    UniqueModule module; // outlives the key: declared first, destroyed last
+    UniquePrivKey key;
+};
+
+// Loads the PKCS#11 module at |libraryPath| and returns the private key on its
+// tokens that belongs to |cert|, logged in with the PIN in |pinPath|.
+KeyOnToken loadKeyFromToken(CERTCertificate *cert, const std::string &libraryPath,
+                            const std::string &pinPath)
+{
+    std::string spec = "name=\"nss_peer token\" library=\"" + libraryPath + "\"";
+    KeyOnToken token;
+    token.module.reset(SECMOD_LoadUserModule(spec.data(), nullptr, PR_FALSE));
+    if (!token.module || !token.module->loaded)
+        failNss("SECMOD_LoadUserModule " + libraryPath);
+    UniquePubKey pub(CERT_ExtractPublicKey(cert));
+    if (!pub)
+        failNss("CERT_ExtractPublicKey");
+    // Read last, so that no failure above leaves it unwiped.
+    std::vector<unsigned char> pinFile = readFile(pinPath);
+    std::string pin(pinFile.begin(), std::find(pinFile.begin(), pinFile.end(), '\n'));
+    wipe(pinFile);
+    PK11_SetPasswordFunc(pinFromArgument);
+    for (int i = 0; i < token.module->slotCount && !token.key; ++i) {
+        PK11SlotInfo *slot = token.module->slots[i];
+        if (!PK11_IsPresent(slot))
+            continue;
+        if (PK11_NeedLogin(slot) && PK11_Authenticate(slot, PR_TRUE, pin.data()) != SECSuccess) {
+            wipe(pin);
+            failNss(std::string("logging in to token ") + PK11_GetTokenName(slot));
+        }
+        UniquePrivKeyList keys(PK11_ListPrivKeysInSlot(slot, nullptr, pin.data()));
+        if (!keys)
+            continue;
+        for (SECKEYPrivateKeyListNode *node = PRIVKEY_LIST_HEAD(keys.get());
+             !PRIVKEY_LIST_END(node, keys.get()); node = PRIVKEY_LIST_NEXT(node)) {
+            if (keyMatches(node->key, pub.get())) {
+                token.key.reset(SECKEY_CopyPrivateKey(node->key));
+                break;
+            }
+        }
+    }
+    wipe(pin);
+    if (!token.key)
+        fail(kExitSetup, libraryPath + ": no private key on its tokens matches the certificate");
+    return token;
+}
+
 // ---------------------------------------------------------------------------
 // Delegated credential bytes (RFC 9345 section 4):
 //   valid_time:u32 | dc_cert_verify_algorithm:u16 | spki_len:u24 | SPKI |
@@ -679,12 +749,22 @@ int runServe(const Options &opts)
     const std::uint64_t accepts = acceptText ? parseNumber("--accept", *acceptText, 1, 100000) : 1;
     const auto timeout = timeoutOption(opts);
 
+    const auto keyPath = optional(opts, "--key");
+    const auto keyModule = optional(opts, "--key-module");
+    if (keyPath.has_value() == keyModule.has_value())
+        usage("give --key KEY, or --key-module LIB with --key-pin-file FILE");
+    // Declared before the identity, so the token's module outlives the key.
+    KeyOnToken token;
     ServerIdentity id;
     const std::string &certPath = required(opts, "--cert");
-    const std::string &keyPath = required(opts, "--key");
     id.cert = loadCertificate(certPath);
-    id.key = loadPrivateKey(keyPath);
-    requireKeyMatchesCertificate(id.cert.get(), id.key.get(), keyPath);
+    if (keyModule) {
+        token = loadKeyFromToken(id.cert.get(), *keyModule, required(opts, "--key-pin-file"));
+        id.key = std::move(token.key);
+    } else {
+        id.key = loadPrivateKey(*keyPath);
+        requireKeyMatchesCertificate(id.cert.get(), id.key.get(), *keyPath);
+    }
     id.authType = authTypeFor(id.cert.get(), certPath);
     if (dcPath) {
         id.dc = readFile(*dcPath);
@@ -1091,9 +1171,9 @@ int run(int argc, char **argv)
     int (*handler)(const Options &) = nullptr;
     Options opts;
     if (command == "serve") {
-        opts = parseOptions(
-            argc, argv, 2,
-            {"--cert", "--key", "--dc", "--dc-key", "--port", "--accept", "--timeout-ms"});
+        opts = parseOptions(argc, argv, 2,
+                            {"--cert", "--key", "--key-module", "--key-pin-file", "--dc",
+                             "--dc-key", "--port", "--accept", "--timeout-ms"});
         handler = runServe;
     } else if (command == "connect") {
         opts = parseOptions(argc, argv, 2, {"--port", "--now", "--timeout-ms"});

@@ -3,6 +3,7 @@
 // minted by NSS's own SSL_DelegateCredential are verified by Baton. Loopback only, every
 // wait bounded.
 
+#include "SoftHsm.h"
 #include "TestPki.h"
 #include "common/Clock.h"
 #include "common/FileIo.h"
@@ -10,6 +11,7 @@
 #include "dc/DcDocument.h"
 #include "dc/DcIssuer.h"
 #include "dc/DcVerifier.h"
+#include "pkcs11/TokenKey.h"
 #include "tls/SignatureScheme.h"
 
 #include <QProcess>
@@ -54,6 +56,8 @@ private slots:
     void tstclntReportsDelegatedCredential();
     void nssMintedVerifiesInBaton_data();
     void nssMintedVerifiesInBaton();
+    void tokenSignedDcAcceptedByNss_data();
+    void tokenSignedDcAcceptedByNss();
 
 private:
     /// Starts `nss_peer serve` with the DC, connects `client` (nss_peer connect or tstclnt),
@@ -66,12 +70,14 @@ private:
                            const QDateTime &clientTime, const QStringList &identity = {});
     /// Issues a DC through the real `batonctl dc issue`, into a fresh directory.
     QString issueWithBatonctl(const QString &dcAlg, const QString &valid, const QDateTime &now,
-                              const QString &certificate = {}, const QString &key = {});
+                              const QString &certificate = {}, const QString &key = {},
+                              const QStringList &extra = {});
     QString writeDc(const QString &name, const QByteArray &bytes, const EVP_PKEY *key);
 
     QTemporaryDir m_dir;
     QDateTime m_now;
     std::optional<TestIdentity> m_identity;
+    std::unique_ptr<SoftHsm> m_softHsm; ///< started by the first token test
     QString m_certificatePath;
     QString m_keyPath;
     int m_counter = 0;
@@ -144,16 +150,18 @@ QString NssInterop::connectWithNss(const QString &dcPath, const QString &dcKeyPa
 
 QString NssInterop::issueWithBatonctl(const QString &dcAlg, const QString &valid,
                                       const QDateTime &now, const QString &certificate,
-                                      const QString &key)
+                                      const QString &key, const QStringList &extra)
 {
     const QString out = m_dir.filePath(QStringLiteral("issued-%1").arg(++m_counter));
     QDir().mkpath(out);
     QProcess batonctl;
     batonctl.start(QStringLiteral(BATONCTL_PATH),
-                   {u"dc"_qs, u"issue"_qs, u"--cert"_qs,
-                    certificate.isEmpty() ? m_certificatePath : certificate, u"--key"_qs,
-                    key.isEmpty() ? m_keyPath : key, u"--dc-alg"_qs, dcAlg, u"--valid"_qs, valid,
-                    u"--now"_qs, formatRfc3339(now), u"--out"_qs, out});
+                   QStringList{u"dc"_qs, u"issue"_qs, u"--cert"_qs,
+                               certificate.isEmpty() ? m_certificatePath : certificate, u"--key"_qs,
+                               key.isEmpty() ? m_keyPath : key, u"--dc-alg"_qs, dcAlg,
+                               u"--valid"_qs, valid, u"--now"_qs, formatRfc3339(now), u"--out"_qs,
+                               out} +
+                       extra);
     batonctl.waitForFinished(kProcessTimeoutMs);
     if (batonctl.exitCode() != 0)
         qWarning() << batonctl.readAllStandardError();
@@ -381,6 +389,65 @@ void NssInterop::nssMintedVerifiesInBaton()
     auto spki = encodeSubjectPublicKeyInfo(key->get());
     QVERIFY(spki);
     QCOMPARE(*spki, document->credential.subjectPublicKeyInfo);
+}
+
+void NssInterop::tokenSignedDcAcceptedByNss_data()
+{
+    QTest::addColumn<QString>("keyAlgorithm");
+    QTest::addColumn<QString>("dcAlg");
+    QTest::addColumn<QString>("scheme");
+    // NSS accepts a DC only when its own signature is ECDSA: these are the token keys a
+    // Firefox-facing deployment has.
+    QTest::newRow("P-256 token key") << u"ecdsa-p256"_qs << u"ecdsa-p256"_qs << u"0x0403"_qs;
+    QTest::newRow("P-384 token key") << u"ecdsa-p384"_qs << u"ecdsa-p384"_qs << u"0x0503"_qs;
+    QTest::newRow("P-521 token key") << u"ecdsa-p521"_qs << u"ecdsa-p256"_qs << u"0x0403"_qs;
+}
+
+void NssInterop::tokenSignedDcAcceptedByNss()
+{
+    // The certificate key lives on a SoftHSM2 token: batonctl signs the DC there, and the NSS
+    // server, which needs the certificate's key too, uses it from the same token.
+    QFETCH(QString, keyAlgorithm);
+    QFETCH(QString, dcAlg);
+    QFETCH(QString, scheme);
+    if (SoftHsm::modulePath().isEmpty())
+        QSKIP("softhsm2 is not installed (packaging/install-deps.sh installs it)");
+    const QString token = u"interop"_qs;
+    if (!m_softHsm) {
+        auto started = SoftHsm::start();
+        QVERIFY2(started, qPrintable(started.errorMessage()));
+        m_softHsm = std::move(started).value();
+        QVERIFY(m_softHsm->createToken(token));
+    }
+    const QString pinFile = m_dir.filePath(u"token-pin"_qs);
+    QVERIFY(writeFileAtomically(pinFile, SoftHsm::userPin(), 0600, Overwrite::Replace));
+    const QString label = keyAlgorithm;
+    QVERIFY(m_softHsm->generateKeyPair(token, keyAlgorithm, label, label.toUtf8()));
+    auto key = TokenKey::open(SoftHsm::uri(token, label), [](const QString &) {
+        return Result<SecretBytes>(SecretBytes(SoftHsm::userPin()));
+    });
+    QVERIFY2(key, qPrintable(key.errorMessage()));
+    CertificateOptions options;
+    options.notBefore = m_now.addDays(-1);
+    options.notAfter = m_now.addDays(60);
+    const TestIdentity leaf = makeIdentityForKey(key->publicKey(), *m_identity, options);
+    const QString certificate = m_dir.filePath(u"token-"_qs + label + u".pem"_qs);
+    QVERIFY(writeFileAtomically(certificate, leaf.certificatePem, 0644, Overwrite::Replace));
+
+    const QString dir =
+        issueWithBatonctl(dcAlg, u"1d"_qs, m_now, certificate, SoftHsm::uri(token, label),
+                          {u"--pin"_qs, u"file:"_qs + pinFile});
+    QVERIFY(!dir.isEmpty());
+    auto dc = readDelegatedCredentialFile(dir + u"/dc.bin"_qs);
+    QVERIFY2(dc, qPrintable(dc.errorMessage()));
+    QCOMPARE(dc->credential.algorithm, certificateSchemeForKey(leaf.certificate.keyType())->code);
+    const QString output =
+        connectWithNss(dir + u"/dc.bin"_qs, dir + u"/dc-key.pem"_qs, m_now.addSecs(3600),
+                       {u"--cert"_qs, certificate, u"--key-module"_qs, SoftHsm::modulePath(),
+                        u"--key-pin-file"_qs, pinFile});
+    QVERIFY2(output.contains(QStringLiteral("RESULT ok dc=yes scheme=%1").arg(scheme)),
+             qPrintable(output));
+    QVERIFY2(output.contains(u"HANDSHAKE ok"_qs), qPrintable(output));
 }
 
 QTEST_GUILESS_MAIN(NssInterop)

@@ -184,12 +184,20 @@ namespace {
 /// A certificate as `options` describe it, issued by `issuer` (self-signed without one).
 /// `authority` makes it one of makeChain's CAs: keyCertSign and no DelegationUsage, whatever
 /// the options say (options.ca alone marks an otherwise leaf-shaped certificate CA:TRUE).
+/// `subjectKey` certifies a key made elsewhere (then the identity has no private key);
+/// without it a key of options.keyAlgorithm is made.
 TestIdentity issueTestCertificate(const CertificateOptions &options, bool authority,
-                                  const TestIdentity *issuer)
+                                  const TestIdentity *issuer, const EVP_PKEY *subjectKey = nullptr)
 {
     const bool ca = authority || options.ca;
     using D = CertificateOptions::Delegation;
-    EvpPkeyPtr key = makeKey(options.keyAlgorithm);
+    EvpPkeyPtr key;
+    if (subjectKey) {
+        EVP_PKEY_up_ref(const_cast<EVP_PKEY *>(subjectKey));
+        key.reset(const_cast<EVP_PKEY *>(subjectKey));
+    } else {
+        key = makeKey(options.keyAlgorithm);
+    }
     auto name = parseDistinguishedName(QStringLiteral("CN=") + options.commonName);
     if (!name)
         die(name.errorMessage());
@@ -224,10 +232,12 @@ TestIdentity issueTestCertificate(const CertificateOptions &options, bool author
     auto certificate = builder.sign(issuer ? issuer->key.get() : key.get());
     if (!certificate)
         die(certificate.errorMessage());
+    QByteArray certificatePem = encodePem(QStringLiteral("CERTIFICATE"), certificate->der());
+    if (subjectKey)
+        return TestIdentity{std::move(certificate).value(), nullptr, std::move(certificatePem), {}};
     auto keyPem = encodePrivateKeyPkcs8Pem(key.get());
     if (!keyPem)
         die(keyPem.errorMessage());
-    QByteArray certificatePem = encodePem(QStringLiteral("CERTIFICATE"), certificate->der());
     return TestIdentity{std::move(certificate).value(), std::move(key), std::move(certificatePem),
                         keyPem->bytes()};
 }
@@ -237,6 +247,12 @@ TestIdentity issueTestCertificate(const CertificateOptions &options, bool author
 TestIdentity makeIdentity(const CertificateOptions &options)
 {
     return issueTestCertificate(options, false, nullptr);
+}
+
+TestIdentity makeIdentityForKey(const EVP_PKEY *publicKey, const TestIdentity &issuer,
+                                const CertificateOptions &options)
+{
+    return issueTestCertificate(options, false, &issuer, publicKey);
 }
 
 TestDelegation makeDelegation(const QDateTime &now)

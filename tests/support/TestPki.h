@@ -55,6 +55,12 @@ EvpPkeyPtr makeKey(const QString &name);
 /// failure: a fixture that cannot be built makes every assertion after it meaningless.
 TestIdentity makeIdentity(const CertificateOptions &options = {});
 
+/// A certificate for a public key whose private half is elsewhere (on a token), issued by
+/// `issuer` since it cannot sign itself; options.keyAlgorithm is ignored. Its identity has no
+/// key and no keyPem. Aborts on failure.
+TestIdentity makeIdentityForKey(const EVP_PKEY *publicKey, const TestIdentity &issuer,
+                                const CertificateOptions &options = {});
+
 /// A certificate that can delegate (makeIdentity's default) and the ECDSA P-256 server DC it
 /// issued at `now`, with the DC's key: the input of every bundle test. Aborts on failure.
 struct TestDelegation

@@ -115,6 +115,8 @@ private slots:
     void clientRole();
     void refuses_data();
     void refuses();
+    void certificateSigner_data();
+    void certificateSigner();
     void clampsToCertificate_data();
     void clampsToCertificate();
     void warnings_data();
@@ -450,6 +452,42 @@ void TestDcIssuer::refuses()
     for (const QString &phrase : phrases)
         QVERIFY2(issued.errorMessage().contains(phrase),
                  qPrintable(QStringLiteral("'%1' not in: %2").arg(phrase, issued.errorMessage())));
+}
+
+void TestDcIssuer::certificateSigner_data()
+{
+    QTest::addColumn<QString>("signerKey"); // the identity whose key signs; empty: no signer
+    QTest::addColumn<bool>("withKey");      // the certificate's own key given as well
+    QTest::addColumn<QString>("refusal");   // empty: issued
+    QTest::newRow("signer of the certificate's key") << u"p256"_qs << false << QString();
+    QTest::newRow("signer of an RSA certificate's key") << u"rsa"_qs << false << QString();
+    QTest::newRow("signer of another key")
+        << u"critical-delegation"_qs << false << u"does not belong to the certificate"_qs;
+    QTest::newRow("key and signer") << u"p256"_qs << true << u"both a certificate key"_qs;
+    QTest::newRow("neither") << QString() << false << u"private key is needed"_qs;
+}
+
+void TestDcIssuer::certificateSigner()
+{
+    QFETCH(QString, signerKey);
+    QFETCH(bool, withKey);
+    QFETCH(QString, refusal);
+    const TestIdentity &id = identity(signerKey == u"rsa"_qs ? signerKey : u"p256"_qs);
+    std::optional<EvpSigner> signer;
+    if (!signerKey.isEmpty())
+        signer.emplace(identity(signerKey).key.get());
+    DcIssueRequest request = requestFor(id);
+    request.certificateKey = withKey ? id.key.get() : nullptr;
+    request.certificateSigner = signer ? &*signer : nullptr;
+    auto issued = issueDelegatedCredential(request);
+    QCOMPARE(issued.ok(), refusal.isEmpty());
+    if (!refusal.isEmpty()) {
+        QVERIFY2(issued.errorMessage().contains(refusal), qPrintable(issued.errorMessage()));
+        return;
+    }
+    const DcVerification report =
+        verifyDelegatedCredential(id.certificate, issued->bytes, DcRole::Server, kNow);
+    QVERIFY2(report.valid(), qPrintable(describeChecks(report.checks)));
 }
 
 void TestDcIssuer::clampsToCertificate_data()
