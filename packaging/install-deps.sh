@@ -14,6 +14,7 @@ PACKAGES="
   qtkeychain-qt6-dev libsecret-1-0
   lintian desktop-file-utils appstream bash-completion shared-mime-info libglib2.0-bin
   systemd man-db
+  sqlite3 python3-cryptography
 "
 # libsecret-1-0: QtKeychain loads it at run time (not a declared dependency) to reach the
 # Secret Service; without it only KWallet is tried. gnome-keyring, which the keyring test uses
@@ -26,6 +27,8 @@ PACKAGES="
 # installed files with them (lintian, desktop-file-validate, appstreamcli, the completion run
 # by bash-completion, update-mime-database and gio, systemd-analyze verify, lexgrog); without
 # one it reports that check as skipped. lintian is the big one: about a minute to install.
+# sqlite3 python3-cryptography: tst_vault_recovery follows docs/vault-format.md's recipe for
+# recovering a key without Baton, which uses them (and openssl); without them it is skipped.
 
 missing=""
 for p in $PACKAGES; do

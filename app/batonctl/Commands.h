@@ -17,6 +17,7 @@ int runBundleVerify(const QStringList &arguments);
 int runWsInit(const QStringList &arguments);
 int runWsImport(const QStringList &arguments);
 int runWsList(const QStringList &arguments);
+int runWsPasswd(const QStringList &arguments);
 int runWsForgetPassphrase(const QStringList &arguments);
 int runPolicySet(const QStringList &arguments);
 int runTargetAdd(const QStringList &arguments);

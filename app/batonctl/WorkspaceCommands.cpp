@@ -1,5 +1,5 @@
-// batonctl ws init|import|list|forget-passphrase, policy set, target add, cert replace, log:
-// keeping certificates, keys, DCs, rotation policies and export targets in a workspace.
+// batonctl ws init|import|list|passwd|forget-passphrase, policy set, target add, cert replace,
+// log: keeping certificates, keys, DCs, rotation policies and export targets in a workspace.
 
 #include "Commands.h"
 #include "WorkspaceSupport.h"
@@ -57,11 +57,11 @@ int runWsInit(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Create a workspace: one file holding certificates, their keys (encrypted under the "
-        "workspace passphrase: PKCS#8, scrypt and AES-256), DCs, rotation policies, export "
-        "targets and an event log. The passphrase is asked twice unless --passphrase gives "
-        "it.\nExit status: 0 created, 1 created but the passphrase could not be stored in the "
-        "keyring, 2 nothing created."));
+        "Create a workspace: one file holding certificates, their keys (sealed with AES-256-GCM "
+        "under a workspace key, which the passphrase unlocks through scrypt), DCs, rotation "
+        "policies, export targets and an event log. The passphrase is asked twice unless "
+        "--passphrase gives it.\nExit status: 0 created, 1 created but the passphrase could not be "
+        "stored in the keyring, 2 nothing created."));
     const WorkspaceOptions options;
     const QCommandLineOption keyring(
         QStringLiteral("keyring"),
@@ -105,6 +105,81 @@ int runWsInit(const QStringList &arguments)
         return ExitInvalid;
     }
     out() << "Stored its passphrase in the keyring (service " << kKeyringService << ", key "
+          << keyringKey(path) << ")\n";
+    out().flush();
+    return ExitOk;
+}
+
+int runWsPasswd(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Change the workspace passphrase. The current one is checked first; then only the "
+        "workspace key, which every private key is sealed under, is wrapped under the new one, "
+        "in one atomic step: no key is touched, and an interruption leaves the old passphrase or "
+        "the new one in force. When the OS keyring holds the workspace's passphrase, it gets the "
+        "new one. A workspace made before schema 6 has its vault upgraded first. The new "
+        "passphrase is asked twice unless --new-passphrase gives it.\nExit status: 0 changed, 1 "
+        "changed but the keyring still holds the old passphrase, 2 nothing changed (a wrong "
+        "passphrase among others)."));
+    const WorkspaceOptions options;
+    const QCommandLineOption newPassphrase(
+        QStringLiteral("new-passphrase"),
+        QStringLiteral("Where the new passphrase comes from: %1 (default: a prompt, twice).")
+            .arg(secretSourceHelp()),
+        QStringLiteral("SRC"));
+    const QCommandLineOption now = nowOption();
+    parser.addOptions({newPassphrase, now});
+    int exitCode = ExitOk;
+    if (!parseWorkspaceCommand(parser, options, arguments, &exitCode))
+        return exitCode;
+    auto when = timeOption(parser, now.names().first());
+    if (!when)
+        return fail(when.errorMessage());
+    auto workspace = openWorkspace(parser, options, WorkspaceAccess::ReadWrite);
+    if (!workspace)
+        return fail(workspace.errorMessage());
+    if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
+        return fail(ok.errorMessage());
+    auto passphrase = readNewSecret(
+        parser.value(newPassphrase),
+        QStringLiteral("New passphrase for the workspace %1").arg((*workspace)->path()));
+    if (!passphrase)
+        return fail(passphrase.errorMessage());
+    if (passphrase->isEmpty())
+        return fail(QStringLiteral("an empty passphrase protects nothing"));
+    if (auto ok = (*workspace)->changePassphrase(passphrase->bytes(), *when); !ok)
+        return fail(ok.errorMessage());
+    const QString path = (*workspace)->path();
+    out() << "Changed the passphrase of " << path << '\n';
+    out().flush();
+    // The file a systemd unit or a script reads it from does not follow by itself: say so, or
+    // the next timer run is the first to find out.
+    const QString passphraseFile = qEnvironmentVariable("BATON_PASSPHRASE_FILE");
+    if (!parser.isSet(options.passphrase) && !passphraseFile.isEmpty())
+        err() << "batonctl: note: " << passphraseFile
+              << " ($BATON_PASSPHRASE_FILE) still holds the old passphrase; put the new one there "
+                 "before anything reads it again"
+              << Qt::endl;
+
+    // Only an entry that is there is replaced: a workspace whose passphrase was never stored
+    // keeps out of the keyring.
+    const KeyringLookup stored = readWorkspacePassphrase(path, kKeyringLookupWait);
+    if (!stored.secret) {
+        if (!stored.problem.isEmpty() && keyringAvailability() == KeyringAvailability::Available)
+            err() << "batonctl: note: the keyring could not be asked whether it holds this "
+                     "workspace's passphrase ("
+                  << stored.problem << "); if it does, it holds the old one" << Qt::endl;
+        return ExitOk;
+    }
+    if (auto ok = storeWorkspacePassphrase(path, passphrase->bytes(), kKeyringCommandWait); !ok) {
+        err() << "batonctl: " << ok.errorMessage()
+              << "; the keyring still holds the old passphrase: remove it with `batonctl ws "
+                 "forget-passphrase`"
+              << Qt::endl;
+        return ExitInvalid;
+    }
+    out() << "Stored the new passphrase in the keyring (service " << kKeyringService << ", key "
           << keyringKey(path) << ")\n";
     out().flush();
     return ExitOk;

@@ -33,6 +33,7 @@ const Command kCommands[] = {
     {"ws init", "create a workspace (keys encrypted under its passphrase)", baton::cli::runWsInit},
     {"ws import", "add certificates, keys and DCs to the workspace", baton::cli::runWsImport},
     {"ws list", "list the workspace's certificates and their DCs", baton::cli::runWsList},
+    {"ws passwd", "change the workspace passphrase", baton::cli::runWsPasswd},
     {"ws forget-passphrase", "remove the workspace passphrase from the OS keyring",
      baton::cli::runWsForgetPassphrase},
     {"policy set", "set how a certificate's DCs are rotated", baton::cli::runPolicySet},

@@ -2,10 +2,10 @@
 
 // The one limit on key-derivation work that Baton takes from its input. An iteration count or
 // a set of scrypt parameters is a number in a file (a PKCS#12 MAC, an encrypted bag, a PKCS#8
-// EncryptedPrivateKeyInfo, a workspace's passphrase verifier or sealed key), and a file can
-// say 2^31-1: at PBKDF2's ~1.5 M iterations per second that is half an hour for one guess.
-// Every such number is read from the ASN.1 (or the stored record) and checked here before any
-// KDF runs and before any passphrase is asked for.
+// EncryptedPrivateKeyInfo, a workspace's wrapped key, a legacy workspace's verifier or sealed
+// key), and a file can say 2^31-1: at PBKDF2's ~1.5 M iterations per second that is half an
+// hour for one guess. Every such number is read from the ASN.1 (or the stored record) and
+// checked here before any KDF runs and before any passphrase is asked for.
 
 #include "common/Result.h"
 

@@ -1,13 +1,14 @@
-// Opening, creating and migrating the workspace file, the vault's passphrase, the event log.
-// Certificates, keys and DCs are in WorkspaceObjects.cpp; policies and targets in
-// WorkspaceRotation.cpp.
+// Opening, creating and migrating the workspace file, the event log. Unlocking the vault (and
+// upgrading a legacy one) and changing its passphrase are in WorkspaceVault.cpp; certificates,
+// sealed keys and DCs in WorkspaceObjects.cpp; policies and targets in WorkspaceRotation.cpp.
 
 #include "Workspace.h"
 
 #include "WorkspaceSql.h"
 #include "common/FileIo.h"
-#include "vault/KeyVault.h"
+#include "crypto/KeyCodec.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -32,8 +33,6 @@ constexpr qint64 kApplicationId = 0x4261746e;
 // Long enough for the GUI and a timer-driven rotate to take turns (a rotation writes for
 // milliseconds between signatures), short enough that a stuck peer is reported, not waited on.
 constexpr int kBusyTimeoutMs = 15000;
-
-const QString kVerifierSetting = QStringLiteral("passphrase_verifier");
 
 // The first schema. Times are seconds since the epoch (UTC). Certificates are found by the hex
 // SHA-256 users type; keys, certificates and DCs meet by the raw SHA-256 of their SPKI.
@@ -138,10 +137,11 @@ const char *const kSchema5[] = {
 };
 
 // Each entry migrates from the version of its index to the next. Never edit a shipped entry:
-// files in the field were made by it. Add one instead.
+// files in the field were made by it. Add one instead. Schema 6 is no SQL: it is the envelope
+// vault, which needs the passphrase (Workspace::unlock).
 const std::span<const char *const> kMigrations[] = {kSchema1, kSchema2, kSchema3, kSchema4,
                                                     kSchema5};
-static_assert(std::size(kMigrations) == kWorkspaceSchemaVersion);
+static_assert(std::size(kMigrations) == kLegacyVaultSchema);
 
 QString uniqueConnectionName()
 {
@@ -215,6 +215,14 @@ QVariant textValue(const QString &text)
 QVariant idValue(qint64 id)
 {
     return id > 0 ? QVariant(id) : QVariant(QMetaType::fromType<qint64>());
+}
+
+Result<QByteArray> spkiSha256(const EVP_PKEY *key)
+{
+    auto spki = encodeSubjectPublicKeyInfo(key);
+    if (!spki)
+        return spki.error();
+    return QCryptographicHash::hash(*spki, QCryptographicHash::Sha256);
 }
 
 // --- Transaction ----------------------------------------------------------------------------
@@ -322,9 +330,9 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const QString &path, QByteA
 {
     if (QFileInfo::exists(path) || QFileInfo(path).isSymLink())
         return Error{QStringLiteral("%1 already exists; not replacing it").arg(path)};
-    auto checked = CheckedPassphrase::create(passphrase, work);
-    if (!checked)
-        return checked.error();
+    auto key = VaultKey::create(passphrase, work);
+    if (!key)
+        return key.error();
     // 0700 whatever the umask: a directory others can write lets them swap the workspace for
     // one whose hooks run as whoever rotates it (root, from the timer).
     if (auto directory = openOrCreateDirectory(QFileInfo(path).absolutePath(), 0700); !directory)
@@ -350,10 +358,15 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const QString &path, QByteA
         if (auto ok = (*workspace)->prepare(); !ok)
             return discard(ok.error());
         Transaction transaction(**workspace);
+        if (auto ok = (*workspace)
+                          ->sql(QStringLiteral("INSERT INTO settings (name, value) VALUES (?, ?)"),
+                                QVariantList{QString::fromLatin1(kVaultKeySetting),
+                                             QString::fromLatin1(key->stored())});
+            !ok)
+            return discard(ok.error());
         if (auto ok =
                 (*workspace)
-                    ->sql(QStringLiteral("INSERT INTO settings (name, value) VALUES (?, ?)"),
-                          QVariantList{kVerifierSetting, QString::fromLatin1(checked->verifier())});
+                    ->sql(QStringLiteral("PRAGMA user_version = %1").arg(kWorkspaceSchemaVersion));
             !ok)
             return discard(ok.error());
         if (auto ok = transaction.commit(); !ok)
@@ -374,7 +387,7 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const QString &path, QByteA
     auto workspace = open(path);
     if (!workspace)
         return workspace.error();
-    if (auto ok = (*workspace)->unlock(*checked); !ok)
+    if (auto ok = (*workspace)->unlock(*key); !ok)
         return ok.error();
     return workspace;
 }
@@ -434,21 +447,22 @@ Status Workspace::prepare()
     if (applicationId == 0 && empty && readOnly())
         return Error{QStringLiteral("%1: an empty SQLite file, not a Baton workspace").arg(m_path)};
 
-    auto version = sqlValue(QStringLiteral("PRAGMA user_version"));
+    auto version = schemaVersion();
     if (!version)
         return version.error();
-    const int schema = version->toInt();
+    const int schema = *version;
     if (schema > kWorkspaceSchemaVersion)
         return Error{QStringLiteral("%1: made by a newer Baton (workspace schema %2; this one "
                                     "reads up to %3)")
                          .arg(m_path)
                          .arg(schema)
                          .arg(kWorkspaceSchemaVersion)};
-    if (schema < kWorkspaceSchemaVersion && readOnly())
+    // A legacy vault is read as it is until an unlock with write access upgrades it.
+    if (schema < kLegacyVaultSchema && readOnly())
         return Error{QStringLiteral("%1: needs migrating to schema %2, which a read-only "
                                     "workspace cannot be")
                          .arg(m_path)
-                         .arg(kWorkspaceSchemaVersion)};
+                         .arg(kLegacyVaultSchema)};
 
     if (!readOnly()) {
         // WAL lets the GUI read while a rotate writes. It is stored in the file, so this only
@@ -460,13 +474,13 @@ Status Workspace::prepare()
     if (auto keys = sql(QStringLiteral("PRAGMA foreign_keys = ON")); !keys)
         return keys.error();
 
-    for (int from = schema; from < kWorkspaceSchemaVersion; ++from) {
+    for (int from = schema; from < kLegacyVaultSchema; ++from) {
         Transaction transaction(*this);
         // Checked again under the write lock: another process may have migrated meanwhile.
-        auto current = sqlValue(QStringLiteral("PRAGMA user_version"));
+        auto current = schemaVersion();
         if (!current)
             return current.error();
-        if (current->toInt() > from)
+        if (*current > from)
             continue;
         for (const char *statement : kMigrations[from]) {
             if (auto ok = sql(QString::fromLatin1(statement)); !ok)
@@ -484,45 +498,6 @@ Status Workspace::prepare()
         if (auto ok = transaction.commit(); !ok)
             return ok.error();
     }
-    return {};
-}
-
-Result<PassphraseVerifier> Workspace::passphraseVerifier() const
-{
-    auto stored =
-        sql(QStringLiteral("SELECT value FROM settings WHERE name = ?"), {kVerifierSetting});
-    if (!stored)
-        return stored.error();
-    if (!stored->next())
-        return Error{QStringLiteral("%1: the workspace has no passphrase verifier").arg(m_path)};
-    auto verifier = PassphraseVerifier::fromStored(stored->value(0).toString().toLatin1());
-    if (!verifier)
-        return Error{QStringLiteral("%1: the passphrase verifier is unreadable: %2")
-                         .arg(m_path, verifier.errorMessage())};
-    return verifier;
-}
-
-Status Workspace::unlock(QByteArrayView passphrase)
-{
-    auto verifier = passphraseVerifier();
-    if (!verifier)
-        return verifier.error();
-    auto checked = verifier->accept(passphrase);
-    if (!checked)
-        return checked.error();
-    return unlock(*checked);
-}
-
-Status Workspace::unlock(const CheckedPassphrase &checked)
-{
-    auto verifier = passphraseVerifier();
-    if (!verifier)
-        return verifier.error();
-    if (verifier->toStored() != checked.verifier())
-        return Error{QStringLiteral("%1: the passphrase was checked against another workspace's "
-                                    "verifier")
-                         .arg(m_path)};
-    m_unlocked = checked;
     return {};
 }
 

@@ -25,8 +25,13 @@ namespace baton {
 struct DcDocument;
 struct ImportedObject;
 
-/// The schema this build reads and writes; older files are migrated forward when opened.
-inline constexpr int kWorkspaceSchemaVersion = 5;
+/// The schema this build reads and writes; older files are migrated forward when opened, up
+/// to kLegacyVaultSchema, and to this one on their first unlock with write access.
+inline constexpr int kWorkspaceSchemaVersion = 6;
+/// The last schema whose keys are sealed each on its own under the passphrase (LegacyVault.h).
+/// Schema 6 changes no table, only the vault (KeyVault.h), and upgrading it needs the
+/// passphrase: Workspace::unlock does it, in one transaction.
+inline constexpr int kLegacyVaultSchema = 5;
 
 struct CertificateRecord
 {
@@ -154,8 +159,9 @@ public:
 
     /// Creates a new workspace file (mode 0600) protected by `passphrase`. Refuses an existing
     /// file. Built under a temporary name and renamed into place, so a failure leaves nothing.
-    /// The scrypt work factor is the workspace's for good: its verifier records it and every
-    /// key is sealed with it. Only tests ask for less than the default.
+    /// The scrypt work factor is the workspace's for good: its wrapped workspace key records
+    /// it, and a new passphrase is wrapped with it again. Only tests ask for less than the
+    /// default.
     static Result<std::unique_ptr<Workspace>> create(const QString &path, QByteArrayView passphrase,
                                                      const QDateTime &now,
                                                      ScryptParameters work = kVaultScrypt);
@@ -167,17 +173,25 @@ public:
     QString path() const { return m_path; }
     bool readOnly() const { return m_access == WorkspaceAccess::ReadOnly; }
 
-    /// Checks the passphrase against the stored verifier (Error kWrongPassphrase when it
-    /// differs) and keeps it, wiped on destruction, for sealing and opening keys.
+    /// Unwraps the workspace key with the passphrase (Error kWrongPassphrase when it is
+    /// wrong) and keeps it, wiped on destruction, for sealing and opening keys: one scrypt run.
+    /// A workspace still at kLegacyVaultSchema is upgraded first, in one transaction: the
+    /// passphrase checked against its verifier, a workspace key made and wrapped, every key
+    /// opened the old way and sealed under it, the verifier replaced by the wrapped key (one
+    /// scrypt run per key, once). A read-only connection cannot upgrade, and says so.
     Status unlock(QByteArrayView passphrase);
-    /// Unlocks with a passphrase already checked against this workspace's verifier (on another
-    /// thread, or by another connection): no scrypt run. Refused when the verifier differs.
-    Status unlock(const CheckedPassphrase &checked);
+    /// Unlocks with a workspace key another connection unwrapped (on another thread): no
+    /// scrypt run. Refused when this workspace's stored record is not the key's.
+    Status unlock(const VaultKey &key);
     bool unlocked() const { return m_unlocked.has_value(); }
     /// What unlocked this connection, for unlocking another one (a worker thread's) cheaply.
-    const std::optional<CheckedPassphrase> &checkedPassphrase() const { return m_unlocked; }
-    /// The stored verifier, for checking a passphrase away from this connection's thread.
-    Result<PassphraseVerifier> passphraseVerifier() const;
+    const std::optional<VaultKey> &vaultKey() const { return m_unlocked; }
+
+    /// Needs unlock(). Wraps the workspace key under `newPassphrase` instead, in one UPDATE of
+    /// the stored record with a "workspace" event: no key is touched, and a crash leaves the
+    /// old passphrase or the new one in force, never neither. Refused when the record changed
+    /// since this connection unlocked (another passphrase change won the race).
+    Status changePassphrase(QByteArrayView newPassphrase, const QDateTime &now);
 
     /// PRAGMA integrity_check and foreign_key_check: Success, or an Error listing problems.
     Status integrityCheck() const;
@@ -268,16 +282,9 @@ private:
     static Result<std::unique_ptr<Workspace>> connect(const QString &path, WorkspaceAccess access,
                                                       bool immutable);
     Status prepare();
-    /// A key as the vault stores it, sealed outside any transaction (scrypt is slow).
-    struct SealedKey
-    {
-        QByteArray spkiSha256;
-        QString type;
-        QByteArray sealed;
-    };
-    /// Nothing when the vault has the key already.
-    Result<std::optional<SealedKey>> sealIfNew(const EVP_PKEY *key) const;
-    Result<bool> insertKey(const SealedKey &key); ///< false when it was present
+    /// Seals and stores a private key inside the caller's transaction, under the row id it
+    /// gets there: false when the vault holds the key already. Needs unlock().
+    Result<bool> insertKey(const EVP_PKEY *key);
     Result<qint64> insertDc(qint64 certificateId, DcRole role, const QByteArray &bytes,
                             const QDateTime &issuedAt, const QDateTime &expiresAt);
     /// Error when `directory` (absolute, cleaned) is another target's already.
@@ -291,12 +298,19 @@ private:
     /// The first column of the first row (null when there is none), the statement finished.
     Result<QVariant> sqlValue(const QString &statement, const QVariantList &bindings = {}) const;
     Result<EvpPkeyPtr> openKey(const QByteArray &spkiSha256) const;
+    /// PRAGMA user_version, read now: another process may have upgraded the vault meanwhile.
+    Result<int> schemaVersion() const;
+    /// The stored record of the workspace key (schema 6 on).
+    Result<QByteArray> storedVaultKey() const;
+    /// unlock(passphrase)'s upgrade of a workspace at kLegacyVaultSchema: its workspace key,
+    /// or nothing when another process upgraded it first.
+    Result<std::optional<VaultKey>> upgradeLegacyVault(QByteArrayView passphrase);
     Result<qint64> bindDc(const DcDocument &document, const QDateTime &now, ImportOutcome &outcome);
 
     QString m_path;
     QString m_connection;
     WorkspaceAccess m_access;
-    std::optional<CheckedPassphrase> m_unlocked;
+    std::optional<VaultKey> m_unlocked;
 };
 
 } // namespace baton

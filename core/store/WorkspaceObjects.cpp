@@ -6,12 +6,9 @@
 #include "dc/DcDocument.h"
 #include "import/Importer.h"
 #include "tls/SignatureScheme.h"
-#include "vault/KeyVault.h"
 #include "x509/CertificateModel.h"
 #include "x509/ChainBuilder.h"
 
-#include <QCryptographicHash>
-#include <QHash>
 #include <QRegularExpression>
 
 namespace baton {
@@ -20,14 +17,6 @@ namespace {
 
 // A prefix shorter than this matches too much to be what anyone meant.
 constexpr qsizetype kMinFingerprintPrefix = 4;
-
-Result<QByteArray> spkiSha256(const EVP_PKEY *key)
-{
-    auto spki = encodeSubjectPublicKeyInfo(key);
-    if (!spki)
-        return spki.error();
-    return QCryptographicHash::hash(*spki, QCryptographicHash::Sha256);
-}
 
 const char kCertificateColumns[] =
     "c.id, c.der, c.sha256, c.superseded_by, c.imported_at, "
@@ -101,6 +90,12 @@ DcRecord dcFrom(const QSqlQuery &row)
                     .superseded = row.value(8).toBool()};
 }
 
+Error lockedForKeys()
+{
+    return Error{QStringLiteral("the workspace is locked: its passphrase is needed to store a "
+                                "private key")};
+}
+
 /// Did this certificate's key sign the DC for `role`? One signature verification.
 bool signedBy(const DelegatedCredential &dc, DcRole role, const Certificate &certificate)
 {
@@ -115,34 +110,32 @@ bool signedBy(const DelegatedCredential &dc, DcRole role, const Certificate &cer
 
 } // namespace
 
-Result<std::optional<Workspace::SealedKey>> Workspace::sealIfNew(const EVP_PKEY *key) const
+Result<bool> Workspace::insertKey(const EVP_PKEY *key)
 {
     if (!unlocked())
-        return Error{QStringLiteral("the workspace is locked: its passphrase is needed to store "
-                                    "a private key")};
+        return lockedForKeys();
     auto held = holdsKey(key);
     if (!held)
         return held.error();
     if (*held)
-        return std::optional<SealedKey>();
+        return false;
     auto fingerprint = spkiSha256(key);
     if (!fingerprint)
         return fingerprint.error();
-    auto sealed = sealPrivateKey(key, m_unlocked->passphrase(), m_unlocked->parameters());
+    // The seal authenticates the row id, so the id is chosen before the row exists, under the
+    // write lock of the caller's transaction: no other writer can take it meanwhile.
+    auto id = sqlValue(QStringLiteral("SELECT coalesce(max(id), 0) + 1 FROM keys"));
+    if (!id)
+        return id.error();
+    auto sealed = m_unlocked->seal(key, id->toLongLong(), *fingerprint);
     if (!sealed)
         return sealed.error();
-    return std::optional<SealedKey>(
-        SealedKey{*fingerprint, keyTypeName(keyTypeOf(key)), std::move(sealed).value()});
-}
-
-Result<bool> Workspace::insertKey(const SealedKey &key)
-{
-    auto inserted = sql(QStringLiteral("INSERT INTO keys (spki_sha256, key_type, sealed) VALUES "
-                                       "(?, ?, ?) ON CONFLICT (spki_sha256) DO NOTHING"),
-                        {key.spkiSha256, key.type, key.sealed});
+    auto inserted = sql(QStringLiteral("INSERT INTO keys (id, spki_sha256, key_type, sealed) "
+                                       "VALUES (?, ?, ?, ?)"),
+                        {id->toLongLong(), *fingerprint, keyTypeName(keyTypeOf(key)), *sealed});
     if (!inserted)
         return inserted.error();
-    return inserted->numRowsAffected() > 0;
+    return true;
 }
 
 Result<bool> Workspace::holdsKey(const EVP_PKEY *key) const
@@ -162,12 +155,13 @@ Result<EvpPkeyPtr> Workspace::openKey(const QByteArray &spkiSha256) const
     if (!unlocked())
         return Error{QStringLiteral("the workspace is locked: its passphrase is needed to use a "
                                     "private key")};
-    auto row = sql(QStringLiteral("SELECT sealed FROM keys WHERE spki_sha256 = ?"), {spkiSha256});
+    auto row =
+        sql(QStringLiteral("SELECT id, sealed FROM keys WHERE spki_sha256 = ?"), {spkiSha256});
     if (!row)
         return row.error();
     if (!row->next())
         return Error{QStringLiteral("the private key is not in the workspace")};
-    return openPrivateKey(row->value(0).toByteArray(), m_unlocked->passphrase());
+    return m_unlocked->open(row->value(1).toByteArray(), row->value(0).toLongLong(), spkiSha256);
 }
 
 Result<EvpPkeyPtr> Workspace::certificateKey(qint64 certificateId) const
@@ -410,16 +404,9 @@ Result<qint64> Workspace::addDc(qint64 certificateId, DcRole role, const QByteAr
                                 const EVP_PKEY *dcKey, const QDateTime &issuedAt,
                                 const QDateTime &expiresAt, const QString &eventMessage)
 {
-    // Sealed before the transaction: scrypt takes a good half second, and the write lock
-    // should be held for milliseconds.
-    auto sealed = sealIfNew(dcKey);
-    if (!sealed)
-        return sealed.error();
     Transaction transaction(*this);
-    if (*sealed) {
-        if (auto ok = insertKey(**sealed); !ok)
-            return ok.error();
-    }
+    if (auto ok = insertKey(dcKey); !ok)
+        return ok.error();
     auto id = insertDc(certificateId, role, bytes, issuedAt, expiresAt);
     if (!id)
         return id;
@@ -496,30 +483,6 @@ Result<ImportReport> Workspace::importObjects(const QList<ImportedObject> &objec
                                               const QDateTime &now)
 {
     ImportReport report;
-    // Keys are sealed before the transaction: scrypt takes a good half second per key, and
-    // the write lock should be held for milliseconds. The transaction then keeps every row of
-    // this import or none.
-    QHash<qsizetype, std::optional<SealedKey>> sealed;
-    QHash<qsizetype, QString> sealFailures;
-    for (qsizetype i = 0; i < objects.size(); ++i) {
-        const ImportedObject &object = objects[i];
-        EvpPkeyPtr carried; // the DC key in a Fizz combined PEM
-        const EVP_PKEY *key = object.privateKey.get();
-        if (object.kind == ImportedKind::DelegatedCredential && object.delegatedCredential &&
-            !object.delegatedCredential->privateKey.isEmpty()) {
-            if (auto decoded = decodePrivateKey(object.delegatedCredential->privateKey.bytes()))
-                carried = std::move(decoded).value();
-            key = carried.get();
-        }
-        if (!key || !object.error.isEmpty())
-            continue;
-        auto result = sealIfNew(key);
-        if (result)
-            sealed.insert(i, std::move(result).value());
-        else
-            sealFailures.insert(i, result.errorMessage());
-    }
-
     Transaction transaction(*this);
     QList<qint64> addedLeaves;
     for (qsizetype i = 0; i < objects.size(); ++i) {
@@ -564,12 +527,12 @@ Result<ImportReport> Workspace::importObjects(const QList<ImportedObject> &objec
                     return ok.error();
             }
         } else if (object.kind == ImportedKind::PrivateKey && object.privateKey) {
-            if (sealFailures.contains(i)) {
-                fail(sealFailures.value(i));
-            } else if (!sealed.value(i)) {
-                outcome.result = ImportOutcome::Result::AlreadyPresent;
+            // A locked workspace fails the keys only; any other failure to store one ends the
+            // import, whose transaction keeps all of it or nothing.
+            if (!unlocked()) {
+                fail(lockedForKeys().message);
             } else {
-                auto inserted = insertKey(*sealed.value(i));
+                auto inserted = insertKey(object.privateKey.get());
                 if (!inserted)
                     return inserted.error();
                 if (!*inserted)
@@ -584,11 +547,19 @@ Result<ImportReport> Workspace::importObjects(const QList<ImportedObject> &objec
             auto bound = bindDc(*object.delegatedCredential, now, outcome);
             if (!bound)
                 return bound.error();
-            if (*bound > 0 && sealed.value(i)) {
-                if (auto ok = insertKey(*sealed.value(i)); !ok)
+            // The DC key a Fizz combined PEM carries, stored with the DC.
+            const SecretBytes &carried = object.delegatedCredential->privateKey;
+            EvpPkeyPtr key;
+            if (*bound > 0 && !carried.isEmpty()) {
+                if (auto decoded = decodePrivateKey(carried.bytes()))
+                    key = std::move(decoded).value();
+            }
+            if (key && !unlocked()) {
+                outcome.detail =
+                    QStringLiteral("its key was not stored: ") + lockedForKeys().message;
+            } else if (key) {
+                if (auto ok = insertKey(key.get()); !ok)
                     return ok.error();
-            } else if (*bound > 0 && sealFailures.contains(i)) {
-                outcome.detail = QStringLiteral("its key was not stored: ") + sealFailures.value(i);
             }
         } else {
             outcome.result = ImportOutcome::Result::Skipped;

@@ -19,12 +19,14 @@ inline QString at(const QDateTime &instant)
     return instant.toUTC().toString(Qt::ISODate);
 }
 
-/// Without BATON_PASSPHRASE_FILE (a developer's own must not unlock a test's workspace), and
-/// BATON_WORKSPACE only when `workspace` is given.
+/// Without BATON_PASSPHRASE_FILE (a developer's own must not unlock a test's workspace) or a
+/// D-Bus session (nor may their keyring, which `ws passwd` and unlocking without a source
+/// ask), and BATON_WORKSPACE only when `workspace` is given.
 inline QProcessEnvironment batonctlEnvironment(const QString &workspace)
 {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(QStringLiteral("BATON_PASSPHRASE_FILE"));
+    environment.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
     environment.insert(QStringLiteral("BATON_TEST_PASSPHRASE"),
                        QString::fromLatin1(kTestPassphrase));
     if (!workspace.isEmpty())

@@ -1,8 +1,8 @@
 // batonctl and the OS keyring: where it takes the workspace passphrase from when no
 // --passphrase or $BATON_PASSPHRASE_FILE gives it. Without a D-Bus session (CI, containers,
 // servers) every keyring step must give up at once and say why; with a real Secret Service
-// (gnome-keyring on a private bus, when installed) the passphrase goes in, unlocks a rotation
-// and comes out again.
+// (gnome-keyring on a private bus, when installed) the passphrase goes in, unlocks a rotation,
+// follows a passphrase change and comes out again.
 
 #include "ProcessRun.h"
 #include "SecretService.h"
@@ -169,6 +169,26 @@ void BatonctlKeyring::withoutSessionBus()
         batonctl(rotate + QStringList{u"--passphrase"_qs, u"pass:"_qs + kPassphrase}, environment);
     QVERIFY2(given.exitCode == 0, qPrintable(given.err));
     QVERIFY2(given.out.contains(u"issued server DC for localhost"_qs), qPrintable(given.out));
+
+    // A passphrase change cannot know whether the keyring holds the old one, and says so.
+    const Run changed = batonctl({u"ws"_qs, u"passwd"_qs, u"--workspace"_qs, plain,
+                                  u"--passphrase"_qs, u"pass:"_qs + kPassphrase,
+                                  u"--new-passphrase"_qs, u"pass:"_qs + kPassphrase + u"!"_qs},
+                                 environment);
+    QCOMPARE(changed.exitCode, 0);
+    QCOMPARE(changed.out, u"Changed the passphrase of "_qs + plain + u"\n"_qs);
+    if (keyringAvailability() == KeyringAvailability::Available)
+        QVERIFY2(changed.err.startsWith(u"batonctl: note: the keyring could not be asked whether "
+                                        u"it holds this workspace's passphrase ("_qs +
+                                        problem) &&
+                     changed.err.endsWith(u"); if it does, it holds the old one\n"_qs),
+                 qPrintable(changed.err));
+    else
+        QCOMPARE(changed.err, QString());
+    QVERIFY2(
+        changed.milliseconds - given.milliseconds < kPromptlyMs,
+        qPrintable(
+            u"passwd %1 ms, rotate %2 ms"_qs.arg(changed.milliseconds).arg(given.milliseconds)));
 }
 
 void BatonctlKeyring::roundTripThroughSecretService()
@@ -208,6 +228,32 @@ void BatonctlKeyring::roundTripThroughSecretService()
     QVERIFY2(rotated.exitCode == 0, qPrintable(rotated.err));
     QVERIFY2(rotated.out.contains(u"issued server DC for localhost"_qs), qPrintable(rotated.out));
     QVERIFY(!(rotated.out + rotated.err).contains(kPassphrase));
+
+    // A passphrase change, the old one taken from the keyring: the keyring gets the new one,
+    // and the next unattended run unlocks with it.
+    const QString renewed = kPassphrase + u" renewed"_qs;
+    const Run changed =
+        batonctl({u"ws"_qs, u"passwd"_qs, u"--workspace"_qs, workspace, u"--new-passphrase"_qs,
+                  u"pass:"_qs + renewed, u"--now"_qs, kNowText},
+                 environment);
+    QVERIFY2(changed.exitCode == 0, qPrintable(changed.err));
+    QCOMPARE(changed.out,
+             u"Changed the passphrase of "_qs + workspace +
+                 u"\nStored the new passphrase in the keyring (service Baton, key "_qs +
+                 QFileInfo(workspace).canonicalFilePath() + u")\n"_qs);
+    QCOMPARE(changed.err, QString());
+    const Run withOld =
+        batonctl({u"rotate"_qs, u"--workspace"_qs, workspace, u"--passphrase"_qs,
+                  u"pass:"_qs + kPassphrase, u"--now"_qs, u"2026-06-02T06:00:00Z"_qs},
+                 environment);
+    QCOMPARE(withOld.exitCode, 2);
+    QCOMPARE(withOld.err, u"batonctl: "_qs + workspace + u": wrong passphrase\n"_qs);
+    const Run fromKeyring = batonctl(
+        {u"rotate"_qs, u"--workspace"_qs, workspace, u"--now"_qs, u"2026-06-02T06:00:00Z"_qs},
+        environment);
+    QVERIFY2(fromKeyring.exitCode == 0, qPrintable(fromKeyring.err));
+    QVERIFY2(fromKeyring.out.contains(u"issued server DC for localhost"_qs),
+             qPrintable(fromKeyring.out));
 
     // Forgotten (twice: the second finds nothing, which is just as done).
     for (int i = 0; i < 2; ++i) {

@@ -1,17 +1,22 @@
 // batonctl's workspace commands as an operator and a systemd timer run them: the real binary,
 // its exit codes and output, a week of hourly `rotate --now`, two rotations at once, rotations
-// killed with SIGKILL at any point, wrong passphrases and a workspace that cannot be written.
+// and vault upgrades killed with SIGKILL at any point, wrong passphrases, a passphrase change
+// at a terminal and a workspace that cannot be written.
 
 #include "BatonctlProcess.h"
+#include "LegacyVaultWriter.h"
+#include "RawSql.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
 #include "common/Pem.h"
 #include "crypto/KeyCodec.h"
 #include "export/BundleVerifier.h"
+#include "import/Importer.h"
 #include "pki/DevPki.h"
 #include "store/Workspace.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,6 +24,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <map>
 #include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -76,11 +82,15 @@ private slots:
     void passphraseSources_data();
     void passphraseSources();
     void promptsOnATerminal();
+    void passwdPromptsTwice_data();
+    void passwdPromptsTwice();
+    void passwdNotesThePassphraseFile();
     void refusals_data();
     void refusals();
     void weekOfHourlyRuns();
     void twoRotationsAtOnce();
     void killedAtAnyPoint();
+    void upgradeKilledAtAnyPoint();
     void renewalCascade_data();
     void renewalCascade();
     void readOnlyWorkspace();
@@ -371,6 +381,92 @@ void BatonctlWorkspace::promptsOnATerminal()
     QCOMPARE(countDcs(workspace), 1);
 }
 
+void BatonctlWorkspace::passwdPromptsTwice_data()
+{
+    QTest::addColumn<QByteArray>("again"); ///< typed at the second prompt
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QByteArray>("said");
+    QTest::newRow("the same twice")
+        << QByteArray("a new one") << 0 << QByteArray("Changed the passphrase of ");
+    QTest::newRow("two different")
+        << QByteArray("a new on") << 2
+        << QByteArray("batonctl: the two passphrases differ; nothing was written");
+}
+
+void BatonctlWorkspace::passwdPromptsTwice()
+{
+    QFETCH(QByteArray, again);
+    QFETCH(int, exitCode);
+    QFETCH(QByteArray, said);
+    const QString script = QStandardPaths::findExecutable(u"script"_qs);
+    if (script.isEmpty())
+        QSKIP("script(1) is not installed");
+    const QString workspace = preparedWorkspace(u"passwd-prompt-"_qs + tagName());
+    QProcess process;
+    process.setProcessEnvironment(batonctlEnvironment(workspace));
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    // The current passphrase from its source, the new one at the terminal.
+    process.start(script, {u"-qec"_qs,
+                           u"'%1' ws passwd --passphrase env:BATON_TEST_PASSPHRASE"_qs.arg(
+                               QStringLiteral(BATONCTL_PATH)),
+                           u"/dev/null"_qs});
+    QByteArray seen;
+    const auto waitFor = [&](const QByteArray &prompt) {
+        QElapsedTimer clock;
+        clock.start();
+        while (!seen.contains(prompt) && clock.elapsed() < 20000) {
+            process.waitForReadyRead(200);
+            seen += process.readAll();
+        }
+        return seen.contains(prompt);
+    };
+    const QByteArray prompt = "New passphrase for the workspace " + workspace.toUtf8();
+    QVERIFY2(waitFor(prompt + ": "), seen);
+    process.write("a new one\n");
+    QVERIFY2(waitFor(prompt + " (again): "), seen);
+    process.write(again + '\n');
+    QVERIFY(process.waitForFinished(60000));
+    seen += process.readAll();
+    QCOMPARE(process.exitCode(), exitCode);
+    QVERIFY2(seen.contains(said), seen);
+    QVERIFY2(!seen.contains("a new on"), seen); // not echoed
+    auto opened = Workspace::open(workspace);
+    QVERIFY(opened);
+    QCOMPARE((*opened)->unlock(exitCode == 0 ? "a new one" : kPassphrase).errorMessage(),
+             QString());
+}
+
+void BatonctlWorkspace::passwdNotesThePassphraseFile()
+{
+    // The current passphrase from the file a systemd unit reads: the change says that the file
+    // still holds the old one, which the next timer run would otherwise be the first to find.
+    const QString workspace = preparedWorkspace(u"passwd-file"_qs);
+    const QString passFile = QFileInfo(workspace).absolutePath() + u"/pass"_qs;
+    QVERIFY(writeFileAtomically(passFile, kPassphrase + '\n', 0600, Overwrite::Refuse));
+    QProcessEnvironment environment = batonctlEnvironment(workspace);
+    environment.insert(u"BATON_PASSPHRASE_FILE"_qs, passFile);
+    environment.insert(u"BATON_TEST_NEW"_qs, u"the next one"_qs);
+    const auto run = [&](const QStringList &arguments) {
+        QProcess process;
+        process.setProcessEnvironment(environment);
+        process.setStandardInputFile(QProcess::nullDevice());
+        process.start(QStringLiteral(BATONCTL_PATH), arguments);
+        return finishProcess(process);
+    };
+    const Run changed =
+        run({u"ws"_qs, u"passwd"_qs, u"--new-passphrase"_qs, u"env:BATON_TEST_NEW"_qs});
+    QVERIFY2(changed.exitCode == 0, qPrintable(changed.err));
+    QVERIFY2(changed.err.contains(u"batonctl: note: "_qs + passFile +
+                                  u" ($BATON_PASSPHRASE_FILE) still holds the old passphrase; put "
+                                  u"the new one there before anything reads it again\n"_qs),
+             qPrintable(changed.err));
+    const QStringList rotate{u"rotate"_qs, u"--now"_qs, at(kStart)};
+    QCOMPARE(run(rotate).err, u"batonctl: %1: wrong passphrase\n"_qs.arg(workspace));
+    QVERIFY(writeFileAtomically(passFile, "the next one\n", 0600, Overwrite::Replace));
+    const Run rotated = run(rotate);
+    QVERIFY2(rotated.exitCode == 0, qPrintable(rotated.err));
+}
+
 void BatonctlWorkspace::refusals_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -502,6 +598,94 @@ void BatonctlWorkspace::killedAtAnyPoint()
     qInfo("full run %lld ms; %d of %d runs killed; reruns: %d issued (killed before the DC was "
           "stored), %d exported a stored DC, %d found everything done",
           full, interrupted, kPoints, beforeStored, storedNotExported, finished);
+    QVERIFY2(interrupted >= kPoints / 2, qPrintable(QString::number(interrupted)));
+}
+
+void BatonctlWorkspace::upgradeKilledAtAnyPoint()
+{
+    // A workspace of before schema 6 whose upgrade takes a while: a dozen keys, each sealed at
+    // 16 MiB of scrypt, which the upgrade opens one by one.
+    constexpr ScryptParameters kCost{1 << 14, 8, 1};
+    constexpr int kKeys = 12;
+    const QString legacy = m_dir.filePath(u"upgrade-legacy.baton"_qs);
+    makeLegacyWorkspace(legacy, kPassphrase, kStart, kCost);
+    std::map<QByteArray, QByteArray> keys; // certificate DER -> its PKCS#8
+    QByteArray certificates;
+    for (int i = 0; i < kKeys; ++i) {
+        auto leaf = issueDevLeaf(m_ca->certificate, m_ca->key.get(),
+                                 {.dnsNames = {u"upgrade-%1.test"_qs.arg(i)},
+                                  .ipAddresses = {},
+                                  .days = 90,
+                                  .now = kStart.addDays(-1)});
+        QVERIFY(leaf);
+        addLegacyKey(legacy, leaf->issued.key.get(), kPassphrase, kCost);
+        certificates += encodePem(u"CERTIFICATE"_qs, leaf->issued.certificate.der());
+        keys[leaf->issued.certificate.der()] =
+            encodePrivateKeyPkcs8Der(leaf->issued.key.get())->bytes();
+    }
+    {
+        auto workspace = Workspace::open(legacy);
+        QVERIFY2(workspace, qPrintable(workspace.errorMessage()));
+        QVERIFY((*workspace)->importObjects(importData(certificates, u"c.pem"_qs).objects, kStart));
+    }
+    const auto copyOfLegacy = [&](const QString &name) {
+        const QString path = m_dir.filePath(name);
+        if (!QFile::copy(legacy, path) ||
+            !QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner))
+            qFatal("cannot copy the legacy workspace to %s", qPrintable(path));
+        return path;
+    };
+    // Any command that unlocks upgrades the vault: this one sets a policy afterwards.
+    const QStringList command =
+        QStringList{u"policy"_qs, u"set"_qs, u"upgrade-0.test"_qs, u"--now"_qs, at(kStart)} + kPass;
+    const QString timing = copyOfLegacy(u"upgrade-timing.baton"_qs);
+    QElapsedTimer clock;
+    clock.start();
+    const Run uninterrupted = batonctl(command, timing);
+    QVERIFY2(uninterrupted.exitCode == 0, qPrintable(uninterrupted.err));
+    const qint64 full = clock.elapsed();
+
+    constexpr int kPoints = 24;
+    int interrupted = 0, beforeCommit = 0, afterCommit = 0;
+    for (int point = 0; point < kPoints; ++point) {
+        const QString workspace = copyOfLegacy(u"upgrade-kill-%1.baton"_qs.arg(point));
+        QProcess process;
+        startBatonctl(process, command, workspace);
+        QVERIFY(process.waitForStarted());
+        QTest::qWait(int(full * point / kPoints));
+        if (process.state() == QProcess::Running) {
+            process.kill(); // SIGKILL: no cleanup of any kind
+            ++interrupted;
+        }
+        process.waitForFinished();
+        const int schema = rawValue(workspace, u"PRAGMA user_version"_qs).toInt();
+        (schema == kLegacyVaultSchema ? beforeCommit : afterCommit) += 1;
+        // Whatever the kill left, the same passphrase opens the workspace and every key.
+        const QString context = u"killed after %1 ms"_qs.arg(full * point / kPoints);
+        auto opened = Workspace::open(workspace);
+        QVERIFY2(opened, qPrintable(context + u": "_qs + opened.errorMessage()));
+        const Status unlocked = (*opened)->unlock(kPassphrase);
+        QVERIFY2(unlocked, qPrintable(context + u": "_qs + unlocked.errorMessage()));
+        QCOMPARE(rawValue(workspace, u"PRAGMA user_version"_qs).toInt(), kWorkspaceSchemaVersion);
+        QVERIFY((*opened)->integrityCheck());
+        auto records = (*opened)->certificates();
+        QVERIFY(records);
+        int opens = 0;
+        for (const CertificateRecord &record : *records) {
+            if (record.certificate.isCa())
+                continue;
+            auto key = (*opened)->certificateKey(record.id);
+            QVERIFY2(key, qPrintable(context + u": "_qs + key.errorMessage()));
+            QCOMPARE(encodePrivateKeyPkcs8Der(key->get())->bytes(),
+                     keys.at(record.certificate.der()));
+            ++opens;
+        }
+        QCOMPARE(opens, kKeys);
+        if (QTest::currentTestFailed())
+            return;
+    }
+    qInfo("full run %lld ms; %d of %d runs killed; %d left the legacy vault, %d the upgraded one",
+          full, interrupted, kPoints, beforeCommit, afterCommit);
     QVERIFY2(interrupted >= kPoints / 2, qPrintable(QString::number(interrupted)));
 }
 

@@ -1,9 +1,10 @@
 // What the workspace commands refuse, and what they leave behind when they do: a wrong
-// passphrase changes nothing, a policy or a target that rotation could not use is refused when
-// it is configured, a rotation that could not record what it did says so in its exit code, and
-// an import is one step that no rotation sees half done.
+// passphrase changes nothing, a passphrase change is checked and whole, a policy or a target
+// that rotation could not use is refused when it is configured, a rotation that could not record
+// what it did says so in its exit code, and an import is one step that no rotation sees half done.
 
 #include "BatonctlProcess.h"
+#include "LegacyVaultWriter.h"
 #include "RawSql.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
@@ -129,6 +130,10 @@ private slots:
     void initTestCase();
     void wrongPassphraseChangesNothing_data();
     void wrongPassphraseChangesNothing();
+    void passwdRefusals_data();
+    void passwdRefusals();
+    void passwd_data();
+    void passwd();
     void policyRefusals_data();
     void policyRefusals();
     void targetRefusals_data();
@@ -162,6 +167,9 @@ void BatonctlWorkspaceChecks::initTestCase()
     m_ca = std::move(ca).value();
     m_passFile = write(u"pass"_qs, kPassphrase + '\n');
     m_wrongPassFile = write(u"wrong-pass"_qs, "not it\n");
+    // `ws passwd --new-passphrase file:…`: a good one, and an empty first line.
+    write(u"new-pass"_qs, "brand new\n");
+    write(u"empty-pass"_qs, "\n");
     m_pass = {u"--passphrase"_qs, u"file:"_qs + m_passFile};
 }
 
@@ -243,6 +251,8 @@ void BatonctlWorkspaceChecks::wrongPassphraseChangesNothing_data()
         << QStringList{u"cert"_qs, u"replace"_qs, u"other.test"_qs, u"plain.test"_qs};
     QTest::newRow("cert replace") << QStringList{u"cert"_qs, u"replace"_qs, u"edge.test"_qs,
                                                  u"other.test"_qs};
+    QTest::newRow("ws passwd") << QStringList{u"ws"_qs, u"passwd"_qs, u"--new-passphrase"_qs,
+                                              u"file:"_qs + m_dir.filePath(u"new-pass"_qs)};
 }
 
 void BatonctlWorkspaceChecks::wrongPassphraseChangesNothing()
@@ -273,6 +283,100 @@ void BatonctlWorkspaceChecks::wrongPassphraseChangesNothing()
     const Run right = batonctl(arguments + m_pass, workspace);
     QVERIFY2(right.exitCode == 0, qPrintable(right.out + right.err));
     QVERIFY(dump(workspace) != before);
+}
+
+void BatonctlWorkspaceChecks::passwdRefusals_data()
+{
+    // A new passphrase that cannot be had: refused after the old one was checked, changing
+    // nothing. (A wrong old passphrase is a row of wrongPassphraseChangesNothing.)
+    QTest::addColumn<QStringList>("newPassphrase");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("empty") << QStringList{u"--new-passphrase"_qs,
+                                          u"file:"_qs + m_dir.filePath(u"empty-pass"_qs)}
+                           << u"batonctl: an empty passphrase protects nothing\n"_qs;
+    QTest::newRow("unset variable")
+        << QStringList{u"--new-passphrase"_qs, u"env:BATON_TEST_UNSET"_qs}
+        << u"batonctl: environment variable BATON_TEST_UNSET is not set\n"_qs;
+    QTest::newRow("no source and no terminal")
+        << QStringList{}
+        << u"batonctl: New passphrase for the workspace WORKSPACE is needed, and there is no "
+           u"terminal to ask on; give it with a SRC option: file:PATH (first line), fd:N, "
+           u"env:VAR, or pass:TEXT (visible to every user in `ps`: tests only)\n"_qs;
+}
+
+void BatonctlWorkspaceChecks::passwdRefusals()
+{
+    QFETCH(QStringList, newPassphrase);
+    QFETCH(QString, error);
+    static const QString workspace = preparedWorkspace(u"passwd-refusals"_qs);
+    const QString before = dump(workspace);
+    const Run run =
+        batonctl(QStringList{u"ws"_qs, u"passwd"_qs} + m_pass + newPassphrase, workspace);
+    QCOMPARE(run.exitCode, 2);
+    QCOMPARE(run.err, QString(error).replace(u"WORKSPACE"_qs, workspace));
+    QCOMPARE(run.out, QString());
+    QCOMPARE(dump(workspace), before);
+}
+
+void BatonctlWorkspaceChecks::passwd_data()
+{
+    QTest::addColumn<bool>("legacy");
+    QTest::newRow("an envelope vault") << false;
+    QTest::newRow("a legacy vault, upgraded first") << true;
+}
+
+void BatonctlWorkspaceChecks::passwd()
+{
+    QFETCH(bool, legacy);
+    const QString workspace = preparedWorkspace(u"passwd-"_qs + tagName());
+    if (legacy)
+        rewriteAsLegacyVault(workspace, kPassphrase, kFastWork);
+    const QString newPassFile = write(u"new-pass-"_qs + tagName(), "a new passphrase\n");
+    const QStringList newPass{u"--passphrase"_qs, u"file:"_qs + newPassFile};
+    const Run changed = batonctl(QStringList{u"ws"_qs, u"passwd"_qs, u"--now"_qs, at(kStart),
+                                             u"--new-passphrase"_qs, u"file:"_qs + newPassFile} +
+                                     m_pass,
+                                 workspace);
+    QVERIFY2(changed.exitCode == 0, qPrintable(changed.err));
+    QCOMPARE(changed.out, u"Changed the passphrase of "_qs + workspace + u"\n"_qs);
+    // Without a keyring (a build without one says nothing), only a note that it was not asked.
+    QVERIFY2(changed.err.isEmpty() ||
+                 changed.err.startsWith(u"batonctl: note: the keyring could not be asked "
+                                        u"whether it holds this workspace's passphrase (no "
+                                        u"keyring backend"_qs),
+             qPrintable(changed.err));
+    QVERIFY(!(changed.out + changed.err).contains(u"a new passphrase"_qs));
+    QCOMPARE(rawValue(workspace, u"PRAGMA user_version"_qs).toInt(), kWorkspaceSchemaVersion);
+    QVERIFY(rawValue(workspace, u"SELECT value FROM settings WHERE name = "
+                                u"'passphrase_verifier'"_qs)
+                .isNull());
+    const QJsonArray events =
+        QJsonDocument::fromJson(
+            batonctl({u"log"_qs, u"--json"_qs}, workspace).out.toUtf8())[u"events"_qs]
+            .toArray();
+    QCOMPARE(events.last()[u"kind"_qs].toString(), u"workspace"_qs);
+    QCOMPARE(events.last()[u"message"_qs].toString(), u"passphrase changed"_qs);
+
+    // The old passphrase is refused now, and the new one opens every key: a rotation signs
+    // with edge.test's.
+    const QString before = dump(workspace);
+    const QStringList rotate{u"rotate"_qs, u"--now"_qs, at(kStart)};
+    const Run old = batonctl(rotate + m_pass, workspace);
+    QCOMPARE(old.exitCode, 2);
+    QCOMPARE(old.err, u"batonctl: %1: wrong passphrase\n"_qs.arg(workspace));
+    QCOMPARE(dump(workspace), before);
+    const Run rotated = batonctl(rotate + newPass, workspace);
+    QVERIFY2(rotated.exitCode == 0, qPrintable(rotated.out + rotated.err));
+    QVERIFY2(rotated.out.contains(u"issued server DC for edge.test"_qs), qPrintable(rotated.out));
+    auto reopened = Workspace::open(workspace);
+    QVERIFY(reopened && (*reopened)->unlock("a new passphrase"));
+    const auto records = (*reopened)->certificates();
+    QVERIFY(records);
+    for (const CertificateRecord &record : *records) {
+        if (record.hasKey)
+            QVERIFY2((*reopened)->certificateKey(record.id),
+                     qPrintable((*reopened)->certificateKey(record.id).errorMessage()));
+    }
 }
 
 void BatonctlWorkspaceChecks::policyRefusals_data()

@@ -379,7 +379,7 @@ void RotationDashboardTest::rotationLockHeldElsewhere()
     RotationWorker worker;
     QSignalSpy finished(&worker, &RotationWorker::finished);
     QVERIFY(worker.start({.workspacePath = demo.path(),
-                          .passphrase = demo.session.checkedPassphrase(),
+                          .vaultKey = demo.session.vaultKey(),
                           .now = kNow,
                           .policyIds = {},
                           .lockTimeout = std::chrono::milliseconds(100)}));

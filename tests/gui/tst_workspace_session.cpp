@@ -2,11 +2,14 @@
 // and the snapshot every view renders.
 
 #include "DemoSession.h"
+#include "LegacyVaultWriter.h"
+#include "RawSql.h"
 #include "TestPki.h"
 #include "import/Importer.h"
 #include "rotation/Rotator.h"
 #include "session/WorkspaceSession.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -31,6 +34,8 @@ private slots:
     void demoStatuses_data();
     void demoStatuses();
     void reopenLockedThenUnlock();
+    void backgroundUnlockUpgradesALegacyVault_data();
+    void backgroundUnlockUpgradesALegacyVault();
     void openRefusesWhatIsNotAWorkspace();
     void summaryPlansMatchParsedCertificates_data();
     void summaryPlansMatchParsedCertificates();
@@ -48,7 +53,11 @@ void WorkspaceSessionTest::demoWorkspace()
     QVERIFY2(created, qPrintable(created.errorMessage()));
     QCOMPARE(changed.count(), 1);
     QVERIFY(session.isUnlocked());
-    QCOMPARE(session.checkedPassphrase()->passphrase(), kPassphrase);
+    // Its workspace key unlocks another connection, as a worker thread's is.
+    auto other = Workspace::open(session.path());
+    QVERIFY(other);
+    QVERIFY((*other)->unlock(*session.vaultKey()));
+    QVERIFY((*other)->certificateKey(session.snapshot().certificates[1].id));
     const auto &snapshot = session.snapshot();
     QCOMPARE(snapshot.takenAt, kNow);
     QCOMPARE(snapshot.certificates.size(), 3);
@@ -120,6 +129,55 @@ void WorkspaceSessionTest::reopenLockedThenUnlock()
     QVERIFY(!session.isOpen());
     QCOMPARE(session.snapshot().certificates.size(), 0);
     QCOMPARE(opened.count(), 2);
+}
+
+void WorkspaceSessionTest::backgroundUnlockUpgradesALegacyVault_data()
+{
+    QTest::addColumn<QByteArray>("passphrase");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("right") << kPassphrase << QString();
+    QTest::newRow("wrong") << QByteArray("not it") << QString::fromLatin1(kWrongPassphrase);
+}
+
+void WorkspaceSessionTest::backgroundUnlockUpgradesALegacyVault()
+{
+    QFETCH(QByteArray, passphrase);
+    QFETCH(QString, error);
+    // A workspace of before schema 6 at the default cost: its upgrade is a scrypt run for the
+    // verifier and one per key, about 0.6 s each, which must not freeze the window.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"legacy.baton"_qs);
+    makeLegacyWorkspace(path, kPassphrase, kNow, kVaultScrypt);
+    const TestIdentity identity = makeIdentity();
+    addLegacyKey(path, identity.key.get(), kPassphrase, kVaultScrypt);
+    {
+        auto workspace = Workspace::open(path);
+        QVERIFY(workspace);
+        QVERIFY((*workspace)
+                    ->importObjects(importData(identity.certificatePem, u"identity.pem"_qs).objects,
+                                    kNow));
+    }
+    const FixedClock clock(kNow);
+    WorkspaceSession session(clock);
+    QVERIFY(session.open(path));
+    QObject context;
+    std::optional<Status> result;
+    QElapsedTimer elapsed;
+    elapsed.start();
+    session.unlockInBackground(passphrase, &context,
+                               [&result](const Status &status) { result = status; });
+    QVERIFY2(elapsed.elapsed() < 1000, qPrintable(QString::number(elapsed.elapsed())));
+    QVERIFY(!result);
+    QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 60000);
+    QCOMPARE(result->errorMessage(), error);
+    QCOMPARE(session.isUnlocked(), error.isEmpty());
+    QCOMPARE(rawValue(path, u"PRAGMA user_version"_qs).toInt(),
+             error.isEmpty() ? kWorkspaceSchemaVersion : kLegacyVaultSchema);
+    if (!error.isEmpty())
+        return;
+    auto key = session.workspace()->certificateKey(session.snapshot().certificates.first().id);
+    QVERIFY2(key, qPrintable(key.errorMessage()));
+    QVERIFY(samePublicKey(key->get(), identity.key.get()));
 }
 
 void WorkspaceSessionTest::openRefusesWhatIsNotAWorkspace()

@@ -26,4 +26,22 @@ QString rawSql(const QString &path, const QStringList &statements)
     return error;
 }
 
+QVariant rawValue(const QString &path, const QString &query)
+{
+    const QString name = QStringLiteral("raw-value-%1").arg(quintptr(&path));
+    QVariant value;
+    {
+        QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        database.setDatabaseName(path);
+        if (database.open()) {
+            QSqlQuery select(database);
+            if (select.exec(query) && select.next())
+                value = select.value(0);
+        }
+        database.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return value;
+}
+
 } // namespace baton::test

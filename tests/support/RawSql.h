@@ -5,6 +5,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVariant>
 
 namespace baton::test {
 
@@ -15,5 +16,9 @@ inline QString rawSql(const QString &path, const QString &statement)
 {
     return rawSql(path, QStringList{statement});
 }
+
+/// The first column of the first row `query` gives on the SQLite file at `path`, read through
+/// a connection of its own: null when there is none, or when the query fails.
+QVariant rawValue(const QString &path, const QString &query);
 
 } // namespace baton::test

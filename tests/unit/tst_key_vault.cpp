@@ -1,23 +1,17 @@
-// Unit tests for vault/KeyVault: keys sealed under the workspace passphrase (PBES2 with scrypt
-// and AES-256-CBC, read back by Baton and by the openssl CLI) and the passphrase verifier.
+// Unit tests for vault/KeyVault, the envelope vault: the workspace key wrapped under the
+// passphrase (scrypt, AES-256-GCM) and read back strictly, and private keys sealed under it
+// with AES-256-GCM, bound to their row of the keys table.
 
 #include "TestPki.h"
-#include "common/Pem.h"
 #include "crypto/KeyCodec.h"
-#include "crypto/PkcsObjects.h"
 #include "vault/KeyVault.h"
 
-#include <QProcess>
+#include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QRegularExpression>
-#include <QStandardPaths>
 #include <QTest>
-#include <functional>
 #include <map>
 #include <openssl/core_names.h>
-#include <openssl/err.h>
-#include <openssl/objects.h>
-#include <openssl/pkcs12.h>
-#include <optional>
 
 using namespace baton;
 
@@ -28,140 +22,10 @@ namespace {
 const QByteArray kPassphrase = QByteArrayLiteral("correct horse battery staple");
 /// For rows where the work factor is not the point: 1 MiB, a few milliseconds.
 constexpr ScryptParameters kFast = {1024, 8, 1};
-/// What `openssl pkcs8` can still read: its PKCS#8 code caps scrypt at 32 MiB.
-constexpr ScryptParameters kOpenSslReadable = {16384, 8, 1};
+constexpr qint64 kRow = 7;
 
 const char *const kKeyNames[] = {"ecdsa-p256", "ecdsa-p384", "ecdsa-p521",  "ed25519",
                                  "ed448",      "rsa-2048",   "rsa-pss-2048"};
-
-QByteArray asnBytes(const ASN1_STRING *string)
-{
-    return QByteArray(reinterpret_cast<const char *>(ASN1_STRING_get0_data(string)),
-                      ASN1_STRING_length(string));
-}
-
-QByteArray der(const X509_SIG *sig)
-{
-    unsigned char *out = nullptr;
-    const int length = i2d_X509_SIG(sig, &out);
-    if (length <= 0)
-        qFatal("i2d_X509_SIG failed");
-    QByteArray bytes(reinterpret_cast<const char *>(out), length);
-    OPENSSL_free(out);
-    return bytes;
-}
-
-X509SigPtr parseSig(const QByteArray &sealed)
-{
-    const auto *cursor = reinterpret_cast<const unsigned char *>(sealed.constData());
-    return X509SigPtr(d2i_X509_SIG(nullptr, &cursor, long(sealed.size())));
-}
-
-/// A sealed key's fields, as OpenSSL's own ASN.1 code reads them (not Baton's parser).
-struct SealedFields
-{
-    QString scheme;
-    QString kdf;
-    QString cipher;
-    quint64 n = 0;
-    quint64 r = 0;
-    quint64 p = 0;
-    bool hasKeyLength = false;
-    QByteArray salt;
-    QByteArray iv;
-    QByteArray ciphertext;
-};
-
-QString nameOf(const ASN1_OBJECT *object)
-{
-    return QString::fromLatin1(OBJ_nid2sn(OBJ_obj2nid(object)));
-}
-
-std::optional<SealedFields> decodeSealed(const QByteArray &sealed)
-{
-    const X509SigPtr sig = parseSig(sealed);
-    if (!sig)
-        return std::nullopt;
-    const X509_ALGOR *scheme = nullptr;
-    const ASN1_OCTET_STRING *ciphertext = nullptr;
-    X509_SIG_get0(sig.get(), &scheme, &ciphertext);
-    const Pbe2ParamPtr pbe2(static_cast<PBE2PARAM *>(
-        ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), scheme->parameter)));
-    if (!pbe2)
-        return std::nullopt;
-    const ScryptParamsPtr scrypt(static_cast<SCRYPT_PARAMS *>(
-        ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS), pbe2->keyfunc->parameter)));
-    const ASN1_TYPE *iv = pbe2->encryption->parameter;
-    if (!scrypt || !iv || iv->type != V_ASN1_OCTET_STRING)
-        return std::nullopt;
-    SealedFields fields;
-    fields.scheme = nameOf(scheme->algorithm);
-    fields.kdf = nameOf(pbe2->keyfunc->algorithm);
-    fields.cipher = nameOf(pbe2->encryption->algorithm);
-    uint64_t value = 0;
-    if (ASN1_INTEGER_get_uint64(&value, scrypt->costParameter) == 1)
-        fields.n = value;
-    if (ASN1_INTEGER_get_uint64(&value, scrypt->blockSize) == 1)
-        fields.r = value;
-    if (ASN1_INTEGER_get_uint64(&value, scrypt->parallelizationParameter) == 1)
-        fields.p = value;
-    fields.hasKeyLength = scrypt->keyLength != nullptr;
-    fields.salt = asnBytes(scrypt->salt);
-    fields.iv = asnBytes(iv->value.octet_string);
-    fields.ciphertext = asnBytes(ciphertext);
-    return fields;
-}
-
-/// The sealed key with its scrypt parameters changed by `change`, re-encoded with OpenSSL's
-/// ASN.1 code: the way to make well-formed blobs with parameters Baton would never write.
-QByteArray withScrypt(const QByteArray &sealed, const std::function<void(SCRYPT_PARAMS *)> &change)
-{
-    const X509SigPtr sig = parseSig(sealed);
-    X509_ALGOR *scheme = nullptr;
-    ASN1_OCTET_STRING *ciphertext = nullptr;
-    X509_SIG_getm(sig.get(), &scheme, &ciphertext);
-    const Pbe2ParamPtr pbe2(static_cast<PBE2PARAM *>(
-        ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), scheme->parameter)));
-    const ScryptParamsPtr scrypt(static_cast<SCRYPT_PARAMS *>(
-        ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS), pbe2->keyfunc->parameter)));
-    change(scrypt.get());
-    if (!ASN1_TYPE_pack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS), scrypt.get(),
-                                 &pbe2->keyfunc->parameter) ||
-        !ASN1_TYPE_pack_sequence(ASN1_ITEM_rptr(PBE2PARAM), pbe2.get(), &scheme->parameter))
-        qFatal("cannot re-pack the scrypt parameters");
-    return der(sig.get());
-}
-
-QByteArray withScryptNumbers(const QByteArray &sealed, quint64 n, quint64 r, quint64 p)
-{
-    return withScrypt(sealed, [&](SCRYPT_PARAMS *scrypt) {
-        ASN1_INTEGER_set_uint64(scrypt->costParameter, n);
-        ASN1_INTEGER_set_uint64(scrypt->blockSize, r);
-        ASN1_INTEGER_set_uint64(scrypt->parallelizationParameter, p);
-    });
-}
-
-/// The key encrypted by OpenSSL's PKCS#8 code (PKCS8_set0_pbe_ex / PKCS8_encrypt_ex) with
-/// the given scheme, DER, under kPassphrase.
-QByteArray openSslEncrypted(const EVP_PKEY *key, int pbeNid, const EVP_CIPHER *cipher, bool scrypt)
-{
-    const Pkcs8Ptr info(EVP_PKEY2PKCS8(key));
-    X509SigPtr sig;
-    if (scrypt) {
-        X509_ALGOR *algorithm =
-            PKCS5_pbe2_set_scrypt(cipher, nullptr, 0, nullptr, kFast.n, kFast.r, kFast.p);
-        sig.reset(PKCS8_set0_pbe_ex(kPassphrase.constData(), int(kPassphrase.size()), info.get(),
-                                    algorithm, nullptr, nullptr));
-        if (!sig)
-            X509_ALGOR_free(algorithm);
-    } else {
-        sig.reset(PKCS8_encrypt_ex(pbeNid, cipher, kPassphrase.constData(), int(kPassphrase.size()),
-                                   nullptr, 0, 2048, info.get(), nullptr, nullptr));
-    }
-    if (!info || !sig)
-        qFatal("OpenSSL cannot encrypt the fixture key: %s", qPrintable(takeOpenSslErrors()));
-    return der(sig.get());
-}
 
 QByteArray pkcs8(const EVP_PKEY *key)
 {
@@ -209,33 +73,19 @@ QList<QByteArray> privateSecrets(const EVP_PKEY *key)
     }
 }
 
-struct CliResult
+QByteArray spkiSha256(const EVP_PKEY *key)
 {
-    bool finished = false;
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliResult
-runOpenSsl(const QString &openssl, const QStringList &arguments, const QByteArray &input,
-           const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
-{
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(openssl, arguments);
-    process.write(input);
-    process.closeWriteChannel();
-    CliResult result;
-    result.finished =
-        process.waitForFinished(60000) && process.exitStatus() == QProcess::NormalExit;
-    result.exitCode = process.exitCode();
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
+    return QCryptographicHash::hash(*encodeSubjectPublicKeyInfo(key), QCryptographicHash::Sha256);
 }
 
-/// The stored verifier with field `index` (0 scheme … 6 check) replaced by `value`.
+VaultKey need(Result<VaultKey> key)
+{
+    if (!key)
+        qFatal("%s", qPrintable(key.errorMessage()));
+    return std::move(key).value();
+}
+
+/// The stored record with field `index` (0 scheme … 7 wrapped) replaced by `value`.
 QByteArray withField(const QByteArray &stored, int index, const QByteArray &value)
 {
     QList<QByteArray> fields = stored.split('$');
@@ -243,7 +93,25 @@ QByteArray withField(const QByteArray &stored, int index, const QByteArray &valu
     return fields.join('$');
 }
 
+/// The record with one bit of the binary field `index` (5 salt, 6 nonce, 7 wrapped) flipped at
+/// byte `at`, re-encoded: well-formed, but no longer what was written.
+QByteArray withFlippedBit(const QByteArray &stored, int index, qsizetype at)
+{
+    QByteArray bytes = QByteArray::fromBase64(stored.split('$')[index]);
+    bytes[at] = char(bytes[at] ^ 0x01);
+    return withField(stored, index, bytes.toBase64());
+}
+
+QByteArray flipped(QByteArray bytes, qsizetype at)
+{
+    bytes[at] = char(bytes[at] ^ 0x80);
+    return bytes;
+}
+
 const QString kWrong = QLatin1String(kWrongPassphrase);
+const QString kNotAuthentic =
+    u"sealed key: it does not authenticate under this workspace's key: it belongs to another "
+    u"row, key or workspace, or it is damaged"_qs;
 
 } // namespace
 
@@ -254,36 +122,34 @@ class KeyVaultTest : public QObject
 private slots:
     void initTestCase();
 
-    void roundTrip_data();
-    void roundTrip();
-    void noPlaintextInSealedKey_data();
-    void noPlaintextInSealedKey();
-    void saltAndIvAreFresh();
-    void opensslPkcs8ReadsSealedKey_data();
-    void opensslPkcs8ReadsSealedKey();
-    void opensslKdfAndEncReadDefaultSealedKey();
-    void opensOpenSslScryptKey();
+    void wrapRoundTrip_data();
+    void wrapRoundTrip();
     void wrongPassphrase_data();
     void wrongPassphrase();
+    void damagedRecordIsAWrongPassphrase_data();
+    void damagedRecordIsAWrongPassphrase();
     void emptyPassphraseRefused();
     void badParametersRefused_data();
     void badParametersRefused();
+    void recordRejects_data();
+    void recordRejects();
+    void rewrapKeepsTheKey();
+    void sealRoundTrip_data();
+    void sealRoundTrip();
+    void noPlaintextInSealedKey_data();
+    void noPlaintextInSealedKey();
+    void nonceIsFresh();
     void openRejects_data();
     void openRejects();
-    void verifierRoundTrip_data();
-    void verifierRoundTrip();
-    void verifierIsSaltedAndNotTheKey();
-    void verifierFromStoredRejects_data();
-    void verifierFromStoredRejects();
 
 private:
     void makeFixtures();
     EVP_PKEY *key(const QString &name) const { return m_keys.at(name).get(); }
 
     std::map<QString, EvpPkeyPtr> m_keys;
-    QByteArray m_sealedP256;                      ///< ecdsa-p256 under kPassphrase, kFast
-    std::optional<PassphraseVerifier> m_verifier; ///< kPassphrase, kFast
-    QString m_openssl;
+    std::optional<VaultKey> m_vault; ///< kPassphrase, kFast
+    QByteArray m_sealedP256;         ///< ecdsa-p256 under m_vault, row kRow
+    QByteArray m_spkiP256;
     bool m_fixturesMade = false;
 };
 
@@ -301,174 +167,56 @@ void KeyVaultTest::makeFixtures()
     m_fixturesMade = true;
     for (const char *name : kKeyNames)
         m_keys[QLatin1String(name)] = test::makeKey(QLatin1String(name));
-    auto sealed = sealPrivateKey(key(u"ecdsa-p256"_qs), kPassphrase, kFast);
-    QVERIFY2(sealed.ok(), qPrintable(sealed.errorMessage()));
+    m_vault = need(VaultKey::create(kPassphrase, kFast));
+    m_spkiP256 = spkiSha256(key(u"ecdsa-p256"_qs));
+    auto sealed = m_vault->seal(key(u"ecdsa-p256"_qs), kRow, m_spkiP256);
+    QVERIFY2(sealed, qPrintable(sealed.errorMessage()));
     m_sealedP256 = *sealed;
-    auto verifier = PassphraseVerifier::create(kPassphrase, kFast);
-    QVERIFY2(verifier.ok(), qPrintable(verifier.errorMessage()));
-    m_verifier.emplace(std::move(verifier).value());
-    m_openssl = QStandardPaths::findExecutable(u"openssl"_qs);
 }
 
-void KeyVaultTest::roundTrip_data()
+void KeyVaultTest::wrapRoundTrip_data()
 {
-    QTest::addColumn<QString>("keyName");
     QTest::addColumn<ScryptParameters>("parameters");
-    for (const char *name : kKeyNames)
-        QTest::newRow(name) << QString::fromLatin1(name) << kFast;
-    QTest::newRow("ecdsa-p256, default parameters") << u"ecdsa-p256"_qs << kVaultScrypt;
-    QTest::newRow("rsa-pss-2048, default parameters") << u"rsa-pss-2048"_qs << kVaultScrypt;
+    QTest::addColumn<QString>("storedPattern");
+    // salt 16 bytes, nonce 12, wrapped 32 + 16: their canonical base64.
+    const QString binaryFields =
+        u"\\$[A-Za-z0-9+/]{22}==\\$[A-Za-z0-9+/]{16}\\$[A-Za-z0-9+/]{64}$"_qs;
+    const QString scheme = u"^scrypt-aes-256-gcm\\$1\\$"_qs;
+    QTest::newRow("default") << kVaultScrypt << scheme + u"131072\\$8\\$1"_qs + binaryFields;
+    QTest::newRow("fast") << kFast << scheme + u"1024\\$8\\$1"_qs + binaryFields;
+    QTest::newRow("smallest") << ScryptParameters{2, 1, 1}
+                              << scheme + u"2\\$1\\$1"_qs + binaryFields;
+    QTest::newRow("p 3") << ScryptParameters{4096, 4, 3}
+                         << scheme + u"4096\\$4\\$3"_qs + binaryFields;
 }
 
-void KeyVaultTest::roundTrip()
+void KeyVaultTest::wrapRoundTrip()
 {
-    QFETCH(QString, keyName);
     QFETCH(ScryptParameters, parameters);
-    const EVP_PKEY *original = key(keyName);
+    QFETCH(QString, storedPattern);
+    const VaultKey created = need(VaultKey::create(kPassphrase, parameters));
+    const QByteArray stored = created.stored();
+    QVERIFY2(QRegularExpression(storedPattern).match(QString::fromLatin1(stored)).hasMatch(),
+             stored.constData());
+    auto record = WrappedWorkspaceKey::fromStored(stored);
+    QVERIFY2(record, qPrintable(record.errorMessage()));
+    QCOMPARE(record->scrypt, parameters);
+    QCOMPARE(record->toStored(), stored);
 
-    auto sealed = sealPrivateKey(original, kPassphrase, parameters);
-    QVERIFY2(sealed.ok(), qPrintable(sealed.errorMessage()));
-
-    // The blob says what it is: PBES2, scrypt with exactly these parameters, AES-256-CBC.
-    const auto fields = decodeSealed(*sealed);
-    QVERIFY(fields);
-    QCOMPARE(fields->scheme, u"PBES2"_qs);
-    QCOMPARE(fields->kdf, u"id-scrypt"_qs);
-    QCOMPARE(fields->cipher, u"AES-256-CBC"_qs);
-    QCOMPARE(fields->n, parameters.n);
-    QCOMPARE(fields->r, quint64(parameters.r));
-    QCOMPARE(fields->p, quint64(parameters.p));
-    QVERIFY(!fields->hasKeyLength);
-    QCOMPARE(fields->salt.size(), 16);
-    QCOMPARE(fields->iv.size(), 16);
-    QCOMPARE(fields->ciphertext.size() % 16, 0);
-
-    auto opened = openPrivateKey(*sealed, kPassphrase);
-    QVERIFY2(opened.ok(), qPrintable(opened.errorMessage()));
-    QCOMPARE(keyTypeOf(opened->get()), keyTypeOf(original));
-    // The private half too, not only the public one EVP_PKEY_eq compares.
-    QCOMPARE(pkcs8(opened->get()), pkcs8(original));
+    auto unwrapped = VaultKey::unwrap(stored, kPassphrase);
+    QVERIFY2(unwrapped, qPrintable(unwrapped.errorMessage()));
+    QCOMPARE(unwrapped->stored(), stored);
+    // The same key: what one seals, the other opens.
+    const EVP_PKEY *p256 = key(u"ecdsa-p256"_qs);
+    auto sealed = created.seal(p256, kRow, m_spkiP256);
+    QVERIFY2(sealed, qPrintable(sealed.errorMessage()));
+    auto opened = unwrapped->open(*sealed, kRow, m_spkiP256);
+    QVERIFY2(opened, qPrintable(opened.errorMessage()));
+    QCOMPARE(pkcs8(opened->get()), pkcs8(p256));
+    // Another workspace's key opens nothing of this one's.
+    auto foreign = need(VaultKey::create(kPassphrase, parameters)).open(*sealed, kRow, m_spkiP256);
+    QCOMPARE(foreign.errorMessage(), kNotAuthentic);
     QCOMPARE(takeOpenSslErrors(), QString());
-}
-
-void KeyVaultTest::noPlaintextInSealedKey_data()
-{
-    QTest::addColumn<QString>("keyName");
-    QTest::addColumn<int>("secretLength"); ///< of the first secret: the scalar, seed or d
-    const int lengths[] = {32, 48, 66, 32, 57, 0, 0};
-    for (size_t i = 0; i < std::size(kKeyNames); ++i)
-        QTest::newRow(kKeyNames[i]) << QString::fromLatin1(kKeyNames[i]) << lengths[i];
-}
-
-void KeyVaultTest::noPlaintextInSealedKey()
-{
-    QFETCH(QString, keyName);
-    QFETCH(int, secretLength);
-    const EVP_PKEY *original = key(keyName);
-    auto sealed = sealPrivateKey(original, kPassphrase, kFast);
-    QVERIFY2(sealed.ok(), qPrintable(sealed.errorMessage()));
-
-    QVERIFY(!sealed->contains(pkcs8(original)));
-    const QList<QByteArray> secrets = privateSecrets(original);
-    QVERIFY(!secrets.isEmpty());
-    if (secretLength > 0)
-        QCOMPARE(secrets.front().size(), secretLength);
-    else
-        QVERIFY(secrets.front().size() >= 250); // RSA-2048's d
-    // Not even a fragment: any 8 bytes of a secret in a ~1 KiB random-looking blob would be a
-    // chance of about 2^-50.
-    constexpr qsizetype kWindow = 8;
-    for (const QByteArray &secret : secrets) {
-        for (qsizetype at = 0; at + kWindow <= secret.size(); ++at)
-            QVERIFY2(!sealed->contains(secret.mid(at, kWindow)),
-                     qPrintable(u"secret bytes %1.. are in the sealed key"_qs.arg(at)));
-    }
-}
-
-void KeyVaultTest::saltAndIvAreFresh()
-{
-    auto again = sealPrivateKey(key(u"ecdsa-p256"_qs), kPassphrase, kFast);
-    QVERIFY2(again.ok(), qPrintable(again.errorMessage()));
-    const auto first = decodeSealed(m_sealedP256);
-    const auto second = decodeSealed(*again);
-    QVERIFY(first && second);
-    QVERIFY(first->salt != second->salt);
-    QVERIFY(first->iv != second->iv);
-    QVERIFY(first->ciphertext != second->ciphertext);
-}
-
-void KeyVaultTest::opensslPkcs8ReadsSealedKey_data()
-{
-    QTest::addColumn<QString>("keyName");
-    for (const char *name : kKeyNames)
-        QTest::newRow(name) << QString::fromLatin1(name);
-}
-
-void KeyVaultTest::opensslPkcs8ReadsSealedKey()
-{
-    if (m_openssl.isEmpty())
-        QSKIP("the openssl command is not installed");
-    QFETCH(QString, keyName);
-    const EVP_PKEY *original = key(keyName);
-    auto sealed = sealPrivateKey(original, kPassphrase, kOpenSslReadable);
-    QVERIFY2(sealed.ok(), qPrintable(sealed.errorMessage()));
-
-    // The passphrase through the environment, not the command line other processes can see.
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(u"BATON_VAULT_PASSPHRASE"_qs, QString::fromLatin1(kPassphrase));
-    const CliResult result =
-        runOpenSsl(m_openssl,
-                   {u"pkcs8"_qs, u"-inform"_qs, u"DER"_qs, u"-outform"_qs, u"DER"_qs, u"-passin"_qs,
-                    u"env:BATON_VAULT_PASSPHRASE"_qs},
-                   *sealed, environment);
-    QVERIFY2(result.finished && result.exitCode == 0, result.err.constData());
-    // It writes EC and RSA keys in their traditional forms (SEC1, PKCS#1): compare the keys.
-    auto decrypted = decodePrivateKey(result.out);
-    QVERIFY2(decrypted.ok(), qPrintable(decrypted.errorMessage()));
-    QCOMPARE(pkcs8(decrypted->get()), pkcs8(original));
-}
-
-void KeyVaultTest::opensslKdfAndEncReadDefaultSealedKey()
-{
-    // kVaultScrypt needs more memory than `openssl pkcs8` allows itself; KeyVault.h documents
-    // this way to read such a key without Baton, and this test keeps the recipe true.
-    if (m_openssl.isEmpty())
-        QSKIP("the openssl command is not installed");
-    const EVP_PKEY *original = key(u"ed25519"_qs);
-    auto sealed = sealPrivateKey(original, kPassphrase, kVaultScrypt);
-    QVERIFY2(sealed.ok(), qPrintable(sealed.errorMessage()));
-    const auto fields = decodeSealed(*sealed);
-    QVERIFY(fields);
-
-    const CliResult kdf =
-        runOpenSsl(m_openssl,
-                   {u"kdf"_qs, u"-binary"_qs, u"-keylen"_qs, u"32"_qs, u"-kdfopt"_qs,
-                    u"hexpass:"_qs + QString::fromLatin1(kPassphrase.toHex()), u"-kdfopt"_qs,
-                    u"hexsalt:"_qs + QString::fromLatin1(fields->salt.toHex()), u"-kdfopt"_qs,
-                    u"n:%1"_qs.arg(fields->n), u"-kdfopt"_qs, u"r:%1"_qs.arg(fields->r),
-                    u"-kdfopt"_qs, u"p:%1"_qs.arg(fields->p), u"-kdfopt"_qs,
-                    u"maxmem_bytes:%1"_qs.arg(kMaxScryptMemory), u"SCRYPT"_qs},
-                   {});
-    QVERIFY2(kdf.finished && kdf.exitCode == 0, kdf.err.constData());
-    QCOMPARE(kdf.out.size(), 32);
-    const CliResult enc = runOpenSsl(m_openssl,
-                                     {u"enc"_qs, u"-d"_qs, u"-aes-256-cbc"_qs, u"-K"_qs,
-                                      QString::fromLatin1(kdf.out.toHex()), u"-iv"_qs,
-                                      QString::fromLatin1(fields->iv.toHex())},
-                                     fields->ciphertext);
-    QVERIFY2(enc.finished && enc.exitCode == 0, enc.err.constData());
-    QCOMPARE(enc.out, pkcs8(original));
-}
-
-void KeyVaultTest::opensOpenSslScryptKey()
-{
-    // Keys sealed by other PBES2 writers open too: the format is the standard's, not Baton's.
-    // (OpenSSL 3.0 writes an 8-byte salt.)
-    const EVP_PKEY *original = key(u"ed448"_qs);
-    const QByteArray sealed = openSslEncrypted(original, -1, EVP_aes_256_cbc(), true);
-    auto opened = openPrivateKey(sealed, kPassphrase);
-    QVERIFY2(opened.ok(), qPrintable(opened.errorMessage()));
-    QCOMPARE(pkcs8(opened->get()), pkcs8(original));
 }
 
 void KeyVaultTest::wrongPassphrase_data()
@@ -484,23 +232,41 @@ void KeyVaultTest::wrongPassphrase_data()
 void KeyVaultTest::wrongPassphrase()
 {
     QFETCH(QByteArray, passphrase);
-    const Status checked = m_verifier->check(passphrase);
-    QVERIFY(!checked.ok());
-    QCOMPARE(checked.errorMessage(), kWrong);
-    auto opened = openPrivateKey(m_sealedP256, passphrase);
-    QVERIFY(!opened.ok());
-    QCOMPARE(opened.errorMessage(), kWrong);
+    auto unwrapped = VaultKey::unwrap(m_vault->stored(), passphrase);
+    QVERIFY(!unwrapped);
+    QCOMPARE(unwrapped.errorMessage(), kWrong);
+    QCOMPARE(takeOpenSslErrors(), QString());
+}
+
+void KeyVaultTest::damagedRecordIsAWrongPassphrase_data()
+{
+    // Well-formed records whose bytes changed: the tag cannot tell a wrong passphrase from a
+    // changed salt (another KEK), nonce or wrapped key, and nothing else could either.
+    makeFixtures();
+    QTest::addColumn<QByteArray>("stored");
+    const QByteArray good = m_vault->stored();
+    QTest::newRow("salt") << withFlippedBit(good, 5, 3);
+    QTest::newRow("nonce") << withFlippedBit(good, 6, 11);
+    QTest::newRow("wrapped key") << withFlippedBit(good, 7, 0);
+    QTest::newRow("tag") << withFlippedBit(good, 7, 47);
+    QTest::newRow("another N") << withField(good, 2, "2048");
+}
+
+void KeyVaultTest::damagedRecordIsAWrongPassphrase()
+{
+    QFETCH(QByteArray, stored);
+    QVERIFY(WrappedWorkspaceKey::fromStored(stored));
+    auto unwrapped = VaultKey::unwrap(stored, kPassphrase);
+    QVERIFY(!unwrapped);
+    QCOMPARE(unwrapped.errorMessage(), kWrong);
     QCOMPARE(takeOpenSslErrors(), QString());
 }
 
 void KeyVaultTest::emptyPassphraseRefused()
 {
-    auto verifier = PassphraseVerifier::create(QByteArray(), kFast);
-    QVERIFY(!verifier.ok());
-    QCOMPARE(verifier.errorMessage(), u"the workspace passphrase must not be empty"_qs);
-    auto sealed = sealPrivateKey(key(u"ed25519"_qs), QByteArray(), kFast);
-    QVERIFY(!sealed.ok());
-    QCOMPARE(sealed.errorMessage(), u"cannot seal a private key under an empty passphrase"_qs);
+    const QString error = u"the workspace passphrase must not be empty"_qs;
+    QCOMPARE(VaultKey::create(QByteArray(), kFast).errorMessage(), error);
+    QCOMPARE(m_vault->rewrap(QByteArray()).errorMessage(), error);
 }
 
 void KeyVaultTest::badParametersRefused_data()
@@ -534,173 +300,35 @@ void KeyVaultTest::badParametersRefused()
 {
     QFETCH(ScryptParameters, parameters);
     QFETCH(QString, error);
-    auto verifier = PassphraseVerifier::create(kPassphrase, parameters);
-    QVERIFY(!verifier.ok());
-    QCOMPARE(verifier.errorMessage(), error);
-    auto sealed = sealPrivateKey(key(u"ecdsa-p256"_qs), kPassphrase, parameters);
-    QVERIFY(!sealed.ok());
-    QCOMPARE(sealed.errorMessage(), error);
+    auto created = VaultKey::create(kPassphrase, parameters);
+    QVERIFY(!created);
+    QCOMPARE(created.errorMessage(), error);
 }
 
-void KeyVaultTest::openRejects_data()
-{
-    makeFixtures();
-    QTest::addColumn<QByteArray>("input");
-    QTest::addColumn<QString>("error");
-    const QString notSealed = u"not a sealed private key: "_qs;
-    const QString notDer = notSealed + u"expected a DER EncryptedPrivateKeyInfo"_qs;
-    const EVP_PKEY *p256 = key(u"ecdsa-p256"_qs);
-
-    QTest::newRow("empty") << QByteArray() << notDer;
-    QTest::newRow("garbage") << QByteArrayLiteral("\x30\x03\x02\x01") + QByteArray(64, '\x5a')
-                             << notDer;
-    QTest::newRow("truncated") << m_sealedP256.chopped(1) << notDer;
-    QTest::newRow("PEM") << encodePem(u"ENCRYPTED PRIVATE KEY"_qs, m_sealedP256) << notDer;
-    QTest::newRow("unencrypted PKCS#8")
-        << pkcs8(p256)
-        << notSealed + u"it is an unencrypted PKCS#8 private key, which the vault never holds"_qs;
-    QTest::newRow("trailing byte")
-        << m_sealedP256 + '\0'
-        << notSealed + u"the EncryptedPrivateKeyInfo is not DER or has bytes after it"_qs;
-    QTest::newRow("PBES2 with PBKDF2")
-        << openSslEncrypted(p256, -1, EVP_aes_256_cbc(), false)
-        << notSealed + u"its key derivation is PBKDF2, not scrypt"_qs;
-    QTest::newRow("PBES1 (PKCS#12 3DES)")
-        << openSslEncrypted(p256, NID_pbe_WithSHA1And3_Key_TripleDES_CBC, nullptr, false)
-        << notSealed + u"encrypted with pbeWithSHA1And3-KeyTripleDES-CBC, not PBES2 with scrypt"_qs;
-    QTest::newRow("scrypt with AES-128")
-        << openSslEncrypted(p256, -1, EVP_aes_128_cbc(), true)
-        << notSealed + u"its cipher is aes-128-cbc, not aes-256-cbc"_qs;
-    QTest::newRow("N not a power of two")
-        << withScryptNumbers(m_sealedP256, 1000, 8, 1)
-        << notSealed + u"scrypt N must be a power of two of at least 2, not 1000"_qs;
-    QTest::newRow("r 0") << withScryptNumbers(m_sealedP256, 1024, 0, 1)
-                         << notSealed + u"scrypt r must be at least 1"_qs;
-    QTest::newRow("N 2^40")
-        << withScryptNumbers(m_sealedP256, quint64(1) << 40, 8, 1)
-        << notSealed + u"scrypt N=1099511627776, r=8, p=1 is more work (N*r*p) than Baton's "
-                       "limit of 16777216"_qs;
-    QTest::newRow("r beyond 32 bits")
-        << withScryptNumbers(m_sealedP256, 1024, quint64(1) << 32, 1)
-        << notSealed + u"the scrypt r is not a 32-bit unsigned number"_qs;
-    QTest::newRow("negative p") << withScrypt(m_sealedP256, [](SCRYPT_PARAMS *scrypt) {
-        ASN1_INTEGER_set_int64(scrypt->parallelizationParameter, -1);
-    }) << notSealed + u"the scrypt p is not a 32-bit unsigned number"_qs;
-    QTest::newRow("short salt") << withScrypt(m_sealedP256, [](SCRYPT_PARAMS *scrypt) {
-        ASN1_OCTET_STRING_set(scrypt->salt, scrypt->salt->data, 4);
-    }) << notSealed + u"the scrypt salt is 4 bytes, not 8 to 64"_qs;
-    QTest::newRow("key length 16") << withScrypt(m_sealedP256, [](SCRYPT_PARAMS *scrypt) {
-        scrypt->keyLength = ASN1_INTEGER_new();
-        ASN1_INTEGER_set(scrypt->keyLength, 16);
-    }) << notSealed + u"the scrypt key length is not 32 (AES-256's)"_qs;
-    // Damage to the salt is a wrong key, as a wrong passphrase is: CBC cannot tell them apart.
-    QTest::newRow("changed salt") << withScrypt(m_sealedP256, [](SCRYPT_PARAMS *scrypt) {
-        scrypt->salt->data[0] ^= 1;
-    }) << kWrong;
-
-    const X509SigPtr sig = parseSig(m_sealedP256);
-    X509_ALGOR *scheme = nullptr;
-    ASN1_OCTET_STRING *ciphertext = nullptr;
-    X509_SIG_getm(sig.get(), &scheme, &ciphertext);
-    ASN1_OCTET_STRING_set(ciphertext, ciphertext->data, ciphertext->length - 1);
-    QTest::newRow("ciphertext not whole blocks")
-        << der(sig.get())
-        << notSealed + u"the ciphertext is %1 bytes, not a whole number of AES blocks"_qs.arg(
-                           ciphertext->length);
-}
-
-void KeyVaultTest::openRejects()
-{
-    QFETCH(QByteArray, input);
-    QFETCH(QString, error);
-    auto opened = openPrivateKey(input, kPassphrase);
-    QVERIFY(!opened.ok());
-    QCOMPARE(opened.errorMessage(), error);
-    QCOMPARE(takeOpenSslErrors(), QString());
-}
-
-void KeyVaultTest::verifierRoundTrip_data()
-{
-    QTest::addColumn<ScryptParameters>("parameters");
-    QTest::addColumn<QString>("storedPattern");
-    const QString base64Fields = u"\\$[A-Za-z0-9+/]{22}==\\$[A-Za-z0-9+/]{43}=$"_qs;
-    QTest::newRow("default") << kVaultScrypt << u"^scrypt\\$1\\$131072\\$8\\$1"_qs + base64Fields;
-    QTest::newRow("fast") << kFast << u"^scrypt\\$1\\$1024\\$8\\$1"_qs + base64Fields;
-    QTest::newRow("smallest") << ScryptParameters{2, 1, 1}
-                              << u"^scrypt\\$1\\$2\\$1\\$1"_qs + base64Fields;
-    QTest::newRow("p 3") << ScryptParameters{4096, 4, 3}
-                         << u"^scrypt\\$1\\$4096\\$4\\$3"_qs + base64Fields;
-}
-
-void KeyVaultTest::verifierRoundTrip()
-{
-    QFETCH(ScryptParameters, parameters);
-    QFETCH(QString, storedPattern);
-    auto created = PassphraseVerifier::create(kPassphrase, parameters);
-    QVERIFY2(created.ok(), qPrintable(created.errorMessage()));
-    QCOMPARE(created->parameters(), parameters);
-    const QByteArray stored = created->toStored();
-    QVERIFY2(QRegularExpression(storedPattern).match(QString::fromLatin1(stored)).hasMatch(),
-             stored.constData());
-
-    auto restored = PassphraseVerifier::fromStored(stored);
-    QVERIFY2(restored.ok(), qPrintable(restored.errorMessage()));
-    QCOMPARE(restored->toStored(), stored);
-    QCOMPARE(restored->parameters(), parameters);
-    const Status right = restored->check(kPassphrase);
-    QVERIFY2(right.ok(), qPrintable(right.errorMessage()));
-    const Status wrong = restored->check(kPassphrase + 'x');
-    QVERIFY(!wrong.ok());
-    QCOMPARE(wrong.errorMessage(), kWrong);
-    QCOMPARE(takeOpenSslErrors(), QString());
-}
-
-void KeyVaultTest::verifierIsSaltedAndNotTheKey()
-{
-    auto other = PassphraseVerifier::create(kPassphrase, kFast);
-    QVERIFY2(other.ok(), qPrintable(other.errorMessage()));
-    const QList<QByteArray> first = m_verifier->toStored().split('$');
-    const QList<QByteArray> second = other->toStored().split('$');
-    QVERIFY(first[5] != second[5]); // salt
-    QVERIFY(first[6] != second[6]); // check
-
-    // The check is not scrypt's output itself, which would be a key for a key sealed with the
-    // same salt: it is that output's HMAC under a label.
-    const QByteArray salt = QByteArray::fromBase64(first[5]);
-    QByteArray scryptOutput(32, Qt::Uninitialized);
-    QCOMPARE(EVP_PBE_scrypt(kPassphrase.constData(), size_t(kPassphrase.size()),
-                            reinterpret_cast<const unsigned char *>(salt.constData()),
-                            size_t(salt.size()), kFast.n, kFast.r, kFast.p, 0,
-                            reinterpret_cast<unsigned char *>(scryptOutput.data()), 32),
-             1);
-    QVERIFY(QByteArray::fromBase64(first[6]) != scryptOutput);
-}
-
-void KeyVaultTest::verifierFromStoredRejects_data()
+void KeyVaultTest::recordRejects_data()
 {
     makeFixtures();
     QTest::addColumn<QByteArray>("stored");
     QTest::addColumn<QString>("error");
-    const QByteArray good = m_verifier->toStored();
+    const QByteArray good = m_vault->stored();
     const QList<QByteArray> fields = good.split('$');
-    const QString prefix = u"passphrase verifier: "_qs;
+    const QString prefix = u"workspace key record: "_qs;
+    const QString fieldCount = prefix +
+                               u"expected 8 fields separated by '$' "
+                               u"(scrypt-aes-256-gcm$1$N$r$p$salt$nonce$wrapped), found %1"_qs;
 
-    QTest::newRow("empty") << QByteArray()
-                           << prefix + u"expected 7 fields separated by '$' "
-                                       "(scrypt$1$N$r$p$salt$check), found 1"_qs;
-    QTest::newRow("check missing")
-        << good.left(good.lastIndexOf('$'))
-        << prefix + u"expected 7 fields separated by '$' (scrypt$1$N$r$p$salt$check), found 6"_qs;
-    QTest::newRow("extra field")
-        << good + "$x"
-        << prefix + u"expected 7 fields separated by '$' (scrypt$1$N$r$p$salt$check), found 8"_qs;
+    QTest::newRow("empty") << QByteArray() << fieldCount.arg(1);
+    QTest::newRow("wrapped key missing") << good.left(good.lastIndexOf('$')) << fieldCount.arg(7);
+    QTest::newRow("extra field") << good + "$x" << fieldCount.arg(9);
+    QTest::newRow("a legacy verifier")
+        << QByteArray("scrypt$1$1024$8$1$c2FsdHNhbHRzYWx0c2FsdA==$") + fields[7]
+        << fieldCount.arg(7);
     QTest::newRow("too long") << good + QByteArray(300, 'A')
-                              << prefix +
-                                     u"%1 bytes long, more than a verifier can be (256)"_qs.arg(
-                                         good.size() + 300);
+                              << prefix + u"%1 bytes long, more than a record can be (256)"_qs.arg(
+                                              good.size() + 300);
     QTest::newRow("unknown scheme")
-        << withField(good, 0, "argon2id")
-        << prefix + u"unknown scheme \"argon2id\" (expected \"scrypt\")"_qs;
+        << withField(good, 0, "scrypt-aes-256-cbc")
+        << prefix + u"unknown scheme \"scrypt-aes-256-cbc\" (expected \"scrypt-aes-256-gcm\")"_qs;
     QTest::newRow("unknown version")
         << withField(good, 1, "2")
         << prefix + u"unsupported version \"2\" (this Baton reads version 1)"_qs;
@@ -718,39 +346,209 @@ void KeyVaultTest::verifierFromStoredRejects_data()
     QTest::newRow("N not a power of two")
         << withField(good, 2, "1000")
         << prefix + u"scrypt N must be a power of two of at least 2, not 1000"_qs;
+    QTest::newRow("N 2^24, too much work")
+        << withField(good, 2, "16777216")
+        << prefix + u"scrypt N=16777216, r=8, p=1 is more work (N*r*p) than Baton's limit of "
+                    u"16777216"_qs;
     QTest::newRow("N 2^40") << withField(good, 2, "1099511627776")
                             << prefix + u"scrypt N=1099511627776, r=8, p=1 is more work "
-                                        "(N*r*p) than Baton's limit of 16777216"_qs;
+                                        u"(N*r*p) than Baton's limit of 16777216"_qs;
     QTest::newRow("r 0") << withField(good, 3, "0") << prefix + u"scrypt r must be at least 1"_qs;
     QTest::newRow("r beyond 32 bits")
         << withField(good, 3, "4294967296")
         << prefix + u"r \"4294967296\" is not a 32-bit decimal number"_qs;
+    QTest::newRow("r too much memory")
+        << withField(withField(good, 2, "1048576"), 3, "16")
+        << prefix + u"scrypt N=1048576, r=16, p=1 needs 2048.0 MiB, more than Baton's limit of "
+                    u"1024.0 MiB"_qs;
     QTest::newRow("p 0") << withField(good, 4, "0") << prefix + u"scrypt p must be at least 1"_qs;
     QTest::newRow("p huge") << withField(good, 4, "1000000")
                             << prefix + u"scrypt N=1024, r=8, p=1000000 is more work (N*r*p) "
-                                        "than Baton's limit of 16777216"_qs;
+                                        u"than Baton's limit of 16777216"_qs;
     QTest::newRow("salt garbled") << withField(good, 5, "c2Fs!dA==")
                                   << prefix + u"salt is not canonical base64"_qs;
     QTest::newRow("salt without padding")
         << withField(good, 5, fields[5].chopped(2)) << prefix + u"salt is not canonical base64"_qs;
     QTest::newRow("salt 8 bytes") << withField(good, 5, QByteArray(8, 's').toBase64())
-                                  << prefix + u"salt is 8 bytes, not 16 to 64"_qs;
-    QTest::newRow("check truncated")
-        << withField(good, 6, fields[6].chopped(4)) << prefix + u"check is 30 bytes, not 32"_qs;
-    QTest::newRow("check garbled")
-        << withField(good, 6, fields[6].left(10) + "*" + fields[6].mid(11))
-        << prefix + u"check is not canonical base64"_qs;
+                                  << prefix + u"salt is 8 bytes, not 16"_qs;
+    QTest::newRow("nonce garbled") << withField(good, 6, "*" + fields[6].mid(1))
+                                   << prefix + u"nonce is not canonical base64"_qs;
+    QTest::newRow("nonce 16 bytes") << withField(good, 6, QByteArray(16, 'n').toBase64())
+                                    << prefix + u"nonce is 16 bytes, not 12"_qs;
+    QTest::newRow("wrapped key truncated") << withField(good, 7, fields[7].chopped(4))
+                                           << prefix + u"wrapped key is 45 bytes, not 48"_qs;
+    QTest::newRow("wrapped key without its tag")
+        << withField(good, 7, QByteArray::fromBase64(fields[7]).left(32).toBase64())
+        << prefix + u"wrapped key is 32 bytes, not 48"_qs;
     QTest::newRow("trailing newline") << good + '\n'
-                                      << prefix + u"check is not canonical base64"_qs;
+                                      << prefix + u"wrapped key is not canonical base64"_qs;
 }
 
-void KeyVaultTest::verifierFromStoredRejects()
+void KeyVaultTest::recordRejects()
 {
     QFETCH(QByteArray, stored);
     QFETCH(QString, error);
-    auto verifier = PassphraseVerifier::fromStored(stored);
-    QVERIFY(!verifier.ok());
-    QCOMPARE(verifier.errorMessage(), error);
+    auto record = WrappedWorkspaceKey::fromStored(stored);
+    QVERIFY(!record);
+    QCOMPARE(record.errorMessage(), error);
+    // Refused before any scrypt work: "N 2^24" would take minutes and 2^40 never finish.
+    QElapsedTimer clock;
+    clock.start();
+    auto unwrapped = VaultKey::unwrap(stored, kPassphrase);
+    QVERIFY(clock.elapsed() < 1000);
+    QVERIFY(!unwrapped);
+    QCOMPARE(unwrapped.errorMessage(), error);
+}
+
+void KeyVaultTest::rewrapKeepsTheKey()
+{
+    const QByteArray other = "a new passphrase";
+    auto rewrapped = m_vault->rewrap(other);
+    QVERIFY2(rewrapped, qPrintable(rewrapped.errorMessage()));
+    const QList<QByteArray> before = m_vault->stored().split('$');
+    const QList<QByteArray> after = rewrapped->stored().split('$');
+    QCOMPARE(after.mid(0, 5), before.mid(0, 5)); // scheme, version, N, r, p
+    for (int field : {5, 6, 7})                  // salt, nonce, wrapped
+        QVERIFY(after[field] != before[field]);
+    QCOMPARE(VaultKey::unwrap(rewrapped->stored(), kPassphrase).errorMessage(), kWrong);
+    auto unwrapped = VaultKey::unwrap(rewrapped->stored(), other);
+    QVERIFY2(unwrapped, qPrintable(unwrapped.errorMessage()));
+    // Keys sealed before the change open after it.
+    auto opened = unwrapped->open(m_sealedP256, kRow, m_spkiP256);
+    QVERIFY2(opened, qPrintable(opened.errorMessage()));
+    QCOMPARE(pkcs8(opened->get()), pkcs8(key(u"ecdsa-p256"_qs)));
+}
+
+void KeyVaultTest::sealRoundTrip_data()
+{
+    QTest::addColumn<QString>("keyName");
+    for (const char *name : kKeyNames)
+        QTest::newRow(name) << QString::fromLatin1(name);
+}
+
+void KeyVaultTest::sealRoundTrip()
+{
+    QFETCH(QString, keyName);
+    const EVP_PKEY *original = key(keyName);
+    const QByteArray fingerprint = spkiSha256(original);
+    auto sealed = m_vault->seal(original, kRow, fingerprint);
+    QVERIFY2(sealed, qPrintable(sealed.errorMessage()));
+    // "BtnK", version 1, a 12-byte nonce, the ciphertext (as long as the PKCS#8), a 16-byte tag.
+    QCOMPARE(sealed->left(5), QByteArray("BtnK\x01"));
+    QCOMPARE(sealed->size(), 5 + 12 + pkcs8(original).size() + 16);
+
+    auto opened = m_vault->open(*sealed, kRow, fingerprint);
+    QVERIFY2(opened, qPrintable(opened.errorMessage()));
+    QCOMPARE(keyTypeOf(opened->get()), keyTypeOf(original));
+    // The private half too, not only the public one EVP_PKEY_eq compares.
+    QCOMPARE(pkcs8(opened->get()), pkcs8(original));
+    QCOMPARE(takeOpenSslErrors(), QString());
+}
+
+void KeyVaultTest::noPlaintextInSealedKey_data()
+{
+    QTest::addColumn<QString>("keyName");
+    QTest::addColumn<int>("secretLength"); ///< of the first secret: the scalar, seed or d
+    const int lengths[] = {32, 48, 66, 32, 57, 0, 0};
+    for (size_t i = 0; i < std::size(kKeyNames); ++i)
+        QTest::newRow(kKeyNames[i]) << QString::fromLatin1(kKeyNames[i]) << lengths[i];
+}
+
+void KeyVaultTest::noPlaintextInSealedKey()
+{
+    QFETCH(QString, keyName);
+    QFETCH(int, secretLength);
+    const EVP_PKEY *original = key(keyName);
+    auto sealed = m_vault->seal(original, kRow, spkiSha256(original));
+    QVERIFY2(sealed.ok(), qPrintable(sealed.errorMessage()));
+
+    QVERIFY(!sealed->contains(pkcs8(original)));
+    const QList<QByteArray> secrets = privateSecrets(original);
+    QVERIFY(!secrets.isEmpty());
+    if (secretLength > 0)
+        QCOMPARE(secrets.front().size(), secretLength);
+    else
+        QVERIFY(secrets.front().size() >= 250); // RSA-2048's d
+    // Not even a fragment: any 8 bytes of a secret in a ~1 KiB random-looking blob would be a
+    // chance of about 2^-50.
+    constexpr qsizetype kWindow = 8;
+    for (const QByteArray &secret : secrets) {
+        for (qsizetype at = 0; at + kWindow <= secret.size(); ++at)
+            QVERIFY2(!sealed->contains(secret.mid(at, kWindow)),
+                     qPrintable(u"secret bytes %1.. are in the sealed key"_qs.arg(at)));
+    }
+}
+
+void KeyVaultTest::nonceIsFresh()
+{
+    auto again = m_vault->seal(key(u"ecdsa-p256"_qs), kRow, m_spkiP256);
+    QVERIFY2(again, qPrintable(again.errorMessage()));
+    QVERIFY(again->mid(5, 12) != m_sealedP256.mid(5, 12));
+    QVERIFY(again->mid(17) != m_sealedP256.mid(17));
+}
+
+void KeyVaultTest::openRejects_data()
+{
+    makeFixtures();
+    QTest::addColumn<QByteArray>("sealed");
+    QTest::addColumn<qint64>("row");
+    QTest::addColumn<QByteArray>("spkiSha256");
+    QTest::addColumn<QString>("error");
+    const QByteArray &good = m_sealedP256;
+    const QByteArray &spki = m_spkiP256;
+    const qsizetype tagAt = good.size() - 16;
+
+    // Bound to its row: the blob of one key, copied to another row, or to another key's row.
+    QTest::newRow("another row id") << good << kRow + 1 << spki << kNotAuthentic;
+    QTest::newRow("row id in the high bytes")
+        << good << (kRow | (qint64(1) << 40)) << spki << kNotAuthentic;
+    QTest::newRow("another key's SPKI hash")
+        << good << kRow << spkiSha256(key(u"ed25519"_qs)) << kNotAuthentic;
+    QTest::newRow("SPKI hash with one bit changed")
+        << good << kRow << flipped(spki, 31) << kNotAuthentic;
+    // Any byte changed, wherever it is.
+    QTest::newRow("nonce byte flipped") << flipped(good, 5) << kRow << spki << kNotAuthentic;
+    QTest::newRow("last nonce byte flipped") << flipped(good, 16) << kRow << spki << kNotAuthentic;
+    QTest::newRow("ciphertext byte flipped") << flipped(good, 17) << kRow << spki << kNotAuthentic;
+    QTest::newRow("last ciphertext byte flipped")
+        << flipped(good, tagAt - 1) << kRow << spki << kNotAuthentic;
+    QTest::newRow("tag byte flipped") << flipped(good, tagAt) << kRow << spki << kNotAuthentic;
+    QTest::newRow("last tag byte flipped")
+        << flipped(good, good.size() - 1) << kRow << spki << kNotAuthentic;
+    QTest::newRow("truncated by a byte") << good.chopped(1) << kRow << spki << kNotAuthentic;
+    QTest::newRow("a byte appended") << good + '\0' << kRow << spki << kNotAuthentic;
+    // Malformed: refused for what is wrong, before any decryption.
+    QTest::newRow("empty") << QByteArray() << kRow << spki
+                           << u"sealed key: 0 bytes, too short to be one (at least 34)"_qs;
+    QTest::newRow("header and tag only")
+        << good.left(17) + good.right(16) << kRow << spki
+        << u"sealed key: 33 bytes, too short to be one (at least 34)"_qs;
+    QTest::newRow("too long") << good + QByteArray(33 * 1024, 'x') << kRow << spki
+                              << u"sealed key: %1 bytes, more than one can be (32801)"_qs.arg(
+                                     good.size() + 33 * 1024);
+    QTest::newRow("wrong magic")
+        << "btnK" + good.mid(4) << kRow << spki
+        << u"sealed key: it starts with 62746e4b, not 42746e4b (\"BtnK\")"_qs;
+    QTest::newRow("a legacy PBES2 blob")
+        << QByteArray("\x30\x82\x01\x2c") + good.mid(4) << kRow << spki
+        << u"sealed key: it starts with 3082012c, not 42746e4b (\"BtnK\")"_qs;
+    QTest::newRow("version 2")
+        << good.left(4) + '\x02' + good.mid(5) << kRow << spki
+        << u"sealed key: unsupported version 2 (this Baton reads version 1)"_qs;
+    QTest::newRow("SPKI hash of 20 bytes")
+        << good << kRow << spki.left(20) << u"a sealed key's SPKI SHA-256 is 20 bytes, not 32"_qs;
+}
+
+void KeyVaultTest::openRejects()
+{
+    QFETCH(QByteArray, sealed);
+    QFETCH(qint64, row);
+    QFETCH(QByteArray, spkiSha256);
+    QFETCH(QString, error);
+    auto opened = m_vault->open(sealed, row, spkiSha256);
+    QVERIFY(!opened);
+    QCOMPARE(opened.errorMessage(), error);
+    QCOMPARE(takeOpenSslErrors(), QString());
 }
 
 QTEST_GUILESS_MAIN(KeyVaultTest)

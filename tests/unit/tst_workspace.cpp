@@ -1,7 +1,9 @@
-// The workspace file: how it is created and recognised, the vault's passphrase, what an import
-// stores (and never stores: plaintext keys), finding certificates, policies, targets and the
-// append-only event log. PRAGMA integrity_check after every test.
+// The workspace file: how it is created and recognised, the vault (its passphrase, the upgrade
+// of a legacy vault, a passphrase change, keys bound to their rows), what an import stores (and
+// never stores: plaintext keys), finding certificates, policies, targets and the append-only
+// event log. PRAGMA integrity_check after every test.
 
+#include "LegacyVaultWriter.h"
 #include "RawSql.h"
 #include "TestPki.h"
 #include "common/FileIo.h"
@@ -10,6 +12,8 @@
 #include "dc/DcIssuer.h"
 #include "import/Importer.h"
 #include "store/Workspace.h"
+#include "store/WorkspaceSql.h"
+#include "vault/KeyVault.h"
 #include "x509/CertificateModel.h"
 
 #include <QSqlDatabase>
@@ -22,6 +26,7 @@
 #include <sys/stat.h>
 
 Q_DECLARE_METATYPE(baton::test::CertificateOptions)
+Q_DECLARE_METATYPE(baton::ScryptParameters)
 
 using namespace baton;
 using namespace baton::test;
@@ -30,6 +35,7 @@ namespace {
 
 const QDateTime kNow = utc(2026, 6, 1, 12);
 const QByteArray kPassphrase = "correct horse battery staple";
+const QString kWrong = QLatin1String(kWrongPassphrase);
 
 int fileMode(const QString &path)
 {
@@ -64,6 +70,13 @@ private slots:
     void eventLogIsAppendOnly();
     void readOnlyAccess();
     void migratesAnOlderSchema();
+    void upgradesALegacyVault_data();
+    void upgradesALegacyVault();
+    void legacyVaultReadOnly();
+    void upgradeKeepsTheLegacyVaultOnFailure_data();
+    void upgradeKeepsTheLegacyVaultOnFailure();
+    void changesThePassphrase();
+    void sealedKeyOpensOnlyInItsRow();
     void summariesForListsAndSearch();
     void renewalArrivesWithItsKey();
     void checksWhatRotationNeeds_data();
@@ -71,6 +84,13 @@ private slots:
 
 private:
     std::unique_ptr<Workspace> makeWorkspace();
+    /// A legacy (schema 5) workspace holding each identity's certificate and key, and the DCs
+    /// with their keys, as a Baton before the envelope vault stored them.
+    void makeLegacyWorkspaceWith(const QList<const TestIdentity *> &identities,
+                                 const QList<std::pair<QByteArray, const EVP_PKEY *>> &dcs,
+                                 const ScryptParameters &work = kFastWork);
+    QVariant setting(const char *name) const;
+    int schema() const;
     /// Imports a fresh identity (certificate and key), returns its certificate id.
     qint64 importIdentity(Workspace &workspace, const CertificateOptions &options = {});
 
@@ -115,6 +135,41 @@ qint64 WorkspaceTest::importIdentity(Workspace &workspace, const CertificateOpti
     if (!record)
         qFatal("%s", qPrintable(record.errorMessage()));
     return record->id;
+}
+
+void WorkspaceTest::makeLegacyWorkspaceWith(
+    const QList<const TestIdentity *> &identities,
+    const QList<std::pair<QByteArray, const EVP_PKEY *>> &dcs, const ScryptParameters &work)
+{
+    makeLegacyWorkspace(m_path, kPassphrase, kNow, work);
+    QByteArray certificates;
+    for (const TestIdentity *identity : identities) {
+        certificates += identity->certificatePem;
+        addLegacyKey(m_path, identity->key.get(), kPassphrase, work);
+    }
+    for (const auto &[dc, key] : dcs) {
+        certificates += encodePem(u"SERVER DELEGATED CREDENTIAL"_qs, dc);
+        addLegacyKey(m_path, key, kPassphrase, work);
+    }
+    // Locked: the certificates and DCs go in, and unlocking would upgrade the vault.
+    auto workspace = Workspace::open(m_path);
+    QVERIFY2(workspace, qPrintable(workspace.errorMessage()));
+    auto report =
+        (*workspace)->importObjects(importData(certificates, u"legacy.pem"_qs).objects, kNow);
+    QVERIFY2(report, qPrintable(report.errorMessage()));
+    for (const ImportOutcome &outcome : report->objects)
+        QCOMPARE(outcome.result, ImportOutcome::Result::Added);
+}
+
+QVariant WorkspaceTest::setting(const char *name) const
+{
+    return rawValue(m_path,
+                    u"SELECT value FROM settings WHERE name = '%1'"_qs.arg(QLatin1String(name)));
+}
+
+int WorkspaceTest::schema() const
+{
+    return rawValue(m_path, u"PRAGMA user_version"_qs).toInt();
 }
 
 void WorkspaceTest::createsAPrivateFile()
@@ -491,10 +546,12 @@ void WorkspaceTest::readOnlyAccess()
 
 void WorkspaceTest::migratesAnOlderSchema()
 {
+    const TestIdentity identity = makeIdentity();
+    makeLegacyWorkspaceWith({&identity}, {});
     qint64 target = 0;
     {
-        auto workspace = makeWorkspace();
-        const qint64 certificateId = importIdentity(*workspace);
+        auto workspace = std::move(Workspace::open(m_path)).value();
+        const qint64 certificateId = workspace->certificates()->first().id;
         const qint64 policy = *workspace->setPolicy(certificateId, {}, kNow);
         target = *workspace->addTarget({.policyId = policy,
                                         .profile = u"nss"_qs,
@@ -530,8 +587,13 @@ void WorkspaceTest::migratesAnOlderSchema()
     QCOMPARE(summaries->first().dnsNames, QStringList{u"localhost"_qs});
     QVERIFY(summaries->first().delegation);
     QVERIFY(summaries->first().searchText.contains(u"delegationusage"_qs));
+    QCOMPARE(schema(), kLegacyVaultSchema); // the SQL migrations need no passphrase
+    // The vault's, on the first unlock.
     QVERIFY((*workspace)->unlock(kPassphrase));
-    QVERIFY((*workspace)->certificateKey((*workspace)->certificates()->first().id));
+    QCOMPARE(schema(), kWorkspaceSchemaVersion);
+    auto key = (*workspace)->certificateKey((*workspace)->certificates()->first().id);
+    QVERIFY2(key, qPrintable(key.errorMessage()));
+    QVERIFY(samePublicKey(key->get(), identity.key.get()));
     workspace->reset();
     // Schema 4's index: dropping it works only if the migration made it.
     QCOMPARE(rawSql(m_path, u"DROP INDEX certificates_subject"_qs), QString());
@@ -541,6 +603,218 @@ void WorkspaceTest::migratesAnOlderSchema()
     QVERIFY(!readOnly);
     QVERIFY2(readOnly.errorMessage().contains(u"needs migrating to schema 5"_qs),
              qPrintable(readOnly.errorMessage()));
+}
+
+void WorkspaceTest::upgradesALegacyVault_data()
+{
+    QTest::addColumn<int>("identities");
+    QTest::addColumn<bool>("withDc");
+    QTest::addColumn<ScryptParameters>("work");
+    QTest::newRow("no keys") << 0 << false << kFastWork;
+    QTest::newRow("certificate and DC keys") << 3 << true << kFastWork;
+    QTest::newRow("the default scrypt cost") << 1 << false << kVaultScrypt;
+}
+
+void WorkspaceTest::upgradesALegacyVault()
+{
+    QFETCH(int, identities);
+    QFETCH(bool, withDc);
+    QFETCH(ScryptParameters, work);
+    std::vector<TestIdentity> made;
+    QList<const TestIdentity *> held;
+    for (int i = 0; i < identities; ++i)
+        made.push_back(makeIdentity({.commonName = u"legacy-%1.test"_qs.arg(i),
+                                     .dnsNames = {u"legacy-%1.test"_qs.arg(i)}}));
+    for (const TestIdentity &identity : made)
+        held << &identity;
+    const EvpPkeyPtr dcKey = makeKey(u"ed25519"_qs);
+    QList<std::pair<QByteArray, const EVP_PKEY *>> dcs;
+    if (withDc) {
+        auto issued = issueDelegatedCredential({.certificate = made.front().certificate,
+                                                .certificateKey = made.front().key.get(),
+                                                .dcKey = dcKey.get(),
+                                                .now = kNow});
+        QVERIFY(issued);
+        dcs.append({issued->bytes, dcKey.get()});
+    }
+    makeLegacyWorkspaceWith(held, dcs, work);
+    const QVariant verifier = setting(kLegacyVerifierSetting);
+    QVERIFY(!verifier.isNull());
+    const QString legacyBlobs = u"SELECT group_concat(hex(sealed)) FROM keys"_qs;
+    const QVariant before = rawValue(m_path, legacyBlobs);
+
+    auto workspace = Workspace::open(m_path);
+    QVERIFY2(workspace, qPrintable(workspace.errorMessage()));
+    // A wrong passphrase changes nothing.
+    QCOMPARE((*workspace)->unlock("not it").errorMessage(), kWrong);
+    QCOMPARE(schema(), kLegacyVaultSchema);
+    QCOMPARE(setting(kLegacyVerifierSetting), verifier);
+    QCOMPARE(rawValue(m_path, legacyBlobs), before);
+
+    const Status unlocked = (*workspace)->unlock(kPassphrase);
+    QVERIFY2(unlocked, qPrintable(unlocked.errorMessage()));
+    QCOMPARE(schema(), kWorkspaceSchemaVersion);
+    QVERIFY(setting(kLegacyVerifierSetting).isNull());
+    const QByteArray stored = setting(kVaultKeySetting).toString().toLatin1();
+    QCOMPARE(stored, (*workspace)->vaultKey()->stored());
+    QCOMPARE(WrappedWorkspaceKey::fromStored(stored)->scrypt, work); // the workspace's cost
+    QCOMPARE(rawValue(m_path, u"SELECT count(*) FROM keys WHERE substr(sealed, 1, 5) != "
+                              u"X'42746e4b01'"_qs)
+                 .toInt(),
+             0);
+    QCOMPARE(rawValue(m_path, u"SELECT count(*) FROM keys"_qs).toInt(),
+             identities + (withDc ? 1 : 0));
+    // Every key opens, in this connection and in a new one (one scrypt run, no upgrade).
+    workspace->reset();
+    auto reopened = Workspace::open(m_path);
+    QVERIFY(reopened);
+    QVERIFY((*reopened)->unlock(kPassphrase));
+    const auto records = (*reopened)->certificates();
+    QVERIFY(records);
+    for (const CertificateRecord &record : *records) {
+        QVERIFY(record.hasKey);
+        auto key = (*reopened)->certificateKey(record.id);
+        QVERIFY2(key, qPrintable(key.errorMessage()));
+        const auto original =
+            std::find_if(made.cbegin(), made.cend(), [&](const TestIdentity &identity) {
+                return identity.certificate.der() == record.certificate.der();
+            });
+        QVERIFY(original != made.cend());
+        QCOMPARE(encodePrivateKeyPkcs8Der(key->get())->bytes(),
+                 encodePrivateKeyPkcs8Der(original->key.get())->bytes());
+    }
+    if (withDc) {
+        auto key = (*reopened)->dcKey((*reopened)->dcs()->first().id);
+        QVERIFY2(key, qPrintable(key.errorMessage()));
+        QCOMPARE(encodePrivateKeyPkcs8Der(key->get())->bytes(),
+                 encodePrivateKeyPkcs8Der(dcKey.get())->bytes());
+    }
+}
+
+void WorkspaceTest::legacyVaultReadOnly()
+{
+    // Reading needs no passphrase, and a read-only connection cannot upgrade: it says so.
+    const TestIdentity identity = makeIdentity();
+    makeLegacyWorkspaceWith({&identity}, {});
+    auto workspace = Workspace::open(m_path, WorkspaceAccess::ReadOnly);
+    QVERIFY2(workspace, qPrintable(workspace.errorMessage()));
+    QCOMPARE((*workspace)->certificates()->size(), 1);
+    QVERIFY((*workspace)->certificates()->first().hasKey);
+    QCOMPARE(*(*workspace)->holdsKey(identity.key.get()), true);
+    const Status unlocked = (*workspace)->unlock(kPassphrase);
+    QCOMPARE(unlocked.errorMessage(),
+             m_path + u": the workspace's keys are still sealed the way of schema 5, and only an "
+                      u"unlock with write access upgrades them to schema 6's vault; unlock it "
+                      u"once where it can be written"_qs);
+    QVERIFY(!(*workspace)->unlocked());
+    QCOMPARE(schema(), kLegacyVaultSchema);
+}
+
+void WorkspaceTest::upgradeKeepsTheLegacyVaultOnFailure_data()
+{
+    QTest::addColumn<QString>("damage"); ///< SQL run on the legacy workspace before the upgrade
+    QTest::addColumn<QString>("error");
+    const QString cannot = u": cannot upgrade the vault (nothing changed): key 2 "_qs;
+    QTest::newRow("a key sealed under another passphrase")
+        << u"UPDATE keys SET sealed = %1 WHERE id = 2"_qs
+        << cannot + u"does not open: "_qs + kWrong;
+    QTest::newRow("a damaged blob")
+        << u"UPDATE keys SET sealed = X'3003020100' WHERE id = 2"_qs
+        << cannot + u"does not open: not a sealed private key: expected a DER "
+                    u"EncryptedPrivateKeyInfo"_qs;
+    QTest::newRow("another key's blob")
+        << u"UPDATE keys SET sealed = (SELECT sealed FROM keys WHERE id = 1) WHERE id = 2"_qs
+        << cannot + u"opens to another key than its row names"_qs;
+    QTest::newRow("an unreadable verifier")
+        << u"UPDATE settings SET value = 'scrypt$1$1024' WHERE name = 'passphrase_verifier'"_qs
+        << u": passphrase verifier: expected 7 fields separated by '$' "
+           u"(scrypt$1$N$r$p$salt$check), found 3"_qs;
+}
+
+void WorkspaceTest::upgradeKeepsTheLegacyVaultOnFailure()
+{
+    QFETCH(QString, damage);
+    QFETCH(QString, error);
+    const TestIdentity first = makeIdentity();
+    const TestIdentity second = makeIdentity();
+    makeLegacyWorkspaceWith({&first, &second}, {});
+    const QByteArray otherPassphrase =
+        sealLegacyKey(second.key.get(), "another passphrase", kFastWork);
+    if (damage.contains(u"%1"_qs))
+        damage = damage.arg(u"X'"_qs + QString::fromLatin1(otherPassphrase.toHex()) + u"'"_qs);
+    QCOMPARE(rawSql(m_path, damage), QString());
+    const QString blobs = u"SELECT group_concat(hex(sealed)) FROM keys"_qs;
+    const QVariant before = rawValue(m_path, blobs);
+    const QVariant verifier = setting(kLegacyVerifierSetting);
+
+    auto workspace = Workspace::open(m_path);
+    QVERIFY(workspace);
+    QCOMPARE((*workspace)->unlock(kPassphrase).errorMessage(), m_path + error);
+    QVERIFY(!(*workspace)->unlocked());
+    // The first key had been resealed when the second failed: rolled back with the rest.
+    QCOMPARE(schema(), kLegacyVaultSchema);
+    QCOMPARE(rawValue(m_path, blobs), before);
+    QCOMPARE(setting(kLegacyVerifierSetting), verifier);
+    QVERIFY(setting(kVaultKeySetting).isNull());
+}
+
+void WorkspaceTest::changesThePassphrase()
+{
+    const QByteArray next = "a whole new passphrase";
+    auto workspace = makeWorkspace();
+    const qint64 certificateId = importIdentity(*workspace);
+    const QString blobs = u"SELECT group_concat(hex(sealed)) FROM keys"_qs;
+    const QVariant sealed = rawValue(m_path, blobs);
+    // Another connection, unlocked before the change.
+    auto other = std::move(Workspace::open(m_path)).value();
+    QVERIFY(other->unlock(kPassphrase));
+    const VaultKey before = *workspace->vaultKey();
+
+    auto locked = std::move(Workspace::open(m_path)).value();
+    QCOMPARE(locked->changePassphrase(next, kNow).errorMessage(),
+             u"the workspace is locked: its passphrase is needed to change it"_qs);
+    QCOMPARE(workspace->changePassphrase(QByteArray(), kNow).errorMessage(),
+             u"the workspace passphrase must not be empty"_qs);
+
+    const Status changed = workspace->changePassphrase(next, kNow);
+    QVERIFY2(changed, qPrintable(changed.errorMessage()));
+    QCOMPARE(rawValue(m_path, blobs), sealed); // no key was touched
+    QCOMPARE(setting(kVaultKeySetting).toString().toLatin1(), workspace->vaultKey()->stored());
+    QVERIFY(workspace->certificateKey(certificateId));
+    const EventRecord event = workspace->events()->last();
+    QCOMPARE(event.kind, u"workspace"_qs);
+    QCOMPARE(event.message, u"passphrase changed"_qs);
+    QCOMPARE(event.at, kNow);
+
+    // The connection that unlocked before cannot change it again from the old key, and the
+    // old key no longer unlocks anything.
+    QCOMPARE(other->changePassphrase("a third", kNow).errorMessage(),
+             m_path + u": the passphrase was changed since this connection unlocked the "
+                      u"workspace; nothing changed"_qs);
+    auto fresh = std::move(Workspace::open(m_path)).value();
+    QCOMPARE(fresh->unlock(before).errorMessage(),
+             m_path + u": the workspace key was unwrapped for another workspace, or before the "
+                      u"passphrase changed"_qs);
+    QCOMPARE(fresh->unlock(kPassphrase).errorMessage(), kWrong);
+    QVERIFY(fresh->unlock(next));
+    auto key = fresh->certificateKey(certificateId);
+    QVERIFY2(key, qPrintable(key.errorMessage()));
+}
+
+void WorkspaceTest::sealedKeyOpensOnlyInItsRow()
+{
+    // A sealed key is bound to its row: copied to another key's row, it does not open there.
+    auto workspace = makeWorkspace();
+    const qint64 first = importIdentity(*workspace);
+    const qint64 second = importIdentity(*workspace);
+    QVERIFY(workspace->certificateKey(first));
+    QCOMPARE(rawSql(m_path, u"UPDATE keys SET sealed = (SELECT sealed FROM keys WHERE id = 1) "
+                            u"WHERE id = 2"_qs),
+             QString());
+    QVERIFY(workspace->certificateKey(first));
+    QCOMPARE(workspace->certificateKey(second).errorMessage(),
+             u"certificate %1: sealed key: it does not authenticate under this workspace's key: "
+             u"it belongs to another row, key or workspace, or it is damaged"_qs.arg(second));
 }
 
 void WorkspaceTest::summariesForListsAndSearch()

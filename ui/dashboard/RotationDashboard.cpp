@@ -217,7 +217,7 @@ int RotationDashboard::estimatedSteps(const QList<qint64> &policyIds) const
 void RotationDashboard::startRotation(const QList<qint64> &policyIds)
 {
     const bool started = m_worker->start({.workspacePath = m_session.path(),
-                                          .passphrase = m_session.checkedPassphrase(),
+                                          .vaultKey = m_session.vaultKey(),
                                           .now = m_session.clock().now(),
                                           .policyIds = policyIds});
     if (!started)

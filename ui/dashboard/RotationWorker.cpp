@@ -37,9 +37,9 @@ RotationSummary rotate(const RotationWorker::Request &request,
     auto workspace = Workspace::open(request.workspacePath);
     if (!workspace)
         return {.error = workspace.errorMessage()};
-    if (!request.passphrase)
+    if (!request.vaultKey)
         return {.error = RotationSummary::tr("the workspace is locked")};
-    if (auto unlocked = (*workspace)->unlock(*request.passphrase); !unlocked)
+    if (auto unlocked = (*workspace)->unlock(*request.vaultKey); !unlocked)
         return {.error = unlocked.errorMessage()};
     auto run = rotateWorkspace(
         **workspace, {.now = request.now, .policyIds = request.policyIds, .progress = progress});

@@ -48,7 +48,7 @@ public:
 
 /// Runs rotateWorkspace off the UI thread. The run opens its own connection to the workspace
 /// on its thread (a Qt SQL connection must stay on the thread that made it), unlocks it with
-/// the session's checked passphrase (no second scrypt run) and holds the rotation lock, as
+/// the session's workspace key (no second scrypt run) and holds the rotation lock, as
 /// `batonctl rotate` does, so the two never rotate the same workspace at once.
 class RotationWorker : public QObject
 {
@@ -58,7 +58,7 @@ public:
     struct Request
     {
         QString workspacePath{};
-        std::optional<CheckedPassphrase> passphrase{}; ///< the session's, checked already
+        std::optional<VaultKey> vaultKey{}; ///< the session's, unwrapped already
         QDateTime now{};           ///< from the session's clock: the worker never reads one
         QList<qint64> policyIds{}; ///< all policies when empty
         /// How long to wait for a `batonctl rotate` that holds the lock.

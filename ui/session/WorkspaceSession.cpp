@@ -46,9 +46,8 @@ void WorkspaceSession::setSnapshot(WorkspaceSnapshot snapshot)
 namespace {
 
 /// The new workspace file, filled when `demo`; the connection that made it is closed again.
-Result<CheckedPassphrase> createWorkspaceFile(const QString &path, QByteArrayView passphrase,
-                                              bool demo, ScryptParameters work,
-                                              const QDateTime &now)
+Result<VaultKey> createWorkspaceFile(const QString &path, QByteArrayView passphrase, bool demo,
+                                     ScryptParameters work, const QDateTime &now)
 {
     auto created = Workspace::create(path, passphrase, now, work);
     if (!created)
@@ -57,7 +56,7 @@ Result<CheckedPassphrase> createWorkspaceFile(const QString &path, QByteArrayVie
         if (auto ok = populateDemoWorkspace(**created, now); !ok)
             return ok.error();
     }
-    return *(*created)->checkedPassphrase();
+    return *(*created)->vaultKey();
 }
 
 } // namespace
@@ -65,10 +64,10 @@ Result<CheckedPassphrase> createWorkspaceFile(const QString &path, QByteArrayVie
 Status WorkspaceSession::create(const QString &path, QByteArrayView passphrase, bool demo,
                                 ScryptParameters work)
 {
-    auto checked = createWorkspaceFile(path, passphrase, demo, work, m_clock.now());
-    if (!checked)
-        return checked.error();
-    auto opened = openUnlocked(path, *checked);
+    auto key = createWorkspaceFile(path, passphrase, demo, work, m_clock.now());
+    if (!key)
+        return key.error();
+    auto opened = openUnlocked(path, *key);
     if (!opened)
         return opened.error();
     return adopt(std::move(opened).value());
@@ -79,15 +78,15 @@ void WorkspaceSession::createInBackground(const QString &path, const QByteArray 
                                           std::function<void(const Status &)> done,
                                           ScryptParameters work)
 {
-    runDetached<CheckedPassphrase>(
+    runDetached<VaultKey>(
         [path, passphrase, demo, work, now = m_clock.now()] {
             return createWorkspaceFile(path, passphrase, demo, work, now);
         },
         context,
-        [this, path, done = std::move(done)](Result<CheckedPassphrase> checked) {
-            if (!checked)
-                return done(checked.error());
-            auto opened = openUnlocked(path, *checked);
+        [this, path, done = std::move(done)](Result<VaultKey> key) {
+            if (!key)
+                return done(key.error());
+            auto opened = openUnlocked(path, *key);
             done(opened ? adopt(std::move(opened).value()) : Status(opened.error()));
         });
 }
@@ -113,33 +112,41 @@ void WorkspaceSession::unlockInBackground(const QByteArray &passphrase, QObject 
 {
     if (!m_workspace)
         return done(Error{tr("no workspace is open")});
-    auto verifier = m_workspace->passphraseVerifier();
-    if (!verifier)
-        return done(verifier.error());
-    runDetached<CheckedPassphrase>(
-        [verifier = *verifier, passphrase] { return verifier.accept(passphrase); }, context,
-        [this, path = path(), done = std::move(done)](Result<CheckedPassphrase> checked) {
-            if (!checked)
-                return done(checked.error());
-            // Another workspace may have been opened while scrypt ran: its verifier refuses.
+    // A connection of the pool thread's own unlocks, so that the scrypt run, and the upgrade
+    // of a legacy vault (a scrypt run per key), never hold up the window; this connection then
+    // takes the workspace key it unwrapped.
+    runDetached<VaultKey>(
+        [path = path(), passphrase]() -> Result<VaultKey> {
+            auto workspace = Workspace::open(path);
+            if (!workspace)
+                return workspace.error();
+            if (auto ok = (*workspace)->unlock(passphrase); !ok)
+                return ok.error();
+            return *(*workspace)->vaultKey();
+        },
+        context,
+        [this, path = path(), done = std::move(done)](Result<VaultKey> key) {
+            if (!key)
+                return done(key.error());
+            // Another workspace may have been opened meanwhile: its stored key refuses.
             if (!m_workspace || m_workspace->path() != path)
                 return done(Error{tr("the workspace was closed")});
-            done(m_workspace->unlock(*checked));
+            done(m_workspace->unlock(*key));
         });
 }
 
-std::optional<CheckedPassphrase> WorkspaceSession::checkedPassphrase() const
+std::optional<VaultKey> WorkspaceSession::vaultKey() const
 {
-    return m_workspace ? m_workspace->checkedPassphrase() : std::nullopt;
+    return m_workspace ? m_workspace->vaultKey() : std::nullopt;
 }
 
 Result<std::unique_ptr<Workspace>>
-WorkspaceSession::openUnlocked(const QString &path, const std::optional<CheckedPassphrase> &checked)
+WorkspaceSession::openUnlocked(const QString &path, const std::optional<VaultKey> &key)
 {
     auto workspace = Workspace::open(path);
-    if (!workspace || !checked)
+    if (!workspace || !key)
         return workspace;
-    if (auto ok = (*workspace)->unlock(*checked); !ok)
+    if (auto ok = (*workspace)->unlock(*key); !ok)
         return ok.error();
     return workspace;
 }

@@ -1,8 +1,8 @@
 #pragma once
 
-// The open workspace, as the desktop app holds it: the connection, the passphrase once checked
-// (so worker threads can unlock connections of their own), and the snapshot every view
-// renders. Views are told when the snapshot changes; they never hold on to a workspace
+// The open workspace, as the desktop app holds it: the connection, the workspace key once
+// unwrapped (so worker threads can unlock connections of their own), and the snapshot every
+// view renders. Views are told when the snapshot changes; they never hold on to a workspace
 // themselves.
 
 #include "WorkspaceSnapshot.h"
@@ -37,8 +37,9 @@ public:
     /// Error kWrongPassphrase for a wrong one; the workspace stays locked.
     Status unlock(QByteArrayView passphrase);
 
-    // The same, with the scrypt work (a good half second per key at the default cost) on a
-    // pool thread. `done` runs on `context`'s thread, and not at all once `context` is gone.
+    // The same, with the scrypt work (a good half second at the default cost, and one more per
+    // key when a legacy vault is upgraded) on a pool thread and its own connection. `done`
+    // runs on `context`'s thread, and not at all once `context` is gone.
     void createInBackground(const QString &path, const QByteArray &passphrase, bool demo,
                             QObject *context, std::function<void(const Status &)> done,
                             ScryptParameters work = kVaultScrypt);
@@ -51,20 +52,20 @@ public:
     QString path() const;
     const WorkspaceSnapshot &snapshot() const { return m_snapshot; }
     const Clock &clock() const { return m_clock; }
-    /// The passphrase once unlocked, so a worker thread can unlock its own connection.
-    std::optional<CheckedPassphrase> checkedPassphrase() const;
+    /// The workspace key once unlocked, so a worker thread can unlock its own connection.
+    std::optional<VaultKey> vaultKey() const;
 
     /// Runs `work` on a pool thread, against a connection of its own to this workspace (a Qt
-    /// SQL connection belongs to the thread that made it) unlocked with the checked passphrase
-    /// when there is one, so no scrypt run is repeated. `done` gets the result on `context`'s
+    /// SQL connection belongs to the thread that made it) unlocked with the workspace key when
+    /// there is one, so no scrypt run is repeated. `done` gets the result on `context`'s
     /// thread, and is dropped when `context` is gone by then. The caller reloads.
     template <typename T>
     void runInBackground(std::function<Result<T>(Workspace &)> work, QObject *context,
                          std::function<void(Result<T>)> done) const
     {
         runDetached<T>(
-            [path = path(), checked = checkedPassphrase(), work = std::move(work)] {
-                auto workspace = openUnlocked(path, checked);
+            [path = path(), key = vaultKey(), work = std::move(work)] {
+                auto workspace = openUnlocked(path, key);
                 return workspace ? work(**workspace) : Result<T>(workspace.error());
             },
             context, std::move(done));
@@ -92,9 +93,9 @@ signals:
     void reloadFailed(const QString &message);
 
 private:
-    /// Opens a connection for the calling thread, unlocked with `checked` if there is one.
-    static Result<std::unique_ptr<Workspace>>
-    openUnlocked(const QString &path, const std::optional<CheckedPassphrase> &checked);
+    /// Opens a connection for the calling thread, unlocked with `key` if there is one.
+    static Result<std::unique_ptr<Workspace>> openUnlocked(const QString &path,
+                                                           const std::optional<VaultKey> &key);
     /// Makes the opened workspace the session's: snapshot read, views told.
     Status adopt(std::unique_ptr<Workspace> workspace);
     void setSnapshot(WorkspaceSnapshot snapshot);
