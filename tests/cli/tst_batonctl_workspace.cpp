@@ -42,6 +42,22 @@ const QByteArray &kPassphrase = kTestPassphrase;
 
 using Run = ProcessRun;
 
+/// Starts batonctl and kills it with SIGKILL (no cleanup of any kind) after `milliseconds`:
+/// whether it was still running then.
+bool killedAfter(const QStringList &arguments, const QString &workspace, int milliseconds)
+{
+    QProcess process;
+    startBatonctl(process, arguments, workspace);
+    if (!process.waitForStarted())
+        qFatal("batonctl did not start");
+    QTest::qWait(milliseconds);
+    const bool running = process.state() == QProcess::Running;
+    if (running)
+        process.kill();
+    process.waitForFinished();
+    return running;
+}
+
 QJsonObject json(const Run &run)
 {
     return QJsonDocument::fromJson(run.out.toUtf8()).object();
@@ -566,16 +582,9 @@ void BatonctlWorkspace::killedAtAnyPoint()
     int beforeStored = 0, storedNotExported = 0, finished = 0;
     for (int point = 0; point < kPoints; ++point) {
         const QString workspace = preparedWorkspace(u"kill-%1"_qs.arg(point));
-        QProcess process;
-        startBatonctl(process, QStringList{u"rotate"_qs, u"--now"_qs, at(kStart)} + kPass,
-                      workspace);
-        QVERIFY(process.waitForStarted());
-        QTest::qWait(int(full * point / kPoints));
-        if (process.state() == QProcess::Running) {
-            process.kill(); // SIGKILL: no cleanup of any kind
+        if (killedAfter(QStringList{u"rotate"_qs, u"--now"_qs, at(kStart)} + kPass, workspace,
+                        int(full * point / kPoints)))
             ++interrupted;
-        }
-        process.waitForFinished();
         // The next timer run finishes the job.
         const Run rerun = batonctl(
             QStringList{u"rotate"_qs, u"--now"_qs, at(kStart.addSecs(60))} + kPass, workspace);
@@ -649,15 +658,8 @@ void BatonctlWorkspace::upgradeKilledAtAnyPoint()
     int interrupted = 0, beforeCommit = 0, afterCommit = 0;
     for (int point = 0; point < kPoints; ++point) {
         const QString workspace = copyOfLegacy(u"upgrade-kill-%1.baton"_qs.arg(point));
-        QProcess process;
-        startBatonctl(process, command, workspace);
-        QVERIFY(process.waitForStarted());
-        QTest::qWait(int(full * point / kPoints));
-        if (process.state() == QProcess::Running) {
-            process.kill(); // SIGKILL: no cleanup of any kind
+        if (killedAfter(command, workspace, int(full * point / kPoints)))
             ++interrupted;
-        }
-        process.waitForFinished();
         const int schema = rawValue(workspace, u"PRAGMA user_version"_qs).toInt();
         (schema == kLegacyVaultSchema ? beforeCommit : afterCommit) += 1;
         // Whatever the kill left, the same passphrase opens the workspace and every key.
