@@ -51,6 +51,15 @@ QString dcState(const DcRecord &dc, const QDateTime &now)
     return dc.hasKey ? QStringLiteral("valid") : QStringLiteral("valid, key not here");
 }
 
+/// A new workspace passphrase (asked twice at a prompt): never empty, whatever its source.
+Result<SecretBytes> readNewWorkspacePassphrase(const QString &source, const QString &prompt)
+{
+    auto passphrase = readNewSecret(source, prompt);
+    if (passphrase && passphrase->isEmpty())
+        return Error{QStringLiteral("an empty passphrase protects nothing")};
+    return passphrase;
+}
+
 } // namespace
 
 int runWsInit(const QStringList &arguments)
@@ -84,11 +93,10 @@ int runWsInit(const QStringList &arguments)
     QString source = parser.value(options.passphrase);
     if (source.isEmpty() && !qEnvironmentVariable("BATON_PASSPHRASE_FILE").isEmpty())
         source = QStringLiteral("file:") + qEnvironmentVariable("BATON_PASSPHRASE_FILE");
-    auto passphrase = readNewSecret(source, QStringLiteral("New workspace passphrase"));
+    auto passphrase =
+        readNewWorkspacePassphrase(source, QStringLiteral("New workspace passphrase"));
     if (!passphrase)
         return fail(passphrase.errorMessage());
-    if (passphrase->isEmpty())
-        return fail(QStringLiteral("an empty passphrase protects nothing"));
     auto workspace = Workspace::create(path, passphrase->bytes(), *when);
     if (!workspace)
         return fail(workspace.errorMessage());
@@ -141,13 +149,11 @@ int runWsPasswd(const QStringList &arguments)
         return fail(workspace.errorMessage());
     if (auto ok = unlockWorkspace(**workspace, parser, options); !ok)
         return fail(ok.errorMessage());
-    auto passphrase = readNewSecret(
+    auto passphrase = readNewWorkspacePassphrase(
         parser.value(newPassphrase),
         QStringLiteral("New passphrase for the workspace %1").arg((*workspace)->path()));
     if (!passphrase)
         return fail(passphrase.errorMessage());
-    if (passphrase->isEmpty())
-        return fail(QStringLiteral("an empty passphrase protects nothing"));
     if (auto ok = (*workspace)->changePassphrase(passphrase->bytes(), *when); !ok)
         return fail(ok.errorMessage());
     const QString path = (*workspace)->path();
