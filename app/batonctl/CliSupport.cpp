@@ -4,6 +4,7 @@
 #include "common/TimeFormat.h"
 #include "crypto/KeyCodec.h"
 #include "export/ExportHook.h"
+#include "keyring/Keyring.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -190,6 +191,39 @@ Result<SecretBytes> readSecret(const QString &source, const QString &prompt)
     }
     // Never echo the source back: it may be pass:<the secret itself>.
     return Error{QStringLiteral("a secret source must be %1").arg(secretSourceHelp())};
+}
+
+QCommandLineOption pinOption()
+{
+    return QCommandLineOption(
+        QStringLiteral("pin"),
+        QStringLiteral("User PIN of the token holding a certificate key: %1 (default: the file "
+                       "named by $BATON_PIN_FILE, else the OS keyring, else a prompt).")
+            .arg(secretSourceHelp()),
+        QStringLiteral("SRC"));
+}
+
+TokenKey::PinSource tokenPinSource(const QString &source)
+{
+    return [source](const QString &token) -> Result<SecretBytes> {
+        QString from = source;
+        const QString file = qEnvironmentVariable("BATON_PIN_FILE");
+        if (from.isEmpty() && !file.isEmpty())
+            from = QStringLiteral("file:") + file;
+        QString keyringProblem;
+        if (from.isEmpty()) {
+            KeyringLookup stored = readTokenPin(token, kKeyringLookupWait);
+            if (stored.secret)
+                return std::move(*stored.secret);
+            keyringProblem = stored.problem;
+        }
+        auto pin = readSecret(from, QStringLiteral("PIN of token '%1'").arg(token));
+        // Said only when nothing else worked: on a server without a keyring it is no news.
+        if (!pin && !keyringProblem.isEmpty())
+            return Error{pin.errorMessage() + QStringLiteral("; the keyring could not help: ") +
+                         keyringProblem};
+        return pin;
+    };
 }
 
 Result<SecretBytes> readNewSecret(const QString &source, const QString &prompt)

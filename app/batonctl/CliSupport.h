@@ -7,6 +7,7 @@
 #include "common/Result.h"
 #include "crypto/OpenSsl.h"
 #include "dc/DcCheck.h"
+#include "pkcs11/TokenKey.h"
 #include "x509/Certificate.h"
 
 #include <QCommandLineParser>
@@ -59,6 +60,15 @@ Result<SecretBytes> readSecret(const QString &source, const QString &prompt);
 /// How a SRC option is written, for every option's help: pass: puts the secret in argv, where
 /// every user on the machine reads it with `ps`, so the help says so and names the others.
 QString secretSourceHelp();
+
+/// --pin SRC: the user PIN of the token holding a certificate key.
+QCommandLineOption pinOption();
+
+/// A token's user PIN, asked for only when the token needs one: from `source` (--pin SRC), else
+/// the file named by $BATON_PIN_FILE, else the OS keyring's entry for the token, else a prompt
+/// on a terminal. A PIN from the keyring that the token refuses is not offered again by a
+/// rotation (TokenKeyCache), so a timer never locks the token with it.
+TokenKey::PinSource tokenPinSource(const QString &source);
 
 /// Like readSecret, but a passphrase being chosen: on a terminal it is asked twice and must
 /// match, since a mistyped one would lock the key away for good.

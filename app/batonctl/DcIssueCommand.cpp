@@ -44,11 +44,7 @@ int runDcIssue(const QStringList &arguments)
                                                     "prompt on a terminal).")
                                          .arg(secretSourceHelp()),
                                      QStringLiteral("SRC"));
-    const QCommandLineOption pin(QStringLiteral("pin"),
-                                 QStringLiteral("User PIN of the token holding a pkcs11: KEY: %1 "
-                                                "(else a prompt on a terminal).")
-                                     .arg(secretSourceHelp()),
-                                 QStringLiteral("SRC"));
+    const QCommandLineOption pin = pinOption();
     const QCommandLineOption dcKey(QStringLiteral("dc-key"),
                                    QStringLiteral("Use this existing DC private key."),
                                    QStringLiteral("FILE"));
@@ -117,13 +113,8 @@ int runDcIssue(const QStringList &arguments)
     std::optional<EvpPkeyPtr> keyFromFile;
     std::optional<TokenKey> keyOnToken;
     if (onToken) {
-        auto opened = TokenKey::open(
-            parser.value(key),
-            [&](const QString &token) {
-                return readSecret(parser.value(pin),
-                                  QStringLiteral("PIN of token '%1'").arg(token));
-            },
-            certificate->publicKey());
+        auto opened = TokenKey::open(parser.value(key), tokenPinSource(parser.value(pin)),
+                                     certificate->publicKey());
         if (!opened)
             return fail(opened.errorMessage());
         keyOnToken.emplace(std::move(opened).value());

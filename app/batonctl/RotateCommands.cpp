@@ -172,8 +172,9 @@ int runRotate(const QStringList &arguments)
                                          QStringLiteral("Kill a hook after DURATION (default "
                                                         "30s)."),
                                          QStringLiteral("DURATION"), QStringLiteral("30s"));
+    const QCommandLineOption pin = pinOption();
     const QCommandLineOption now = nowOption();
-    parser.addOptions({dryRun, json, hookTimeout, now});
+    parser.addOptions({dryRun, json, hookTimeout, pin, now});
     int exitCode = ExitOk;
     if (!parseArguments(parser, arguments, &exitCode))
         return exitCode;
@@ -201,8 +202,10 @@ int runRotate(const QStringList &arguments)
             return fail(acquired.errorMessage());
         lock.emplace(std::move(acquired).value());
     }
-    RotationOptions rotation{
-        .now = *when, .dryRun = true, .hookTimeout = std::chrono::seconds(*hookSeconds)};
+    RotationOptions rotation{.now = *when,
+                             .dryRun = true,
+                             .hookTimeout = std::chrono::seconds(*hookSeconds),
+                             .tokenPin = tokenPinSource(parser.value(pin))};
     // Planned under the lock first: only a run that will issue or export needs the
     // passphrase, so the timer's hourly no-op runs cost no scrypt and never prompt. The real
     // run then happens even when nothing is due, to log why a blocked policy is blocked.

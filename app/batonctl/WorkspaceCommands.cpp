@@ -8,6 +8,7 @@
 #include "export/BundleProfile.h"
 #include "import/Importer.h"
 #include "keyring/Keyring.h"
+#include "pkcs11/Pkcs11Uri.h"
 #include "rotation/RotationPlanner.h"
 
 #include <QDir>
@@ -61,6 +62,27 @@ Result<SecretBytes> readNewWorkspacePassphrase(const QString &source, const QStr
 }
 
 } // namespace
+
+/// `ws import --key-uri`: the certificate whose key is on the token, the first end-entity
+/// certificate of the file (a chain may follow it). A private key in the same file is refused:
+/// the key would then be in two places.
+Result<const Certificate *> tokenKeyCertificate(const QList<ImportedObject> &objects,
+                                                const QString &file)
+{
+    const Certificate *leaf = nullptr;
+    for (const ImportedObject &object : objects) {
+        if (object.privateKey)
+            return Error{QStringLiteral("%1 holds a private key (%2), but --key-uri says the "
+                                        "key is on a token; import one or the other")
+                             .arg(file, object.location)};
+        if (object.certificate && !leaf && !object.certificate->isCa())
+            leaf = &*object.certificate;
+    }
+    if (!leaf)
+        return Error{QStringLiteral("%1 holds no end-entity certificate for the key on the token")
+                         .arg(file)};
+    return leaf;
+}
 
 int runWsInit(const QStringList &arguments)
 {
@@ -197,12 +219,23 @@ int runWsForgetPassphrase(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Remove the workspace's passphrase from the OS keyring (where `ws init --keyring` put "
         "it): batonctl asks for it again. The workspace itself is left alone, and need not "
-        "exist any more."));
+        "exist any more. With --token, remove that token's PIN instead (where `ws import "
+        "--key-uri ... --keyring` put it)."));
     const WorkspaceOptions options;
-    parser.addOption(options.workspace);
+    const QCommandLineOption token(QStringLiteral("token"),
+                                   QStringLiteral("Forget the PIN of the token labelled LABEL."),
+                                   QStringLiteral("LABEL"));
+    parser.addOptions({options.workspace, token});
     int exitCode = ExitOk;
     if (!parseArguments(parser, arguments, &exitCode))
         return exitCode;
+    if (parser.isSet(token)) {
+        if (auto ok = forgetTokenPin(parser.value(token), kKeyringCommandWait); !ok)
+            return fail(ok.errorMessage());
+        out() << "The keyring holds no PIN for token '" << parser.value(token) << "' now\n";
+        out().flush();
+        return ExitOk;
+    }
     const QString path = workspacePath(parser, options);
     if (auto ok = forgetWorkspacePassphrase(path, kKeyringCommandWait); !ok)
         return fail(ok.errorMessage());
@@ -225,8 +258,20 @@ int runWsImport(const QStringList &arguments)
     const QCommandLineOption pass(QStringLiteral("pass"),
                                   QStringLiteral("Passphrase for encrypted input files (SRC)."),
                                   QStringLiteral("SRC"));
+    const QCommandLineOption keyUri(
+        QStringLiteral("key-uri"),
+        QStringLiteral("The certificate's private key stays on a PKCS#11 token: this RFC 7512 URI "
+                       "names it (pkcs11:token=edge-ca;object=example-com). The workspace keeps "
+                       "the URI, never the PIN; a signature on the token proves the key is the "
+                       "certificate's first. Takes one FILE, the certificate (and its chain)."),
+        QStringLiteral("URI"));
+    const QCommandLineOption pin = pinOption();
+    const QCommandLineOption keyring(
+        QStringLiteral("keyring"),
+        QStringLiteral("With --key-uri: also keep the token's PIN in the OS keyring, from which "
+                       "rotations take it (filed under the token's label)."));
     const QCommandLineOption now = nowOption();
-    parser.addOptions({pass, now});
+    parser.addOptions({pass, keyUri, pin, keyring, now});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Files to import."),
                                  QStringLiteral("FILE..."));
     int exitCode = ExitOk;
@@ -234,6 +279,20 @@ int runWsImport(const QStringList &arguments)
         return exitCode;
     if (parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("ws import needs at least one FILE"));
+    const bool onToken = parser.isSet(keyUri);
+    if (onToken && parser.positionalArguments().size() != 1)
+        return fail(QStringLiteral("--key-uri names the key of one certificate: give one FILE"));
+    if (!onToken && (parser.isSet(pin) || parser.isSet(keyring)))
+        return fail(
+            QStringLiteral("--%1 is the PIN of a token holding the key --key-uri names")
+                .arg(parser.isSet(pin) ? QStringLiteral("pin") : QStringLiteral("keyring")));
+    if (parser.isSet(keyring) && keyringAvailability() == KeyringAvailability::Unavailable)
+        return fail(QStringLiteral("--keyring: this batonctl was built without keyring support"));
+    // Refused before anything is opened: a URI carrying a PIN is never stored or repeated.
+    if (onToken) {
+        if (auto uri = Pkcs11Uri::parse(parser.value(keyUri)); !uri)
+            return fail(QStringLiteral("--key-uri: ") + uri.errorMessage());
+    }
     auto when = timeOption(parser, now.names().first());
     if (!when)
         return fail(when.errorMessage());
@@ -278,6 +337,30 @@ int runWsImport(const QStringList &arguments)
     if (files.isEmpty())
         return ExitUnusable;
 
+    // The token key is proved to be the certificate's before anything is written.
+    std::optional<TokenKey> tokenKey;
+    std::optional<SecretBytes> usedPin; // for --keyring
+    const TokenKey::PinSource pinSource = tokenPinSource(parser.value(pin));
+    if (onToken) {
+        auto leaf = tokenKeyCertificate(objects, files.first());
+        if (!leaf)
+            return fail(leaf.errorMessage());
+        auto opened = TokenKey::open(
+            parser.value(keyUri),
+            [&](const QString &token) {
+                auto read = pinSource(token);
+                if (read)
+                    usedPin = SecretBytes(read->bytes());
+                return read;
+            },
+            (*leaf)->publicKey());
+        if (!opened)
+            return fail(opened.errorMessage());
+        if (auto proved = opened->checkIsKeyOf((*leaf)->publicKey()); !proved)
+            return fail(parser.value(keyUri) + QStringLiteral(": ") + proved.errorMessage());
+        tokenKey.emplace(std::move(opened).value());
+    }
+
     // One transaction under the rotation lock: a rotation sees the workspace before the import
     // or after it, never a renewed certificate whose key is still in the next file.
     auto lock = lockRotations(**workspace);
@@ -287,6 +370,21 @@ int runWsImport(const QStringList &arguments)
     if (!report)
         return fail(QStringLiteral("%1: nothing imported: %2")
                         .arg(files.join(QStringLiteral(", ")), report.errorMessage()));
+    // Before a renewal's rotation below, which signs with it.
+    if (tokenKey) {
+        auto leaf = tokenKeyCertificate(objects, files.first());
+        auto record =
+            (*workspace)
+                ->resolveCertificate(QString::fromLatin1((*leaf)->sha256Fingerprint().toHex()));
+        if (!record)
+            return fail(record.errorMessage());
+        if (auto added =
+                (*workspace)
+                    ->addTokenKey(record->id,
+                                  {.uri = parser.value(keyUri), .token = tokenKey->token()}, *when);
+            !added)
+            return fail(added.errorMessage());
+    }
     qsizetype next = 0;
     for (qsizetype i = 0; i < files.size(); ++i) {
         out() << files[i] << '\n';
@@ -300,6 +398,22 @@ int runWsImport(const QStringList &arguments)
                                     object.result == ImportOutcome::Result::AlreadyPresent);
         }
     }
+    if (tokenKey) {
+        out() << "  key: the " << tokenKey->description() << " (" << parser.value(keyUri) << ")\n";
+        if (parser.isSet(keyring)) {
+            if (!usedPin)
+                out() << "  the token needs no PIN: nothing stored in the keyring\n";
+            else if (auto stored =
+                         storeTokenPin(tokenKey->token(), usedPin->bytes(), kKeyringCommandWait);
+                     !stored)
+                return fail(stored.errorMessage() +
+                            QStringLiteral("; the certificate and its key reference were added"));
+            else
+                out() << "  stored the PIN of token '" << tokenKey->token()
+                      << "' in the keyring (service " << kKeyringService << ", key "
+                      << tokenPinKey(tokenKey->token()) << ")\n";
+        }
+    }
     out().flush();
     const QList<qint64> &renewed = report->renewedPolicies;
     if (renewed.isEmpty())
@@ -310,7 +424,7 @@ int runWsImport(const QStringList &arguments)
         out() << ' ' << id;
     out() << '\n';
     out().flush();
-    const int rotated = rotateNow(**workspace, *lock, renewed, *when);
+    const int rotated = rotateNow(**workspace, *lock, renewed, *when, pinSource);
     if (anyUnusable)
         return ExitUnusable;
     return allAdded && rotated == ExitOk ? ExitOk : ExitInvalid;
@@ -354,7 +468,10 @@ int runWsList(const QStringList &arguments)
                   << (certificate.isCa() ? "CA certificate" : "certificate") << "  SHA-256 "
                   << record.sha256.left(16) << "…  expires " << formatUtc(certificate.notAfter())
                   << " (" << formatRelative(*when, certificate.notAfter()) << ")"
-                  << (record.hasKey ? "  key in vault" : "")
+                  << (record.tokenKey.onToken()
+                          ? QStringLiteral("  key on token '%1'").arg(record.tokenKey.token)
+                      : record.hasKey ? QStringLiteral("  key in vault")
+                                      : QString())
                   << (record.supersededBy
                           ? QStringLiteral("  renewed by %1").arg(record.supersededBy)
                           : QString())
@@ -380,18 +497,22 @@ int runWsList(const QStringList &arguments)
             }
         }
         if (parser.isSet(json))
-            listed.append(
-                QJsonObject{{QStringLiteral("id"), record.id},
-                            {QStringLiteral("name"), certificate.displayName()},
-                            {QStringLiteral("subject"), certificate.subject()},
-                            {QStringLiteral("ca"), certificate.isCa()},
-                            {QStringLiteral("sha256"), record.sha256},
-                            {QStringLiteral("notBefore"), formatRfc3339(certificate.notBefore())},
-                            {QStringLiteral("notAfter"), formatRfc3339(certificate.notAfter())},
-                            {QStringLiteral("hasKey"), record.hasKey},
-                            {QStringLiteral("supersededBy"), record.supersededBy},
-                            {QStringLiteral("policy"), policy != policies->cend() ? policy->id : 0},
-                            {QStringLiteral("dcs"), dcList}});
+            listed.append(QJsonObject{
+                {QStringLiteral("id"), record.id},
+                {QStringLiteral("name"), certificate.displayName()},
+                {QStringLiteral("subject"), certificate.subject()},
+                {QStringLiteral("ca"), certificate.isCa()},
+                {QStringLiteral("sha256"), record.sha256},
+                {QStringLiteral("notBefore"), formatRfc3339(certificate.notBefore())},
+                {QStringLiteral("notAfter"), formatRfc3339(certificate.notAfter())},
+                {QStringLiteral("hasKey"), record.hasKey},
+                {QStringLiteral("keyUri"),
+                 record.tokenKey.onToken() ? QJsonValue(record.tokenKey.uri) : QJsonValue()},
+                {QStringLiteral("keyToken"),
+                 record.tokenKey.onToken() ? QJsonValue(record.tokenKey.token) : QJsonValue()},
+                {QStringLiteral("supersededBy"), record.supersededBy},
+                {QStringLiteral("policy"), policy != policies->cend() ? policy->id : 0},
+                {QStringLiteral("dcs"), dcList}});
     }
     if (parser.isSet(json))
         printJson({{QStringLiteral("workspace"), (*workspace)->path()},
@@ -569,8 +690,9 @@ int runCertReplace(const QStringList &arguments)
         "are superseded, and fresh DCs under NEW are issued and exported at once. Needs the "
         "workspace passphrase."));
     const WorkspaceOptions options;
+    const QCommandLineOption pin = pinOption();
     const QCommandLineOption now = nowOption();
-    parser.addOption(now);
+    parser.addOptions({pin, now});
     parser.addPositionalArgument(QStringLiteral("OLD"), QStringLiteral("The certificate renewed."));
     parser.addPositionalArgument(QStringLiteral("NEW"), QStringLiteral("Its replacement."));
     int exitCode = ExitOk;
@@ -606,7 +728,7 @@ int runCertReplace(const QStringList &arguments)
     out().flush();
     if (!*policy)
         return ExitOk;
-    return rotateNow(**workspace, *lock, {(*policy)->id}, *when);
+    return rotateNow(**workspace, *lock, {(*policy)->id}, *when, tokenPinSource(parser.value(pin)));
 }
 
 int runLog(const QStringList &arguments)

@@ -81,9 +81,9 @@ Result<RotationLock> lockRotations(const Workspace &workspace)
 }
 
 int rotateNow(Workspace &workspace, const RotationLock & /*held*/, const QList<qint64> &policyIds,
-              const QDateTime &now)
+              const QDateTime &now, const TokenKey::PinSource &pin)
 {
-    auto run = rotateWorkspace(workspace, {.now = now, .policyIds = policyIds});
+    auto run = rotateWorkspace(workspace, {.now = now, .policyIds = policyIds, .tokenPin = pin});
     if (!run)
         return fail(run.errorMessage());
     printRotation(*run, now);

@@ -45,9 +45,10 @@ inline constexpr std::chrono::seconds kRotationLockWait{120};
 Result<RotationLock> lockRotations(const Workspace &workspace);
 
 /// Rotates the given policies at once (after a renewal), printing what happened, under the
-/// rotation lock the caller holds. ExitOk, or ExitInvalid when something failed.
+/// rotation lock the caller holds; `pin` unlocks tokens holding certificate keys. ExitOk, or
+/// ExitInvalid when something failed.
 int rotateNow(Workspace &workspace, const RotationLock &held, const QList<qint64> &policyIds,
-              const QDateTime &now);
+              const QDateTime &now, const TokenKey::PinSource &pin);
 
 /// What a rotation did, as lines under each policy.
 void printRotation(const RotationRun &run, const QDateTime &now);

@@ -65,7 +65,8 @@ void printUsage()
           << ".\n"
              "Environment: BATON_WORKSPACE is the workspace when --workspace is not given;\n"
              "BATON_PASSPHRASE_FILE a file holding its passphrase when --passphrase is not given\n"
-             "(tried before the OS keyring).\n"
+             "(tried before the OS keyring); BATON_PIN_FILE the same for the PIN of a token\n"
+             "holding certificate keys (--pin).\n"
              "Exit status: 0 success, 1 a negative answer (e.g. invalid DC), 2 unusable input "
              "or usage.\n";
     out().flush();

@@ -78,7 +78,8 @@ Status checkHookEnvironmentNames(const QStringList &names)
             return Error{QStringLiteral("'%1' is not an environment variable name").arg(name)};
         if (name.startsWith(QLatin1String("BATON_")))
             return Error{QStringLiteral("%1: Baton's own variables are never passed to a hook "
-                                        "(BATON_PASSPHRASE_FILE names the passphrase)")
+                                        "(BATON_PASSPHRASE_FILE names the passphrase, "
+                                        "BATON_PIN_FILE a token PIN)")
                              .arg(name)};
         if (seen.contains(name))
             return Error{QStringLiteral("%1 is named twice").arg(name)};

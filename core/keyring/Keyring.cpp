@@ -22,20 +22,19 @@ QString keyringKey(const QString &workspacePath)
 
 namespace {
 
-/// One QtKeychain job for a workspace's entry, run to its end or to a deadline. A finished job
+/// One QtKeychain job for an entry, run to its end or to a deadline. A finished job
 /// is freed with this object; one still running is left to free itself when it finishes,
 /// because its backend may still call into it (libsecret's callbacks hold a raw pointer).
 template <typename Job> class BoundedJob
 {
 public:
-    explicit BoundedJob(const QString &workspacePath)
-        : m_job(new Job(QLatin1String(kKeyringService)))
+    explicit BoundedJob(const QString &entry) : m_job(new Job(QLatin1String(kKeyringService)))
     {
         m_job->setAutoDelete(false);
         // QtKeychain's default, made explicit so that no release or platform can turn a missing
         // keyring into a passphrase in a plaintext settings file.
         m_job->setInsecureFallback(false);
-        m_job->setKey(keyringKey(workspacePath));
+        m_job->setKey(entry);
     }
     BoundedJob(const BoundedJob &) = delete;
     BoundedJob &operator=(const BoundedJob &) = delete;
@@ -112,14 +111,13 @@ QString describe(const QKeychain::Job &job)
 }
 
 /// Empty when stored, else why not.
-QString store(const QString &workspacePath, QByteArrayView passphrase,
-              std::chrono::milliseconds timeout)
+QString store(const QString &entry, QByteArrayView secret, std::chrono::milliseconds timeout)
 {
     if (const QString missing = missingBackend(); !missing.isEmpty())
         return missing;
     // Shared with the job, not copied again; wiped once the job (declared after it) is gone.
-    const SecretBytes data(passphrase.toByteArray());
-    BoundedJob<QKeychain::WritePasswordJob> job(workspacePath);
+    const SecretBytes data(secret.toByteArray());
+    BoundedJob<QKeychain::WritePasswordJob> job(entry);
     // Binary, not text: a passphrase read from a file need not be valid UTF-8.
     job->setBinaryData(data.bytes());
     if (!job.run(timeout))
@@ -128,11 +126,11 @@ QString store(const QString &workspacePath, QByteArrayView passphrase,
 }
 
 /// Empty when the keyring holds no entry (any more), else why it might.
-QString forget(const QString &workspacePath, std::chrono::milliseconds timeout)
+QString forget(const QString &entry, std::chrono::milliseconds timeout)
 {
     if (const QString missing = missingBackend(); !missing.isEmpty())
         return missing;
-    BoundedJob<QKeychain::DeletePasswordJob> job(workspacePath);
+    BoundedJob<QKeychain::DeletePasswordJob> job(entry);
     if (!job.run(timeout))
         return timedOut(timeout);
     if (job->error() == QKeychain::NoError || job->error() == QKeychain::EntryNotFound)
@@ -140,21 +138,13 @@ QString forget(const QString &workspacePath, std::chrono::milliseconds timeout)
     return describe(*job);
 }
 
-} // namespace
-
-KeyringAvailability keyringAvailability()
-{
-    return KeyringAvailability::Available;
-}
-
-KeyringLookup readWorkspacePassphrase(const QString &workspacePath,
-                                      std::chrono::milliseconds timeout)
+KeyringLookup read(const QString &entry, std::chrono::milliseconds timeout)
 {
     if (const QString missing = missingBackend(); !missing.isEmpty())
         return {std::nullopt, missing};
     QByteArray data;
     {
-        BoundedJob<QKeychain::ReadPasswordJob> job(workspacePath);
+        BoundedJob<QKeychain::ReadPasswordJob> job(entry);
         if (!job.run(timeout))
             return {std::nullopt, timedOut(timeout)};
         if (job->error() == QKeychain::EntryNotFound)
@@ -164,6 +154,13 @@ KeyringLookup readWorkspacePassphrase(const QString &workspacePath,
         data = job->binaryData();
     } // the job is gone: `data` holds the only reference, so SecretBytes can wipe it
     return {SecretBytes(std::move(data)), {}};
+}
+
+} // namespace
+
+KeyringAvailability keyringAvailability()
+{
+    return KeyringAvailability::Available;
 }
 
 #else
@@ -182,6 +179,11 @@ QString forget(const QString &, std::chrono::milliseconds)
     return QLatin1String(kUnsupported);
 }
 
+KeyringLookup read(const QString &, std::chrono::milliseconds)
+{
+    return {std::nullopt, QLatin1String(kUnsupported)};
+}
+
 } // namespace
 
 KeyringAvailability keyringAvailability()
@@ -189,17 +191,18 @@ KeyringAvailability keyringAvailability()
     return KeyringAvailability::Unavailable;
 }
 
-KeyringLookup readWorkspacePassphrase(const QString &, std::chrono::milliseconds)
-{
-    return {std::nullopt, QLatin1String(kUnsupported)};
-}
-
 #endif
+
+KeyringLookup readWorkspacePassphrase(const QString &workspacePath,
+                                      std::chrono::milliseconds timeout)
+{
+    return read(keyringKey(workspacePath), timeout);
+}
 
 Status storeWorkspacePassphrase(const QString &workspacePath, QByteArrayView passphrase,
                                 std::chrono::milliseconds timeout)
 {
-    const QString problem = store(workspacePath, passphrase, timeout);
+    const QString problem = store(keyringKey(workspacePath), passphrase, timeout);
     if (problem.isEmpty())
         return {};
     return Error{QStringLiteral("cannot store the passphrase in the keyring: ") + problem};
@@ -207,10 +210,37 @@ Status storeWorkspacePassphrase(const QString &workspacePath, QByteArrayView pas
 
 Status forgetWorkspacePassphrase(const QString &workspacePath, std::chrono::milliseconds timeout)
 {
-    const QString problem = forget(workspacePath, timeout);
+    const QString problem = forget(keyringKey(workspacePath), timeout);
     if (problem.isEmpty())
         return {};
     return Error{QStringLiteral("cannot remove the passphrase from the keyring: ") + problem};
+}
+
+QString tokenPinKey(const QString &tokenLabel)
+{
+    return QStringLiteral("pkcs11-token:") + tokenLabel;
+}
+
+KeyringLookup readTokenPin(const QString &tokenLabel, std::chrono::milliseconds timeout)
+{
+    return read(tokenPinKey(tokenLabel), timeout);
+}
+
+Status storeTokenPin(const QString &tokenLabel, QByteArrayView pin,
+                     std::chrono::milliseconds timeout)
+{
+    const QString problem = store(tokenPinKey(tokenLabel), pin, timeout);
+    if (problem.isEmpty())
+        return {};
+    return Error{QStringLiteral("cannot store the PIN in the keyring: ") + problem};
+}
+
+Status forgetTokenPin(const QString &tokenLabel, std::chrono::milliseconds timeout)
+{
+    const QString problem = forget(tokenPinKey(tokenLabel), timeout);
+    if (problem.isEmpty())
+        return {};
+    return Error{QStringLiteral("cannot remove the PIN from the keyring: ") + problem};
 }
 
 } // namespace baton

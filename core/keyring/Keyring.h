@@ -1,8 +1,8 @@
 #pragma once
 
-// The workspace passphrase in the OS keyring (Secret Service or KWallet over D-Bus, the macOS
-// Keychain, the Windows Credential Manager), through QtKeychain. A library of its own so that
-// baton-core, which servers and CI link, stays free of QtKeychain and D-Bus.
+// The workspace passphrase (and token PINs) in the OS keyring (Secret Service or KWallet over
+// D-Bus, the macOS Keychain, the Windows Credential Manager), through QtKeychain. A library of its
+// own so that baton-core, which servers and CI link, stays free of QtKeychain and D-Bus.
 //
 // Each entry is filed under the service kKeyringService, keyed by the workspace's canonical
 // path, so every path that names the same file finds the same entry. Nothing is ever stored
@@ -60,5 +60,16 @@ Status forgetWorkspacePassphrase(const QString &workspacePath, std::chrono::mill
 /// The entry's key: the canonical path of the workspace, or its absolute path once the file is
 /// gone (so a deleted workspace's entry can still be forgotten).
 QString keyringKey(const QString &workspacePath);
+
+// The user PIN of a PKCS#11 token holding certificate keys, filed under the token's label
+// (what a PIN prompt names it by): one entry serves every workspace with keys on that token.
+
+KeyringLookup readTokenPin(const QString &tokenLabel, std::chrono::milliseconds timeout);
+Status storeTokenPin(const QString &tokenLabel, QByteArrayView pin,
+                     std::chrono::milliseconds timeout);
+/// Success also when there was no entry.
+Status forgetTokenPin(const QString &tokenLabel, std::chrono::milliseconds timeout);
+/// "pkcs11-token:LABEL", the entry's key.
+QString tokenPinKey(const QString &tokenLabel);
 
 } // namespace baton

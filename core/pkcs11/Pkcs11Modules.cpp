@@ -2,8 +2,11 @@
 
 #include "Pkcs11Error.h"
 #include "Pkcs11Uri.h"
+#include "common/FileIo.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <cstdlib>
 #include <p11-kit/p11-kit.h>
 #include <utility>
@@ -49,8 +52,25 @@ Result<Pkcs11Modules> Pkcs11Modules::load(const QString &modulePath)
 Result<Pkcs11Modules> Pkcs11Modules::forUri(const Pkcs11Uri &uri)
 {
     const QString path = uri.modulePath();
-    if (!path.isEmpty())
+    if (!path.isEmpty()) {
+        // Loading a module runs its code, as whoever signs: root, from the rotation timer. A URI
+        // comes from a workspace or a command line, so the module it names is trusted as ssh
+        // trusts a file: nobody but its owner (the caller or root) can have changed it. A bare
+        // name is p11-kit's to find in its own module directory; a relative path could climb out.
+        if (QDir::isAbsolutePath(path)) {
+            if (!QFileInfo::exists(path))
+                return Error{
+                    QStringLiteral("cannot load the PKCS#11 module %1: no such file").arg(path)};
+            if (auto trusted = checkNobodyElseCanWrite(path, QStringLiteral("PKCS#11 module"),
+                                                       TrustedOwner::CallerOrRoot);
+                !trusted)
+                return trusted.error();
+        } else if (path.contains(QLatin1Char('/'))) {
+            return Error{QStringLiteral("module-path must be absolute, or a bare file name "
+                                        "p11-kit finds in its module directory")};
+        }
         return load(path);
+    }
     Pkcs11Modules loaded;
     loaded.m_registry = p11_kit_modules_load_and_initialize(0);
     if (!loaded.m_registry)

@@ -48,7 +48,7 @@ Status Pkcs11Session::login(CK_USER_TYPE user, QByteArrayView pin)
     auto *pinBytes = reinterpret_cast<CK_UTF8CHAR *>(const_cast<char *>(pin.data()));
     const CK_RV rv = m_module->C_Login(m_handle, user, pinBytes, CK_ULONG(pin.size()));
     if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
-        return pkcs11Error(QStringLiteral("cannot log in to the token"), rv);
+        return pkcs11Error(QString::fromLatin1(kTokenLoginFailed), rv);
     return {};
 }
 

@@ -10,6 +10,10 @@
 
 namespace baton {
 
+/// How every failed C_Login is reported: a token counts wrong PINs and locks after a few, so a
+/// caller that signs many times (a rotation) must not try a refused PIN again.
+inline constexpr char kTokenLoginFailed[] = "cannot log in to the token";
+
 /// One session with a token, closed when this owner goes (closing a token's last session also
 /// logs it out). Every length and count a module returns is bounded by the caller's limit.
 class Pkcs11Session

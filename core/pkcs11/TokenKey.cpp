@@ -4,6 +4,7 @@
 #include "Pkcs11Modules.h"
 #include "Pkcs11Session.h"
 #include "Pkcs11Uri.h"
+#include "crypto/KeyCodec.h"
 #include "crypto/KeyType.h"
 #include "tls/SignatureScheme.h"
 
@@ -77,6 +78,32 @@ Result<QList<TokenSlot>> matchingTokens(const Pkcs11Modules &modules, const Pkcs
         }
     }
     return matches;
+}
+
+/// The one token the URI matches: an error says which tokens there were, or which matched.
+Result<TokenSlot> oneMatchingToken(const Pkcs11Modules &modules, const Pkcs11Uri &uri)
+{
+    QStringList seen;
+    auto tokens = matchingTokens(modules, uri, &seen);
+    if (!tokens)
+        return withContext<TokenSlot>(tokens.error(), uri.text());
+    if (tokens->isEmpty())
+        return Error{QStringLiteral("%1: no token matches it (tokens present: %2; modules: %3)")
+                         .arg(uri.text(), quotedList(seen), modules.describe())};
+    if (tokens->size() > 1) {
+        QStringList labels;
+        for (const TokenSlot &token : *tokens)
+            labels << QStringLiteral("'%1' (serial %2)")
+                          .arg(tokenLabel(token.info),
+                               pkcs11Text(token.info.serialNumber, sizeof token.info.serialNumber));
+        // A PIN is only ever tried on one token: a wrong one counts against each token tried.
+        return Error{QStringLiteral("%1 matches %2 tokens: %3; add token= or serial= so that it "
+                                    "names one")
+                         .arg(uri.text())
+                         .arg(tokens->size())
+                         .arg(labels.join(QStringLiteral(", ")))};
+    }
+    return tokens->first();
 }
 
 /// "'example-com' (id 01ab)": how a key is told apart in a message.
@@ -385,6 +412,7 @@ struct TokenKey::Parts
     CK_KEY_TYPE keyType;
     EvpPkeyPtr publicKey;
     QString description;
+    QString tokenLabel;
 };
 
 TokenKey::TokenKey(std::unique_ptr<Parts> parts) : m_parts(std::move(parts)) {}
@@ -402,6 +430,44 @@ QString TokenKey::description() const
     return m_parts->description;
 }
 
+QString TokenKey::token() const
+{
+    return m_parts->tokenLabel;
+}
+
+Status TokenKey::checkIsKeyOf(const EVP_PKEY *certificateKey) const
+{
+    if (!samePublicKey(publicKey(), certificateKey))
+        return Error{
+            QStringLiteral("the %1 is not the certificate's key (the token's is %2, the "
+                           "certificate's %3)")
+                .arg(description(), describeKey(publicKey()), describeKey(certificateKey))};
+    const SignatureScheme *scheme = certificateSchemeForKey(keyTypeOf(certificateKey));
+    if (!scheme)
+        return Error{QStringLiteral("the certificate's key (%1) cannot sign a DC")
+                         .arg(describeKey(certificateKey))};
+    // sign() verifies what the token made under the key's public half, now known to be the
+    // certificate's: a public key object that does not match its private key fails here.
+    auto signature = sign(*scheme, QByteArrayView("Baton: is this the certificate's key?"));
+    if (!signature)
+        return signature.error();
+    return {};
+}
+
+Result<QString> TokenKey::findToken(const QString &uriText)
+{
+    auto uri = Pkcs11Uri::parse(uriText);
+    if (!uri)
+        return uri.error();
+    auto modules = Pkcs11Modules::forUri(*uri);
+    if (!modules)
+        return withContext<QString>(modules.error(), uriText);
+    auto token = oneMatchingToken(*modules, *uri);
+    if (!token)
+        return token.error();
+    return tokenLabel(token->info);
+}
+
 Result<TokenKey> TokenKey::open(const QString &uriText, const PinSource &pin,
                                 const EVP_PKEY *certificateKey)
 {
@@ -411,27 +477,10 @@ Result<TokenKey> TokenKey::open(const QString &uriText, const PinSource &pin,
     auto modules = Pkcs11Modules::forUri(*uri);
     if (!modules)
         return withContext<TokenKey>(modules.error(), uriText);
-    QStringList seen;
-    auto tokens = matchingTokens(*modules, *uri, &seen);
-    if (!tokens)
-        return withContext<TokenKey>(tokens.error(), uriText);
-    if (tokens->isEmpty())
-        return Error{QStringLiteral("%1: no token matches it (tokens present: %2; modules: %3)")
-                         .arg(uriText, quotedList(seen), modules->describe())};
-    if (tokens->size() > 1) {
-        QStringList labels;
-        for (const TokenSlot &token : *tokens)
-            labels << QStringLiteral("'%1' (serial %2)")
-                          .arg(tokenLabel(token.info),
-                               pkcs11Text(token.info.serialNumber, sizeof token.info.serialNumber));
-        // A PIN is only ever tried on one token: a wrong one counts against each token tried.
-        return Error{QStringLiteral("%1 matches %2 tokens: %3; add token= or serial= so that it "
-                                    "names one")
-                         .arg(uriText)
-                         .arg(tokens->size())
-                         .arg(labels.join(QStringLiteral(", ")))};
-    }
-    const TokenSlot &token = tokens->first();
+    auto found = oneMatchingToken(*modules, *uri);
+    if (!found)
+        return found.error();
+    const TokenSlot &token = *found;
     const QString label = tokenLabel(token.info);
     const auto onToken = [&](const Error &error) {
         return Error{QStringLiteral("%1: token '%2': %3").arg(uriText, label, error.message)};
@@ -461,6 +510,7 @@ Result<TokenKey> TokenKey::open(const QString &uriText, const PinSource &pin,
         .keyType = *keyType,
         .publicKey = std::move(publicKey).value(),
         .description = std::move(description),
+        .tokenLabel = label,
     });
     return TokenKey(std::move(parts));
 }

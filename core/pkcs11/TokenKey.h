@@ -26,6 +26,10 @@ public:
     static Result<TokenKey> open(const QString &uri, const PinSource &pin,
                                  const EVP_PKEY *certificateKey = nullptr);
 
+    /// The label of the one token the URI matches, found without logging in: whether the
+    /// token holding a key is reachable now (plugged in, its module loadable), for readiness.
+    static Result<QString> findToken(const QString &uri);
+
     TokenKey(TokenKey &&other) noexcept;
     TokenKey &operator=(TokenKey &&other) noexcept;
     ~TokenKey() override;
@@ -38,6 +42,13 @@ public:
 
     /// "key 'example-com' on token 'edge-ca'": for messages (never a PIN, never key material).
     QString description() const;
+    /// The label of the token the key is on.
+    QString token() const;
+
+    /// Proves the key is the one `certificateKey` is the public half of, before a workspace
+    /// records it as such: the public halves are equal, and a signature made on the token
+    /// verifies under the certificate's key.
+    Status checkIsKeyOf(const EVP_PKEY *certificateKey) const;
 
 private:
     struct Parts;

@@ -4,6 +4,7 @@
 #include "crypto/KeyCodec.h"
 #include "dc/DcIssuer.h"
 #include "export/BundleExport.h"
+#include "pkcs11/TokenKeyCache.h"
 #include "rotation/ServedDc.h"
 
 #include <QDir>
@@ -25,8 +26,9 @@ namespace {
 class PolicyRotation
 {
 public:
-    PolicyRotation(Workspace &workspace, const RotationOptions &options, PolicyOutcome &outcome)
-        : m_workspace(workspace), m_options(options), m_outcome(outcome)
+    PolicyRotation(Workspace &workspace, const RotationOptions &options, TokenKeyCache &tokenKeys,
+                   PolicyOutcome &outcome)
+        : m_workspace(workspace), m_options(options), m_tokenKeys(tokenKeys), m_outcome(outcome)
     {}
 
     /// False when the run was cancelled.
@@ -55,6 +57,7 @@ private:
         if (!record)
             return record.error();
         m_certificate = std::move(record->certificate);
+        m_tokenKey = std::move(record->tokenKey);
         return {};
     }
 
@@ -100,7 +103,13 @@ private:
     {
         if (auto loaded = loadCertificate(); !loaded)
             return loaded;
-        if (!m_certificateKey) {
+        const CertificateSigner *signer = nullptr;
+        if (m_tokenKey.onToken()) {
+            auto onToken = m_tokenKeys.signerFor(m_tokenKey.uri, *m_certificate);
+            if (!onToken)
+                return onToken.error();
+            signer = *onToken;
+        } else if (!m_certificateKey) {
             auto key = m_workspace.certificateKey(m_outcome.before.certificateId);
             if (!key)
                 return key.error();
@@ -114,6 +123,7 @@ private:
             return dcKey.error();
         auto issued = issueDelegatedCredential({.certificate = *m_certificate,
                                                 .certificateKey = m_certificateKey.get(),
+                                                .certificateSigner = signer,
                                                 .dcKey = dcKey->get(),
                                                 .lifetimeSeconds = policy.lifetimeSeconds,
                                                 .role = role,
@@ -281,9 +291,11 @@ private:
 
     Workspace &m_workspace;
     const RotationOptions &m_options;
+    TokenKeyCache &m_tokenKeys; ///< the run's, shared by its policies
     PolicyOutcome &m_outcome;
-    std::optional<Certificate> m_certificate; ///< see loadCertificate
-    EvpPkeyPtr m_certificateKey;
+    std::optional<Certificate> m_certificate;          ///< see loadCertificate
+    TokenKeyRecord m_tokenKey;                         ///< see loadCertificate
+    EvpPkeyPtr m_certificateKey;                       ///< when the vault holds it
     QHash<qint64, std::shared_ptr<EVP_PKEY>> m_dcKeys; ///< issued this run: no vault round trip
     QList<DcRole> m_wouldIssue;                        ///< a dry run's roles that are due
 };
@@ -368,11 +380,12 @@ Result<RotationRun> rotateWorkspace(Workspace &workspace, const RotationOptions 
     if (!plans)
         return plans.error();
     RotationRun run;
+    TokenKeyCache tokenKeys(options.tokenPin);
     for (PolicyPlan &planned : *plans) {
         if (!options.policyIds.isEmpty() && !options.policyIds.contains(planned.policy.id))
             continue;
         run.policies.append({.before = std::move(planned)});
-        if (!PolicyRotation(workspace, options, run.policies.last()).run()) {
+        if (!PolicyRotation(workspace, options, tokenKeys, run.policies.last()).run()) {
             run.cancelled = true;
             break;
         }

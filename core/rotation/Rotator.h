@@ -9,6 +9,7 @@
 // the workspace records which DC each target holds only after that. A rerun therefore finds
 // either nothing due and targets up to date, or the stored DC not yet exported, and finishes.
 
+#include "pkcs11/TokenKey.h"
 #include "rotation/RotationPlanner.h"
 #include "store/Workspace.h"
 
@@ -56,6 +57,10 @@ struct RotationOptions
     std::chrono::milliseconds hookTimeout{std::chrono::seconds(30)};
     /// Only these policies (the GUI's "Rotate now"); all when empty.
     QList<qint64> policyIds{};
+    /// Asked for the user PIN of a token that holds a certificate key (its label is passed),
+    /// at most once per token and run; without one, a policy whose key is on a token that
+    /// needs a PIN fails.
+    TokenKey::PinSource tokenPin{};
     /// Told what is about to happen ("issue", "export", "hook") before each step, e.g. for
     /// progress; returning false cancels the run before that step.
     std::function<bool(const QString &step)> progress{};

@@ -136,12 +136,30 @@ const char *const kSchema5[] = {
     "ALTER TABLE targets ADD COLUMN hook_environment TEXT NOT NULL DEFAULT ''",
 };
 
+// Schema 7: certificate keys on PKCS#11 tokens. The workspace keeps the RFC 7512 URI that names
+// the key (never a PIN: a URI carrying one is refused) and the label of the token it was found
+// on, for lists; the key meets its certificate by SPKI like a sealed key.
+const char *const kSchema7[] = {
+    "CREATE TABLE token_keys (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    spki_sha256 BLOB NOT NULL UNIQUE,\n"
+    "    uri TEXT NOT NULL,\n"
+    "    token TEXT NOT NULL\n"
+    ") STRICT",
+};
+
 // Each entry migrates from the version of its index to the next. Never edit a shipped entry:
-// files in the field were made by it. Add one instead. Schema 6 is no SQL: it is the envelope
-// vault, which needs the passphrase (Workspace::unlock).
+// files in the field were made by it. Add one instead. The step to schema 6 is no SQL: it is
+// the envelope vault, which needs the passphrase (Workspace::unlock), so the steps after it
+// wait for that unlock too (migratePastVault).
 const std::span<const char *const> kMigrations[] = {kSchema1, kSchema2, kSchema3, kSchema4,
-                                                    kSchema5};
-static_assert(std::size(kMigrations) == kLegacyVaultSchema);
+                                                    kSchema5, {},       kSchema7};
+static_assert(std::size(kMigrations) == kWorkspaceSchemaVersion);
+
+// A connection to a file that has not reached schema 7 (a read-only one, or one to a legacy
+// vault before its unlock) sees schema 7's tables as empty TEMP tables of the same name: the
+// queries are the same for every file, and such a file has no rows for them anyway.
+const char *const kDropStandIns[] = {"DROP TABLE IF EXISTS temp.token_keys"};
 
 QString uniqueConnectionName()
 {
@@ -364,10 +382,7 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const QString &path, QByteA
                                              QString::fromLatin1(key->stored())});
             !ok)
             return discard(ok.error());
-        if (auto ok =
-                (*workspace)
-                    ->sql(QStringLiteral("PRAGMA user_version = %1").arg(kWorkspaceSchemaVersion));
-            !ok)
+        if (auto ok = (*workspace)->migratePastVault(); !ok)
             return discard(ok.error());
         if (auto ok = transaction.commit(); !ok)
             return discard(ok.error());
@@ -474,7 +489,9 @@ Status Workspace::prepare()
     if (auto keys = sql(QStringLiteral("PRAGMA foreign_keys = ON")); !keys)
         return keys.error();
 
-    for (int from = schema; from < kLegacyVaultSchema; ++from) {
+    // Read-only, nothing migrates; past the legacy vault, only unlock() goes on.
+    for (int from = schema;
+         !readOnly() && from < kWorkspaceSchemaVersion && from != kLegacyVaultSchema; ++from) {
         Transaction transaction(*this);
         // Checked again under the write lock: another process may have migrated meanwhile.
         auto current = schemaVersion();
@@ -482,15 +499,8 @@ Status Workspace::prepare()
             return current.error();
         if (*current > from)
             continue;
-        for (const char *statement : kMigrations[from]) {
-            if (auto ok = sql(QString::fromLatin1(statement)); !ok)
-                return ok.error();
-        }
-        // What SQL alone cannot do: values computed from the certificates, same transaction.
-        if (from + 1 == 3) {
-            if (auto ok = fillCertificateSummaries(); !ok)
-                return ok;
-        }
+        if (auto ok = applyMigration(from); !ok)
+            return ok;
         if (auto ok = sql(QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId)); !ok)
             return ok.error();
         if (auto ok = sql(QStringLiteral("PRAGMA user_version = %1").arg(from + 1)); !ok)
@@ -498,6 +508,45 @@ Status Workspace::prepare()
         if (auto ok = transaction.commit(); !ok)
             return ok.error();
     }
+    auto reached = schemaVersion();
+    if (!reached)
+        return reached.error();
+    if (*reached < kWorkspaceSchemaVersion) {
+        for (const char *statement : kSchema7) {
+            const QString standIn = QString::fromLatin1(statement).replace(
+                QLatin1String("CREATE TABLE"), QLatin1String("CREATE TEMP TABLE"));
+            if (auto ok = sql(standIn); !ok)
+                return ok.error();
+        }
+    }
+    return {};
+}
+
+Status Workspace::applyMigration(int from)
+{
+    for (const char *statement : kMigrations[from]) {
+        if (auto ok = sql(QString::fromLatin1(statement)); !ok)
+            return ok.error();
+    }
+    // What SQL alone cannot do: values computed from the certificates, same transaction.
+    if (from + 1 == 3)
+        return fillCertificateSummaries();
+    return {};
+}
+
+Status Workspace::migratePastVault()
+{
+    // The stand-ins go first: from now on the file's own tables are meant.
+    for (const char *statement : kDropStandIns) {
+        if (auto ok = sql(QString::fromLatin1(statement)); !ok)
+            return ok.error();
+    }
+    for (int from = kLegacyVaultSchema + 1; from < kWorkspaceSchemaVersion; ++from) {
+        if (auto ok = applyMigration(from); !ok)
+            return ok;
+    }
+    if (auto ok = sql(QStringLiteral("PRAGMA user_version = %1").arg(kWorkspaceSchemaVersion)); !ok)
+        return ok.error();
     return {};
 }
 

@@ -25,21 +25,31 @@ namespace baton {
 struct DcDocument;
 struct ImportedObject;
 
-/// The schema this build reads and writes; older files are migrated forward when opened, up
-/// to kLegacyVaultSchema, and to this one on their first unlock with write access.
-inline constexpr int kWorkspaceSchemaVersion = 6;
+/// The schema this build reads and writes. Older files are migrated forward when opened with
+/// write access, except across kLegacyVaultSchema: that step needs the passphrase, and the
+/// first unlock with write access takes it and every later one.
+inline constexpr int kWorkspaceSchemaVersion = 7;
 /// The last schema whose keys are sealed each on its own under the passphrase (LegacyVault.h).
 /// Schema 6 changes no table, only the vault (KeyVault.h), and upgrading it needs the
 /// passphrase: Workspace::unlock does it, in one transaction.
 inline constexpr int kLegacyVaultSchema = 5;
 
+/// A certificate key on a PKCS#11 token: what names it, never what unlocks it.
+struct TokenKeyRecord
+{
+    QString uri{};   ///< RFC 7512, as given when it was added; empty for a key in the vault
+    QString token{}; ///< the label of the token the URI found then
+    bool onToken() const { return !uri.isEmpty(); }
+};
+
 struct CertificateRecord
 {
     qint64 id = 0;
     Certificate certificate;
-    QString sha256{};        ///< lower-case hex, no colons: what fingerprint prefixes match
-    bool hasKey = false;     ///< its private key is in the vault
-    qint64 supersededBy = 0; ///< the certificate that renewed it, 0 when current
+    QString sha256{};          ///< lower-case hex, no colons: what fingerprint prefixes match
+    bool hasKey = false;       ///< its private key is in the vault or on a token
+    TokenKeyRecord tokenKey{}; ///< where its key is when that is a token
+    qint64 supersededBy = 0;   ///< the certificate that renewed it, 0 when current
     QDateTime importedAt{};
 };
 
@@ -54,7 +64,8 @@ struct CertificateSummary
     QString serial{}; ///< hex
     QString sha256{}; ///< lower-case hex
     bool ca = false;
-    bool hasKey = false;
+    bool hasKey = false; ///< in the vault or on a token
+    TokenKeyRecord tokenKey{};
     bool delegation = false; ///< carries DelegationUsage
     QDateTime notBefore{};
     QDateTime notAfter{};
@@ -217,8 +228,16 @@ public:
 
     /// Whether the vault holds this private key (found by its public key; needs no unlock).
     Result<bool> holdsKey(const EVP_PKEY *key) const;
-    /// Needs unlock(). The key of a certificate or of a DC, opened from the vault.
+    /// Needs unlock(). The key of a certificate or of a DC, opened from the vault; an Error
+    /// naming the token for a certificate whose key is on one (TokenKeyRecord).
     Result<EvpPkeyPtr> certificateKey(qint64 certificateId) const;
+    /// Records that the certificate's key is the token key `key.uri` names, with an "imported"
+    /// event: the caller has proved it (a signature on the token that verifies under the
+    /// certificate's key). Needs unlock(), as adding a sealed key does: whoever cannot open
+    /// the vault has no business changing what signs. A URI already recorded for the key is
+    /// replaced (a token relabelled); a key the vault holds is refused, since one key is kept in
+    /// one place.
+    Status addTokenKey(qint64 certificateId, const TokenKeyRecord &key, const QDateTime &now);
     Result<EvpPkeyPtr> dcKey(qint64 dcId) const;
 
     /// Stores an issued DC and its key (sealed; needs unlock()) with an "issued" event.
@@ -282,6 +301,11 @@ private:
     static Result<std::unique_ptr<Workspace>> connect(const QString &path, WorkspaceAccess access,
                                                       bool immutable);
     Status prepare();
+    /// The SQL of the migration from schema `from`, inside the caller's transaction.
+    Status applyMigration(int from);
+    /// The migrations after the envelope vault's, the stand-ins for their tables dropped, and
+    /// the schema version set: inside the transaction that made the vault (create, unlock).
+    Status migratePastVault();
     /// Seals and stores a private key inside the caller's transaction, under the row id it
     /// gets there: false when the vault holds the key already. Needs unlock().
     Result<bool> insertKey(const EVP_PKEY *key);

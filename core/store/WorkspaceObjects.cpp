@@ -18,9 +18,17 @@ namespace {
 // A prefix shorter than this matches too much to be what anyone meant.
 constexpr qsizetype kMinFingerprintPrefix = 4;
 
-const char kCertificateColumns[] =
-    "c.id, c.der, c.sha256, c.superseded_by, c.imported_at, "
-    "EXISTS (SELECT 1 FROM keys k WHERE k.spki_sha256 = c.spki_sha256)";
+// Whether the key is in the vault or on a token; where on a token. token_keys.spki_sha256 is
+// UNIQUE, so the join adds no rows.
+const char kCertificateSelect[] =
+    "SELECT c.id, c.der, c.sha256, c.superseded_by, c.imported_at, "
+    "t.id IS NOT NULL OR EXISTS (SELECT 1 FROM keys k WHERE k.spki_sha256 = c.spki_sha256), "
+    "t.uri, t.token FROM certificates c LEFT JOIN token_keys t ON t.spki_sha256 = c.spki_sha256";
+
+TokenKeyRecord tokenKeyFrom(const QSqlQuery &row, int uriColumn)
+{
+    return {.uri = row.value(uriColumn).toString(), .token = row.value(uriColumn + 1).toString()};
+}
 
 Result<CertificateRecord> certificateFrom(const QSqlQuery &row)
 {
@@ -33,6 +41,7 @@ Result<CertificateRecord> certificateFrom(const QSqlQuery &row)
                              .certificate = std::move(certificate).value(),
                              .sha256 = row.value(2).toString(),
                              .hasKey = row.value(5).toBool(),
+                             .tokenKey = tokenKeyFrom(row, 6),
                              .supersededBy = row.value(3).toLongLong(),
                              .importedAt = timeFrom(row.value(4))};
 }
@@ -166,14 +175,58 @@ Result<EvpPkeyPtr> Workspace::openKey(const QByteArray &spkiSha256) const
 
 Result<EvpPkeyPtr> Workspace::certificateKey(qint64 certificateId) const
 {
-    auto row =
-        sql(QStringLiteral("SELECT spki_sha256 FROM certificates WHERE id = ?"), {certificateId});
+    auto row = sql(QStringLiteral("SELECT c.spki_sha256, t.uri, t.token FROM certificates c "
+                                  "LEFT JOIN token_keys t ON t.spki_sha256 = c.spki_sha256 "
+                                  "WHERE c.id = ?"),
+                   {certificateId});
     if (!row)
         return row.error();
     if (!row->next())
         return Error{QStringLiteral("no certificate %1 in the workspace").arg(certificateId)};
+    if (const TokenKeyRecord token = tokenKeyFrom(*row, 1); token.onToken())
+        return Error{QStringLiteral("certificate %1: its key is on token '%2' (%3), which signs "
+                                    "with it; it never leaves the token")
+                         .arg(certificateId)
+                         .arg(token.token, token.uri)};
     return withContext(openKey(row->value(0).toByteArray()),
                        QStringLiteral("certificate %1").arg(certificateId));
+}
+
+Status Workspace::addTokenKey(qint64 certificateId, const TokenKeyRecord &key, const QDateTime &now)
+{
+    if (!unlocked())
+        return Error{QStringLiteral("the workspace is locked: its passphrase is needed to add a "
+                                    "certificate key")};
+    Transaction transaction(*this);
+    auto row = sql(QStringLiteral("SELECT spki_sha256, EXISTS (SELECT 1 FROM keys k WHERE "
+                                  "k.spki_sha256 = c.spki_sha256) FROM certificates c WHERE "
+                                  "c.id = ?"),
+                   {certificateId});
+    if (!row)
+        return row.error();
+    if (!row->next())
+        return Error{QStringLiteral("no certificate %1 in the workspace").arg(certificateId)};
+    const QByteArray spki = row->value(0).toByteArray();
+    if (row->value(1).toBool())
+        return Error{QStringLiteral("certificate %1: the workspace's vault holds its key; a key "
+                                    "is kept in one place, so the token's copy is not recorded")
+                         .arg(certificateId)};
+    row->finish();
+    auto stored = sql(QStringLiteral("INSERT INTO token_keys (spki_sha256, uri, token) VALUES "
+                                     "(?, ?, ?) ON CONFLICT (spki_sha256) DO UPDATE SET uri = "
+                                     "excluded.uri, token = excluded.token"),
+                      {spki, key.uri, textValue(key.token)});
+    if (!stored)
+        return stored.error();
+    if (auto ok = logEvent(
+            {.at = now,
+             .kind = QStringLiteral("imported"),
+             .message =
+                 QStringLiteral("certificate key on token '%1' (%2)").arg(key.token, key.uri),
+             .certificateId = certificateId});
+        !ok)
+        return ok;
+    return transaction.commit();
 }
 
 Result<EvpPkeyPtr> Workspace::dcKey(qint64 dcId) const
@@ -188,8 +241,7 @@ Result<EvpPkeyPtr> Workspace::dcKey(qint64 dcId) const
 
 Result<QList<CertificateRecord>> Workspace::certificates() const
 {
-    auto rows = sql(QStringLiteral("SELECT %1 FROM certificates c ORDER BY c.id")
-                        .arg(QLatin1String(kCertificateColumns)));
+    auto rows = sql(QStringLiteral("%1 ORDER BY c.id").arg(QLatin1String(kCertificateSelect)));
     if (!rows)
         return rows.error();
     QList<CertificateRecord> records;
@@ -232,8 +284,9 @@ Result<QList<CertificateSummary>> Workspace::certificateSummaries() const
 {
     auto rows = sql(QStringLiteral(
         "SELECT c.id, c.display_name, c.subject, c.dns_names, c.serial, c.sha256, c.is_ca, "
-        "EXISTS (SELECT 1 FROM keys k WHERE k.spki_sha256 = c.spki_sha256), c.delegation, "
-        "c.not_before, c.not_after, c.superseded_by, c.search_text FROM certificates c ORDER BY "
+        "t.id IS NOT NULL OR EXISTS (SELECT 1 FROM keys k WHERE k.spki_sha256 = c.spki_sha256), "
+        "c.delegation, c.not_before, c.not_after, c.superseded_by, c.search_text, t.uri, t.token "
+        "FROM certificates c LEFT JOIN token_keys t ON t.spki_sha256 = c.spki_sha256 ORDER BY "
         "c.id"));
     if (!rows)
         return rows.error();
@@ -249,6 +302,7 @@ Result<QList<CertificateSummary>> Workspace::certificateSummaries() const
              .sha256 = rows->value(5).toString(),
              .ca = rows->value(6).toBool(),
              .hasKey = rows->value(7).toBool(),
+             .tokenKey = tokenKeyFrom(*rows, 13),
              .delegation = rows->value(8).toBool(),
              .notBefore = timeFrom(rows->value(9)),
              .notAfter = timeFrom(rows->value(10)),
@@ -260,9 +314,8 @@ Result<QList<CertificateSummary>> Workspace::certificateSummaries() const
 
 Result<CertificateRecord> Workspace::certificate(qint64 id) const
 {
-    auto row = sql(QStringLiteral("SELECT %1 FROM certificates c WHERE c.id = ?")
-                       .arg(QLatin1String(kCertificateColumns)),
-                   {id});
+    auto row =
+        sql(QStringLiteral("%1 WHERE c.id = ?").arg(QLatin1String(kCertificateSelect)), {id});
     if (!row)
         return row.error();
     if (!row->next())
@@ -282,9 +335,8 @@ Result<CertificateRecord> Workspace::resolveCertificate(const QString &reference
     const QString hex = QString(trimmed).remove(QLatin1Char(':')).toLower();
     static const QRegularExpression hexDigits(QStringLiteral("^[0-9a-f]+$"));
     if (hex.size() >= kMinFingerprintPrefix && hexDigits.match(hex).hasMatch()) {
-        auto rows = sql(QStringLiteral("SELECT %1 FROM certificates c WHERE c.sha256 LIKE ? "
-                                       "ORDER BY c.id LIMIT 2")
-                            .arg(QLatin1String(kCertificateColumns)),
+        auto rows = sql(QStringLiteral("%1 WHERE c.sha256 LIKE ? ORDER BY c.id LIMIT 2")
+                            .arg(QLatin1String(kCertificateSelect)),
                         {hex + QLatin1Char('%')});
         if (!rows)
             return rows.error();

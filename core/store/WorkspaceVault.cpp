@@ -32,7 +32,7 @@ Status Workspace::unlock(QByteArrayView passphrase)
     auto schema = schemaVersion();
     if (!schema)
         return schema.error();
-    if (*schema < kWorkspaceSchemaVersion) {
+    if (*schema <= kLegacyVaultSchema) {
         auto upgraded = upgradeLegacyVault(passphrase);
         if (!upgraded)
             return upgraded.error();
@@ -73,7 +73,7 @@ Result<std::optional<VaultKey>> Workspace::upgradeLegacyVault(QByteArrayView pas
                                     "schema %3's vault; unlock it once where it can be written")
                          .arg(m_path)
                          .arg(kLegacyVaultSchema)
-                         .arg(kWorkspaceSchemaVersion)};
+                         .arg(kLegacyVaultSchema + 1)};
     // One transaction, so that a crash or a kill at any point leaves the legacy vault or the
     // upgraded one, each whole and opened by the same passphrase. The write lock is held for
     // one scrypt run per key: a one-time cost, paid once by whoever unlocks first.
@@ -82,7 +82,7 @@ Result<std::optional<VaultKey>> Workspace::upgradeLegacyVault(QByteArrayView pas
     auto schema = schemaVersion();
     if (!schema)
         return schema.error();
-    if (*schema >= kWorkspaceSchemaVersion)
+    if (*schema > kLegacyVaultSchema)
         return std::optional<VaultKey>();
     auto stored = sqlValue(QStringLiteral("SELECT value FROM settings WHERE name = ?"),
                            {QString::fromLatin1(kLegacyVerifierSetting)});
@@ -138,17 +138,18 @@ Result<std::optional<VaultKey>> Workspace::upgradeLegacyVault(QByteArrayView pas
             !ok)
             return ok.error();
     }
-    for (const auto &[statement, bindings] :
-         {std::pair{QStringLiteral("DELETE FROM settings WHERE name = ?"),
-                    QVariantList{QString::fromLatin1(kLegacyVerifierSetting)}},
-          std::pair{QStringLiteral("INSERT INTO settings (name, value) VALUES (?, ?)"),
-                    QVariantList{QString::fromLatin1(kVaultKeySetting),
-                                 QString::fromLatin1(key->stored())}},
-          std::pair{QStringLiteral("PRAGMA user_version = %1").arg(kWorkspaceSchemaVersion),
-                    QVariantList{}}}) {
+    for (const auto &[statement, bindings] : {
+             std::pair{QStringLiteral("DELETE FROM settings WHERE name = ?"),
+                       QVariantList{QString::fromLatin1(kLegacyVerifierSetting)}},
+             std::pair{QStringLiteral("INSERT INTO settings (name, value) VALUES (?, ?)"),
+                       QVariantList{QString::fromLatin1(kVaultKeySetting),
+                                    QString::fromLatin1(key->stored())}},
+         }) {
         if (auto ok = sql(statement, bindings); !ok)
             return ok.error();
     }
+    if (auto ok = migratePastVault(); !ok)
+        return ok.error();
     if (auto ok = transaction.commit(); !ok)
         return ok.error();
     return std::optional<VaultKey>(std::move(key).value());

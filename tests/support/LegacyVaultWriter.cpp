@@ -150,7 +150,7 @@ void rewriteAsLegacyVault(const QString &path, QByteArrayView passphrase,
                           const ScryptParameters &scrypt)
 {
     // The tables of schemas 5 and 6 are the same: only the sealed keys and the vault's settings
-    // row differ.
+    // row differ. Schema 7 adds token_keys, which a schema 5 file lacks.
     QStringList statements;
     {
         auto workspace = Workspace::open(path);
@@ -182,6 +182,7 @@ void rewriteAsLegacyVault(const QString &path, QByteArrayView passphrase,
                << u"INSERT INTO settings (name, value) VALUES ('%1', '%2')"_qs.arg(
                       QLatin1String(kLegacyVerifierSetting),
                       QString::fromLatin1(legacyVerifier(passphrase, scrypt)))
+               << u"DROP TABLE token_keys"_qs
                << u"PRAGMA user_version = %1"_qs.arg(kLegacyVaultSchema);
     run(path, statements);
 }

@@ -81,6 +81,9 @@ private slots:
     void renewalArrivesWithItsKey();
     void checksWhatRotationNeeds_data();
     void checksWhatRotationNeeds();
+    void keepsWhereATokenKeyIs();
+    void tokenKeysBeforeSchema7_data();
+    void tokenKeysBeforeSchema7();
 
 private:
     std::unique_ptr<Workspace> makeWorkspace();
@@ -595,6 +598,8 @@ void WorkspaceTest::migratesAnOlderSchema()
     QVERIFY2(key, qPrintable(key.errorMessage()));
     QVERIFY(samePublicKey(key->get(), identity.key.get()));
     workspace->reset();
+    // Schema 7's table: dropping it works only if the migration made it.
+    QCOMPARE(rawSql(m_path, u"DROP TABLE token_keys"_qs), QString());
     // Schema 4's index: dropping it works only if the migration made it.
     QCOMPARE(rawSql(m_path, u"DROP INDEX certificates_subject"_qs), QString());
     // A read-only opener cannot migrate, and says so rather than misreading the file.
@@ -944,6 +949,110 @@ void WorkspaceTest::checksWhatRotationNeeds()
         QCOMPARE(found, QString());
     else
         QVERIFY2(found.contains(error), qPrintable(found));
+}
+
+void WorkspaceTest::keepsWhereATokenKeyIs()
+{
+    auto created = Workspace::create(m_path, kPassphrase, kNow, kFastWork);
+    QVERIFY2(created, qPrintable(created.errorMessage()));
+    Workspace &workspace = **created;
+    const TestIdentity onToken = makeIdentity({.commonName = u"hsm.test"_qs});
+    auto report =
+        workspace.importObjects(importData(onToken.certificatePem, u"hsm.pem"_qs).objects, kNow);
+    QVERIFY(report);
+    const qint64 id = workspace.certificates()->first().id;
+    QVERIFY(!workspace.certificate(id)->hasKey);
+    const QString uri = u"pkcs11:token=edge-ca;object=hsm"_qs;
+
+    QVERIFY(workspace.addTokenKey(id, {.uri = uri, .token = u"edge-ca"_qs}, kNow));
+    for (const CertificateRecord &record :
+         {*workspace.certificate(id), workspace.certificates()->first(),
+          *workspace.resolveCertificate(u"hsm.test"_qs)}) {
+        QVERIFY(record.hasKey);
+        QCOMPARE(record.tokenKey.uri, uri);
+        QCOMPARE(record.tokenKey.token, u"edge-ca"_qs);
+    }
+    const CertificateSummary summary = workspace.certificateSummaries()->first();
+    QVERIFY(summary.hasKey);
+    QCOMPARE(summary.tokenKey.uri, uri);
+    // Readiness counts it as the certificate's key: a policy can be set.
+    QVERIFY(workspace.checkPolicy(id, {}, kNow));
+    // Its key is never opened from the vault: the error names the token.
+    auto key = workspace.certificateKey(id);
+    QVERIFY(!key);
+    QVERIFY2(key.errorMessage().contains(u"its key is on token 'edge-ca' (%1)"_qs.arg(uri)),
+             qPrintable(key.errorMessage()));
+    QVERIFY(workspace.events()->last().message.contains(u"certificate key on token 'edge-ca'"_qs));
+
+    // Added again (a relabelled token): replaced, still one row.
+    const QString relabelled = u"pkcs11:token=edge-ca-2;object=hsm"_qs;
+    QVERIFY(workspace.addTokenKey(id, {.uri = relabelled, .token = u"edge-ca-2"_qs}, kNow));
+    QCOMPARE(workspace.certificate(id)->tokenKey.uri, relabelled);
+    QCOMPARE(rawValue(m_path, u"SELECT count(*) FROM token_keys"_qs).toInt(), 1);
+
+    // A key the vault holds stays there; a locked workspace changes nothing.
+    const qint64 inVault = importIdentity(workspace);
+    const Status refused = workspace.addTokenKey(inVault, {.uri = uri, .token = u"t"_qs}, kNow);
+    QVERIFY(!refused);
+    QVERIFY2(refused.errorMessage().contains(u"the workspace's vault holds its key"_qs),
+             qPrintable(refused.errorMessage()));
+    QVERIFY(!workspace.certificate(inVault)->tokenKey.onToken());
+    created->reset();
+    auto locked = Workspace::open(m_path);
+    QVERIFY(locked);
+    QVERIFY(!(*locked)->addTokenKey(id, {.uri = uri, .token = u"t"_qs}, kNow));
+    QCOMPARE((*locked)->certificate(id)->tokenKey.uri, relabelled);
+}
+
+void WorkspaceTest::tokenKeysBeforeSchema7_data()
+{
+    QTest::addColumn<int>("schema");
+    QTest::addColumn<bool>("readOnly");
+    QTest::newRow("schema 6, read-write: migrated on open") << 6 << false;
+    QTest::newRow("schema 6, read-only: read as it is") << 6 << true;
+    QTest::newRow("legacy vault, read-write: migrated on unlock") << kLegacyVaultSchema << false;
+    QTest::newRow("legacy vault, read-only: read as it is") << kLegacyVaultSchema << true;
+}
+
+void WorkspaceTest::tokenKeysBeforeSchema7()
+{
+    QFETCH(int, schema);
+    QFETCH(bool, readOnly);
+    const TestIdentity identity = makeIdentity();
+    if (schema == kLegacyVaultSchema) {
+        makeLegacyWorkspaceWith({&identity}, {});
+    } else {
+        auto created = Workspace::create(m_path, kPassphrase, kNow, kFastWork);
+        QVERIFY(created);
+        QVERIFY((*created)->importObjects(
+            importData(identity.certificatePem + identity.keyPem, u"id.pem"_qs).objects, kNow));
+        created->reset();
+        QCOMPARE(rawSql(m_path, {u"DROP TABLE token_keys"_qs, u"PRAGMA user_version = 6"_qs}),
+                 QString());
+    }
+    auto workspace =
+        Workspace::open(m_path, readOnly ? WorkspaceAccess::ReadOnly : WorkspaceAccess::ReadWrite);
+    QVERIFY2(workspace, qPrintable(workspace.errorMessage()));
+    // Before anything else: what lists read works on every such file, keys where they are.
+    const auto summaries = (*workspace)->certificateSummaries();
+    QVERIFY2(summaries, qPrintable(summaries.errorMessage()));
+    QCOMPARE(summaries->size(), 1);
+    QVERIFY(summaries->first().hasKey);
+    QVERIFY(!summaries->first().tokenKey.onToken());
+    QVERIFY((*workspace)->certificates());
+    const int opened = this->schema();
+    QCOMPARE(opened, readOnly || schema == kLegacyVaultSchema ? schema : kWorkspaceSchemaVersion);
+    if (readOnly)
+        return;
+    // Unlocked (a legacy vault upgraded): the file's own table takes a token key.
+    QVERIFY((*workspace)->unlock(kPassphrase));
+    QCOMPARE(this->schema(), kWorkspaceSchemaVersion);
+    const TestIdentity other = makeIdentity({.commonName = u"other.test"_qs});
+    QVERIFY(
+        (*workspace)->importObjects(importData(other.certificatePem, u"o.pem"_qs).objects, kNow));
+    const qint64 id = (*workspace)->resolveCertificate(u"other.test"_qs)->id;
+    QVERIFY((*workspace)->addTokenKey(id, {.uri = u"pkcs11:object=o"_qs, .token = u"t"_qs}, kNow));
+    QCOMPARE(rawValue(m_path, u"SELECT uri FROM token_keys"_qs).toString(), u"pkcs11:object=o"_qs);
 }
 
 QTEST_GUILESS_MAIN(WorkspaceTest)

@@ -3,6 +3,7 @@
 #include "RotationDashboardModel.h"
 #include "TargetsDialog.h"
 #include "dialogs/PolicyDialog.h"
+#include "dialogs/TokenPin.h"
 #include "dialogs/Unlock.h"
 #include "session/WorkspaceSession.h"
 
@@ -216,10 +217,12 @@ int RotationDashboard::estimatedSteps(const QList<qint64> &policyIds) const
 
 void RotationDashboard::startRotation(const QList<qint64> &policyIds)
 {
-    const bool started = m_worker->start({.workspacePath = m_session.path(),
-                                          .vaultKey = m_session.vaultKey(),
-                                          .now = m_session.clock().now(),
-                                          .policyIds = policyIds});
+    const bool started =
+        m_worker->start({.workspacePath = m_session.path(),
+                         .vaultKey = m_session.vaultKey(),
+                         .now = m_session.clock().now(),
+                         .policyIds = policyIds,
+                         .tokenPin = askForTokenPin(this, m_session.usesKeyring())});
     if (!started)
         return;
     // Unknown (a busy bar) when the plans foresee no step: exports may still be owed.

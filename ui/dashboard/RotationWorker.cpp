@@ -41,8 +41,10 @@ RotationSummary rotate(const RotationWorker::Request &request,
         return {.error = RotationSummary::tr("the workspace is locked")};
     if (auto unlocked = (*workspace)->unlock(*request.vaultKey); !unlocked)
         return {.error = unlocked.errorMessage()};
-    auto run = rotateWorkspace(
-        **workspace, {.now = request.now, .policyIds = request.policyIds, .progress = progress});
+    auto run = rotateWorkspace(**workspace, {.now = request.now,
+                                             .policyIds = request.policyIds,
+                                             .tokenPin = request.tokenPin,
+                                             .progress = progress});
     if (!run)
         return {.error = run.errorMessage()};
     return summarize(*run);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "pkcs11/TokenKey.h"
 #include "vault/KeyVault.h"
 
 #include <QByteArray>
@@ -63,6 +64,9 @@ public:
         QList<qint64> policyIds{}; ///< all policies when empty
         /// How long to wait for a `batonctl rotate` that holds the lock.
         std::chrono::milliseconds lockTimeout{std::chrono::seconds(2)};
+        /// Called on the rotation's thread when a token holding a certificate key needs its
+        /// PIN (askForTokenPin asks on the UI thread).
+        TokenKey::PinSource tokenPin{};
     };
 
     /// Called on the rotation's thread before each step, before cancellation is looked at.

@@ -7,6 +7,7 @@
 #include "crypto/KeyType.h"
 #include "dc/DcReadiness.h"
 #include "dc/DcVerifier.h"
+#include "pkcs11/TokenKey.h"
 #include "session/WorkspaceSession.h"
 #include "tls/SignatureScheme.h"
 
@@ -14,6 +15,7 @@
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QGuiApplication>
 #include <QHeaderView>
@@ -23,6 +25,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTreeWidget>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace baton::ui {
 
@@ -373,6 +376,9 @@ bool DetailsPane::loadCertificate(qint64 id)
         return false;
     }
     m_record = std::move(record).value();
+    m_tokenCheck.reset();
+    if (m_record->tokenKey.onToken())
+        checkToken(m_record->tokenKey);
     fillIdentity();
     fillExtensions();
     return true;
@@ -430,8 +436,10 @@ void DetailsPane::fillIdentity()
     m_message->hide();
     m_title->setText(certificate.displayName());
     QStringList facts{certificate.isCa() ? tr("CA certificate") : tr("Certificate")};
-    facts << (m_record->hasKey ? tr("private key in the workspace")
-                               : tr("no private key in the workspace"));
+    facts << (m_record->tokenKey.onToken()
+                  ? tr("private key on token '%1'").arg(m_record->tokenKey.token)
+              : m_record->hasKey ? tr("private key in the workspace")
+                                 : tr("no private key in the workspace"));
     if (m_record->supersededBy != 0)
         facts << tr("superseded by a renewed certificate");
     m_subtitle->setText(facts.join(QStringLiteral(" · ")));
@@ -492,6 +500,31 @@ void DetailsPane::showExtensionRaw(QTreeWidgetItem *item)
         QLatin1Char('\n') + section.asn1Dump);
 }
 
+void DetailsPane::checkToken(const TokenKeyRecord &key)
+{
+    // Loading a module and asking it for its tokens can take a while (a USB token, a network
+    // HSM): off the UI thread. Nothing is logged in to, so no PIN is asked.
+    auto *watcher = new QFutureWatcher<Result<QString>>(this);
+    const qint64 certificateId = m_record->id;
+    connect(watcher, &QFutureWatcher<Result<QString>>::finished, this,
+            [this, watcher, certificateId, key] {
+                watcher->deleteLater();
+                if (!m_record || m_record->id != certificateId)
+                    return; // another certificate is shown by now
+                const Result<QString> found = watcher->result();
+                m_tokenCheck = DcCheck{
+                    .id = QStringLiteral("token"),
+                    .title = tr("Key on token"),
+                    .outcome = found ? CheckOutcome::Pass : CheckOutcome::Fail,
+                    .detail = found ? tr("the token '%1' is reachable; the key is named by %2")
+                                          .arg(*found, key.uri)
+                                    : tr("the token is not reachable, so no DC can be signed: %1")
+                                          .arg(found.errorMessage())};
+                refreshTimed();
+            });
+    watcher->setFuture(QtConcurrent::run([uri = key.uri] { return TokenKey::findToken(uri); }));
+}
+
 void DetailsPane::refreshTimed()
 {
     const Certificate &certificate = m_record->certificate;
@@ -512,7 +545,14 @@ void DetailsPane::refreshTimed()
     else
         m_readinessSummary->setText(tr("Not ready: it cannot issue DCs until the failed checks "
                                        "below are fixed."));
-    m_readinessChecks->setChecks(readiness.checks);
+    QList<DcCheck> checks = readiness.checks;
+    if (m_record->tokenKey.onToken())
+        checks << m_tokenCheck.value_or(
+            DcCheck{.id = QStringLiteral("token"),
+                    .title = tr("Key on token"),
+                    .outcome = CheckOutcome::Skipped,
+                    .detail = tr("looking for the token '%1'…").arg(m_record->tokenKey.token)});
+    m_readinessChecks->setChecks(checks);
     m_clientChecks->setChecks(readiness.clients);
 
     const PolicyPlan *policy = m_session->snapshot().policyFor(m_record->id);

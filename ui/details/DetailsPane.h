@@ -5,6 +5,7 @@
 // verification check). Loads the one selected certificate from the workspace; the lists
 // elsewhere work from summaries.
 
+#include "dc/DcCheck.h"
 #include "store/Workspace.h"
 #include "x509/CertificateModel.h"
 
@@ -64,6 +65,9 @@ private:
     void fillExtensions();
     /// The parts that depend on now and on the snapshot: validity, readiness, policy, the DC.
     void refreshTimed();
+    /// Looks for the token holding the certificate's key in the background, then shows
+    /// whether it is reachable among the readiness checks.
+    void checkToken(const TokenKeyRecord &key);
     void fillDc();
     void setPem(const QString &pem, const QString &hex, const QString &shown);
     void showExtensionRaw(QTreeWidgetItem *item);
@@ -73,6 +77,7 @@ private:
     qint64 m_certificateId = 0;
     qint64 m_dcId = 0;
     std::optional<CertificateRecord> m_record;
+    std::optional<DcCheck> m_tokenCheck; ///< once checkToken knows
     QList<ModelSection> m_extensionSections;
     QString m_pemText;
     QString m_hexText;

@@ -1,6 +1,7 @@
 #include "IssueDcDialog.h"
 
 #include "DialogParts.h"
+#include "TokenPin.h"
 #include "Unlock.h"
 #include "common/TimeFormat.h"
 #include "crypto/KeyCodec.h"
@@ -217,19 +218,36 @@ void IssueDcDialog::issue()
     // thread, with the dialog waiting (and saying so) meanwhile.
     setIssuing(true);
     m_session.runInBackground<qint64>(
-        [certificate = *m_chosen, id, role, spec, lifetime = *lifetime,
-         now](Workspace &workspace) -> Result<qint64> {
-            auto key = workspace.certificateKey(id);
-            if (!key)
-                return key.error();
-            auto issued = issueDelegatedCredential({.certificate = certificate,
-                                                    .certificateKey = key->get(),
-                                                    .dcKey = nullptr,
-                                                    .dcKeySpec = spec,
-                                                    .lifetimeSeconds = lifetime,
-                                                    .role = role,
-                                                    .now = now,
-                                                    .clampToCertificate = false});
+        [certificate = *m_chosen, id, role, spec, lifetime = *lifetime, now,
+         pin = askForTokenPin(this, m_session.usesKeyring())](
+            Workspace &workspace) -> Result<qint64> {
+            // The key is opened from the vault, or found on its token and used there.
+            auto record = workspace.certificate(id);
+            if (!record)
+                return record.error();
+            std::optional<TokenKey> onToken;
+            EvpPkeyPtr inVault;
+            if (record->tokenKey.onToken()) {
+                auto opened = TokenKey::open(record->tokenKey.uri, pin, certificate.publicKey());
+                if (!opened)
+                    return opened.error();
+                onToken.emplace(std::move(opened).value());
+            } else {
+                auto key = workspace.certificateKey(id);
+                if (!key)
+                    return key.error();
+                inVault = std::move(key).value();
+            }
+            auto issued =
+                issueDelegatedCredential({.certificate = certificate,
+                                          .certificateKey = inVault.get(),
+                                          .certificateSigner = onToken ? &*onToken : nullptr,
+                                          .dcKey = nullptr,
+                                          .dcKeySpec = spec,
+                                          .lifetimeSeconds = lifetime,
+                                          .role = role,
+                                          .now = now,
+                                          .clampToCertificate = false});
             if (!issued)
                 return issued.error();
             return workspace.addDc(id, role, issued->bytes, issued->generatedKey.get(), now,
