@@ -29,6 +29,8 @@ Result<SecretBytes> askOnThisThread(QWidget *parent, const QString &token, bool 
                                           "the certificate's key and signs the DC with it.")
                          .arg(token));
     dialog.setAcceptText(PassphraseDialog::tr("Sign"));
+    // Wide enough that a token's label is not broken across lines.
+    dialog.setMinimumWidth(dialog.fontMetrics().averageCharWidth() * 56);
     dialog.passphraseEdit()->setAccessibleName(PassphraseDialog::tr("Token PIN"));
     dialog.rememberBox()->setAccessibleName(
         PassphraseDialog::tr("Remember the token's PIN in the keyring"));
