@@ -199,21 +199,30 @@ KeyringLookup readWorkspacePassphrase(const QString &workspacePath,
     return read(keyringKey(workspacePath), timeout);
 }
 
+namespace {
+
+/// A store or forget job's outcome: `failure` ("cannot store the PIN in the keyring") and why,
+/// when there is a problem.
+Status outcome(const QString &problem, const char *failure)
+{
+    if (problem.isEmpty())
+        return {};
+    return Error{QLatin1String(failure) + QStringLiteral(": ") + problem};
+}
+
+} // namespace
+
 Status storeWorkspacePassphrase(const QString &workspacePath, QByteArrayView passphrase,
                                 std::chrono::milliseconds timeout)
 {
-    const QString problem = store(keyringKey(workspacePath), passphrase, timeout);
-    if (problem.isEmpty())
-        return {};
-    return Error{QStringLiteral("cannot store the passphrase in the keyring: ") + problem};
+    return outcome(store(keyringKey(workspacePath), passphrase, timeout),
+                   "cannot store the passphrase in the keyring");
 }
 
 Status forgetWorkspacePassphrase(const QString &workspacePath, std::chrono::milliseconds timeout)
 {
-    const QString problem = forget(keyringKey(workspacePath), timeout);
-    if (problem.isEmpty())
-        return {};
-    return Error{QStringLiteral("cannot remove the passphrase from the keyring: ") + problem};
+    return outcome(forget(keyringKey(workspacePath), timeout),
+                   "cannot remove the passphrase from the keyring");
 }
 
 QString tokenPinKey(const QString &tokenLabel)
@@ -229,18 +238,14 @@ KeyringLookup readTokenPin(const QString &tokenLabel, std::chrono::milliseconds 
 Status storeTokenPin(const QString &tokenLabel, QByteArrayView pin,
                      std::chrono::milliseconds timeout)
 {
-    const QString problem = store(tokenPinKey(tokenLabel), pin, timeout);
-    if (problem.isEmpty())
-        return {};
-    return Error{QStringLiteral("cannot store the PIN in the keyring: ") + problem};
+    return outcome(store(tokenPinKey(tokenLabel), pin, timeout),
+                   "cannot store the PIN in the keyring");
 }
 
 Status forgetTokenPin(const QString &tokenLabel, std::chrono::milliseconds timeout)
 {
-    const QString problem = forget(tokenPinKey(tokenLabel), timeout);
-    if (problem.isEmpty())
-        return {};
-    return Error{QStringLiteral("cannot remove the PIN from the keyring: ") + problem};
+    return outcome(forget(tokenPinKey(tokenLabel), timeout),
+                   "cannot remove the PIN from the keyring");
 }
 
 } // namespace baton
