@@ -6,6 +6,8 @@
 #include <cstring>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/rsa.h>
@@ -84,6 +86,43 @@ const char *algorithmName(KeyType type)
         return nullptr;
     }
 }
+
+/// The SubjectPublicKeyInfo of a fixed-size key: a constant DER prefix (SEQUENCE,
+/// AlgorithmIdentifier with a named curve or no parameters, BIT STRING header) and the public
+/// key's bytes, in the one form TLS peers all read (an EC point uncompressed).
+struct FixedSpki
+{
+    KeyType type;
+    const char *parameter; ///< the public key as an octet-string parameter
+    std::string_view prefix;
+    qsizetype keyLength;
+    int curve; ///< the EC curve's NID; NID_undef for EdDSA
+};
+
+using namespace std::string_view_literals;
+constexpr FixedSpki kFixedSpkis[] = {
+    {KeyType::EcP256, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+     "\x30\x59\x30\x13\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x08\x2a\x86\x48\xce\x3d"
+     "\x03\x01\x07\x03\x42\x00"sv,
+     65, NID_X9_62_prime256v1},
+    {KeyType::EcP384, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+     "\x30\x76\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00\x22"
+     "\x03\x62\x00"sv,
+     97, NID_secp384r1},
+    {KeyType::EcP521, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+     "\x30\x81\x9b\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00"
+     "\x23\x03\x81\x86\x00"sv,
+     133, NID_secp521r1},
+    {KeyType::Ed25519, OSSL_PKEY_PARAM_PUB_KEY,
+     "\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00"sv, 32, NID_undef},
+    {KeyType::Ed448, OSSL_PKEY_PARAM_PUB_KEY, "\x30\x43\x30\x05\x06\x03\x2b\x65\x71\x03\x3a\x00"sv,
+     57, NID_undef},
+};
+
+/// The id-RSASSA-PSS AlgorithmIdentifier without parameters: an RSA-PSS key not restricted to
+/// one hash, as Baton generates it.
+constexpr std::string_view kRsaPssAlgorithm =
+    "\x30\x0b\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0a"sv;
 
 struct PassphraseState
 {
@@ -272,12 +311,131 @@ std::optional<QByteArray> unrestrictedRsaPssSpki(const EVP_PKEY *key)
     discardOpenSslErrors();
     if (!modulus || !exponent)
         return std::nullopt;
-    static const QByteArray kAlgorithm =
-        QByteArrayLiteral("\x30\x0b\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0a");
     const QByteArray rsaPublicKey = derElement(0x30, *modulus + *exponent);
-    return derElement(0x30, kAlgorithm + derElement(0x03, QByteArray(1, '\0') + rsaPublicKey));
+    return derElement(0x30,
+                      QByteArray(kRsaPssAlgorithm.data(), qsizetype(kRsaPssAlgorithm.size())) +
+                          derElement(0x03, QByteArray(1, '\0') + rsaPublicKey));
 }
 
+/// An EC point (SEC1 encoding) on the curve: what OpenSSL's decoder demands of an SPKI's point.
+/// The groups are built once; EC_POINT_oct2point only reads them, from any thread.
+bool isPointOnCurve(int curve, const unsigned char *point, size_t length)
+{
+    static const OpenSslPtr<EC_GROUP, EC_GROUP_free> groups[] = {
+        OpenSslPtr<EC_GROUP, EC_GROUP_free>(
+            EC_GROUP_new_by_curve_name_ex(nullptr, nullptr, NID_X9_62_prime256v1)),
+        OpenSslPtr<EC_GROUP, EC_GROUP_free>(
+            EC_GROUP_new_by_curve_name_ex(nullptr, nullptr, NID_secp384r1)),
+        OpenSslPtr<EC_GROUP, EC_GROUP_free>(
+            EC_GROUP_new_by_curve_name_ex(nullptr, nullptr, NID_secp521r1)),
+    };
+    for (const auto &group : groups) {
+        if (!group || EC_GROUP_get_curve_name(group.get()) != curve)
+            continue;
+        const OpenSslPtr<EC_POINT, EC_POINT_free> decoded(EC_POINT_new(group.get()));
+        const bool onCurve =
+            decoded && EC_POINT_oct2point(group.get(), decoded.get(), point, length, nullptr) == 1;
+        discardOpenSslErrors();
+        return onCurve;
+    }
+    return false;
+}
+
+/// The content of the DER element at `p` if its tag is `tag` and its length is in the shortest
+/// form (up to two length octets, all an SPKI needs); advances `p` past the element.
+std::optional<std::span<const unsigned char>>
+derContent(const unsigned char *&p, const unsigned char *end, unsigned char tag)
+{
+    if (end - p < 2 || *p++ != tag)
+        return std::nullopt;
+    size_t length = *p++;
+    if (length == 0x81) {
+        if (end - p < 1 || *p < 0x80)
+            return std::nullopt;
+        length = *p++;
+    } else if (length == 0x82) {
+        if (end - p < 2 || *p == 0)
+            return std::nullopt;
+        length = size_t(p[0]) << 8 | p[1];
+        p += 2;
+    } else if (length & 0x80) {
+        return std::nullopt;
+    }
+    if (size_t(end - p) < length)
+        return std::nullopt;
+    const std::span<const unsigned char> content(p, length);
+    p += length;
+    return content;
+}
+
+/// A positive INTEGER in its shortest form, as the magnitude of a usable RSA modulus or
+/// exponent: odd, and not a leading zero too many.
+bool isCanonicalOddInteger(std::span<const unsigned char> content)
+{
+    if (content.empty() || (content[0] & 0x80))
+        return false;
+    if (content[0] == 0 && (content.size() < 2 || !(content[1] & 0x80)))
+        return false;
+    return content.back() & 1;
+}
+
+/// An unrestricted id-RSASSA-PSS SPKI as Baton writes it: the AlgorithmIdentifier without
+/// parameters, and RSAPublicKey {modulus, exponent} in DER, the modulus 1024 to 16384 bits and
+/// the exponent at least 3. OpenSSL's decoder reads every such SPKI (and some sloppier ones).
+bool isCanonicalRsaPssSpki(QByteArrayView der)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(der.data());
+    const auto *end = p + der.size();
+    const auto spki = derContent(p, end, 0x30);
+    if (!spki || p != end)
+        return false;
+    const auto *q = spki->data();
+    const auto *spkiEnd = q + spki->size();
+    if (size_t(spkiEnd - q) < kRsaPssAlgorithm.size() ||
+        std::memcmp(q, kRsaPssAlgorithm.data(), kRsaPssAlgorithm.size()) != 0)
+        return false;
+    q += kRsaPssAlgorithm.size();
+    const auto bits = derContent(q, spkiEnd, 0x03);
+    if (!bits || q != spkiEnd || bits->empty() || (*bits)[0] != 0)
+        return false;
+    const auto *r = bits->data() + 1;
+    const auto *bitsEnd = bits->data() + bits->size();
+    const auto rsaPublicKey = derContent(r, bitsEnd, 0x30);
+    if (!rsaPublicKey || r != bitsEnd)
+        return false;
+    const auto *s = rsaPublicKey->data();
+    const auto *keyEnd = s + rsaPublicKey->size();
+    const auto modulus = derContent(s, keyEnd, 0x02);
+    const auto exponent = modulus ? derContent(s, keyEnd, 0x02) : std::nullopt;
+    if (!exponent || s != keyEnd || !isCanonicalOddInteger(*modulus) ||
+        !isCanonicalOddInteger(*exponent))
+        return false;
+    const size_t modulusBytes = modulus->size() - ((*modulus)[0] == 0 ? 1 : 0);
+    const size_t exponentBytes = exponent->size() - ((*exponent)[0] == 0 ? 1 : 0);
+    return modulusBytes >= 128 && modulusBytes <= 2048 &&
+           (exponentBytes > 1 || (*exponent)[0] >= 3);
+}
+
+/// The key type of an SPKI in the canonical form of a TLS 1.3 signature key type, judged from
+/// its bytes (and, for EC, the point on its curve); nullopt for any other SPKI.
+std::optional<KeyType> canonicalSpkiKeyType(QByteArrayView der)
+{
+    for (const FixedSpki &fixed : kFixedSpkis) {
+        const size_t prefix = fixed.prefix.size();
+        if (size_t(der.size()) != prefix + size_t(fixed.keyLength) ||
+            std::memcmp(der.data(), fixed.prefix.data(), prefix) != 0)
+            continue;
+        const auto *key = reinterpret_cast<const unsigned char *>(der.data()) + prefix;
+        if (fixed.curve != NID_undef &&
+            (key[0] != POINT_CONVERSION_UNCOMPRESSED ||
+             !isPointOnCurve(fixed.curve, key, size_t(fixed.keyLength))))
+            return std::nullopt;
+        return fixed.type;
+    }
+    if (isCanonicalRsaPssSpki(der))
+        return KeyType::RsaPss;
+    return std::nullopt;
+}
 } // namespace
 
 std::span<const KeySpec> generatableKeys()
@@ -448,39 +606,38 @@ Result<EvpPkeyPtr> decodeSubjectPublicKeyInfo(QByteArrayView der)
     return key;
 }
 
+PublicKeyKind publicKeyKind(const EVP_PKEY *key)
+{
+    PublicKeyKind kind{keyTypeOf(key), keyName(key), false};
+    if (kind.type == KeyType::EcP256 || kind.type == KeyType::EcP384 ||
+        kind.type == KeyType::EcP521 || kind.type == KeyType::EcOtherCurve) {
+        // A decoded key keeps the form its point was read in.
+        char form[32] = {};
+        kind.compressedPoint =
+            EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, form,
+                                           sizeof form, nullptr) == 1 &&
+            std::strcmp(form, "uncompressed") != 0;
+        discardOpenSslErrors();
+    }
+    return kind;
+}
+
+Result<PublicKeyKind> inspectSubjectPublicKeyInfo(QByteArrayView der)
+{
+    if (const auto type = canonicalSpkiKeyType(der))
+        return PublicKeyKind{*type, keyTypeName(*type), false};
+    auto key = decodeSubjectPublicKeyInfo(der);
+    if (!key)
+        return key.error();
+    return publicKeyKind(key->get());
+}
+
 Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key)
 {
-    // For the fixed-size keys, the SPKI is a constant DER prefix (SEQUENCE, AlgorithmIdentifier,
-    // BIT STRING header) followed by the public key bytes. Building it directly avoids
-    // i2d_PUBKEY's per-call encoder lookup, which costs as much as generating the key.
-    using namespace std::string_view_literals;
-    struct FixedSpki
-    {
-        KeyType type;
-        const char *parameter; ///< the public key as an octet-string parameter
-        std::string_view prefix;
-        qsizetype keyLength;
-    };
-    static const FixedSpki kFixed[] = {
-        {KeyType::EcP256, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-         "\x30\x59\x30\x13\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x08\x2a\x86\x48\xce\x3d"
-         "\x03\x01\x07\x03\x42\x00"sv,
-         65},
-        {KeyType::EcP384, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-         "\x30\x76\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00\x22"
-         "\x03\x62\x00"sv,
-         97},
-        {KeyType::EcP521, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-         "\x30\x81\x9b\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00"
-         "\x23\x03\x81\x86\x00"sv,
-         133},
-        {KeyType::Ed25519, OSSL_PKEY_PARAM_PUB_KEY,
-         "\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00"sv, 32},
-        {KeyType::Ed448, OSSL_PKEY_PARAM_PUB_KEY,
-         "\x30\x43\x30\x05\x06\x03\x2b\x65\x71\x03\x3a\x00"sv, 57},
-    };
+    // Building the SPKI directly avoids i2d_PUBKEY's per-call encoder lookup, which costs as
+    // much as generating the key.
     const KeyType type = keyTypeOf(key);
-    for (const FixedSpki &fixed : kFixed) {
+    for (const FixedSpki &fixed : kFixedSpkis) {
         if (fixed.type != type)
             continue;
         QByteArray spki(qsizetype(fixed.prefix.size()) + fixed.keyLength, Qt::Uninitialized);

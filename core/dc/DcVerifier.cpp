@@ -44,11 +44,11 @@ const QString kMaxValidity = QStringLiteral("At most 7 days left");
 const QString kWithinCertificate = QStringLiteral("Ends within the certificate");
 const QString kSignature = QStringLiteral("Signature");
 
-void checkDcKey(ReportBuilder &out, const DelegatedCredential &dc, const EVP_PKEY *dcKey)
+void checkDcKey(ReportBuilder &out, const DelegatedCredential &dc, const PublicKeyKind &dcKey)
 {
-    const KeyType dcKeyType = keyTypeOf(dcKey);
+    const KeyType dcKeyType = dcKey.type;
     // OpenSSL's name for a kind Baton does not know ("X25519"), not "unknown key type".
-    const QString dcKeyName = keyName(dcKey);
+    const QString &dcKeyName = dcKey.name;
     const SignatureScheme *scheme = signatureSchemeByCode(dc.dcCertVerifyAlgorithm);
     const QString schemeName = signatureSchemeDisplayName(dc.dcCertVerifyAlgorithm);
     const bool rsaeOrLegacy = scheme && scheme->keyType == KeyType::Rsa;
@@ -172,8 +172,8 @@ DcVerification verifyDelegatedCredential(const Certificate &certificate, QByteAr
 {
     DcVerification report;
     ReportBuilder out(report);
-    EvpPkeyPtr dcKey;
-    auto decoded = DelegatedCredential::decode(dcBytes, &dcKey);
+    PublicKeyKind dcKey;
+    auto decoded = DelegatedCredential::decode(dcBytes, nullptr, &dcKey);
     if (!decoded) {
         out.fail("parse", kParse, decoded.errorMessage());
         const auto skip = [&](std::initializer_list<std::pair<const char *, QString>> checks) {
@@ -197,7 +197,7 @@ DcVerification verifyDelegatedCredential(const Certificate &certificate, QByteAr
     report.credential = dc;
     report.expiry = dc.expiry(certificate);
 
-    checkDcKey(out, dc, dcKey.get());
+    checkDcKey(out, dc, dcKey);
     checkTimes(out, certificate, report.expiry, at);
     report.checks << delegationUsageCheck(certificate) << keyUsageCheck(certificate)
                   << endEntityCheck(certificate);

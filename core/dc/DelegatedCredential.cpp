@@ -86,7 +86,8 @@ bool looksLikeDraftWithVersion(QByteArrayView bytes)
     return afterSpki + 4 + signatureLength == bytes.size();
 }
 
-Result<DelegatedCredential> decodeRfcLayout(QByteArrayView bytes, EvpPkeyPtr *dcPublicKey)
+Result<DelegatedCredential> decodeRfcLayout(QByteArrayView bytes, EvpPkeyPtr *dcPublicKey,
+                                            PublicKeyKind *dcKeyKind)
 {
     Reader in(bytes);
     DelegatedCredential dc;
@@ -130,13 +131,30 @@ Result<DelegatedCredential> decodeRfcLayout(QByteArrayView bytes, EvpPkeyPtr *dc
                                     "signature")
                          .arg(in.remaining())
                          .arg(in.offset())};
-    auto key = decodeSubjectPublicKeyInfo(dc.subjectPublicKeyInfo);
-    if (!key)
+    const auto spkiError = [&](const QString &reason) {
         return Error{QStringLiteral("field ASN1_subjectPublicKeyInfo at byte offset %1: %2")
                          .arg(spkiOffset + 3)
-                         .arg(key.errorMessage())};
-    if (dcPublicKey)
+                         .arg(reason)};
+    };
+    PublicKeyKind kind;
+    if (dcPublicKey) {
+        auto key = decodeSubjectPublicKeyInfo(dc.subjectPublicKeyInfo);
+        if (!key)
+            return spkiError(key.errorMessage());
+        kind = publicKeyKind(key->get());
         *dcPublicKey = std::move(key).value();
+    } else {
+        auto inspected = inspectSubjectPublicKeyInfo(dc.subjectPublicKeyInfo);
+        if (!inspected)
+            return spkiError(inspected.errorMessage());
+        kind = std::move(inspected).value();
+    }
+    if (kind.compressedPoint)
+        return spkiError(QStringLiteral("the %1 key's point is not in uncompressed form; NSS "
+                                        "and Go read only uncompressed points")
+                             .arg(kind.name));
+    if (dcKeyKind)
+        *dcKeyKind = std::move(kind);
     return dc;
 }
 
@@ -147,10 +165,10 @@ QString dcRoleName(DcRole role)
     return role == DcRole::Server ? QStringLiteral("server") : QStringLiteral("client");
 }
 
-Result<DelegatedCredential> DelegatedCredential::decode(QByteArrayView bytes,
-                                                        EvpPkeyPtr *dcPublicKey)
+Result<DelegatedCredential>
+DelegatedCredential::decode(QByteArrayView bytes, EvpPkeyPtr *dcPublicKey, PublicKeyKind *dcKeyKind)
 {
-    auto dc = decodeRfcLayout(bytes, dcPublicKey);
+    auto dc = decodeRfcLayout(bytes, dcPublicKey, dcKeyKind);
     if (!dc && looksLikeDraftWithVersion(bytes))
         return Error{QStringLiteral("pre-RFC draft format: this DC has a protocol version field "
                                     "(0x%1) after dc_cert_verify_algorithm, as in "
