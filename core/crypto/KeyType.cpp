@@ -60,7 +60,11 @@ QString keyTypeName(KeyType type)
 
 QString keyName(const EVP_PKEY *key)
 {
-    const KeyType type = keyTypeOf(key);
+    return keyName(key, keyTypeOf(key));
+}
+
+QString keyName(const EVP_PKEY *key, KeyType type)
+{
     // OpenSSL's own name for the kinds Baton has no use for ("DSA", "X25519", "SM2"), rather
     // than "unknown key type": people can then tell what they hold.
     if (type == KeyType::Unknown && key)

@@ -132,18 +132,19 @@ void checkSignature(ReportBuilder &out, const Certificate &certificate,
         out.fail("certificate-algorithm", kCertificateAlgorithm,
                  QStringLiteral("the DC is signed with %1, which the certificate's key (%2) "
                                 "cannot produce in TLS 1.3")
-                     .arg(algorithmName, keyName(certificate.publicKey())));
+                     .arg(algorithmName, keyName(certificate.publicKey(), certificateKey)));
         out.add("signature", kSignature, CheckOutcome::Skipped,
                 QStringLiteral("not checked: the signature scheme does not fit the certificate"));
         return;
     }
     out.pass("certificate-algorithm", kCertificateAlgorithm,
              QStringLiteral("%1 with the certificate's %2 key")
-                 .arg(algorithmName, keyName(certificate.publicKey())));
+                 .arg(algorithmName, keyName(certificate.publicKey(), certificateKey)));
 
     const auto verifyAs = [&](DcRole asRole) {
         auto verdict = verifyWithScheme(certificate.publicKey(), *algorithm,
-                                        dc.signedMessage(asRole, certificate.der()), dc.signature);
+                                        dc.signedMessage(asRole, certificate.der()), dc.signature,
+                                        certificateKey);
         return verdict.ok() && *verdict;
     };
     if (verifyAs(role)) {
