@@ -2,6 +2,7 @@
 
 #include <QRegularExpression>
 #include <QTimeZone>
+#include <cstdio>
 #include <iterator>
 
 namespace baton {
@@ -41,7 +42,17 @@ QString formatRfc3339(const QDateTime &instant)
 
 QString formatUtc(const QDateTime &instant)
 {
-    return instant.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
+    if (!instant.isValid())
+        return {};
+    // Written out directly: QDateTime::toString parses its format on every call, and every DC
+    // issued or verified prints instants into its checks.
+    const QDateTime utc = instant.toUTC();
+    const QDate date = utc.date();
+    const QTime time = utc.time();
+    char text[64];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d UTC", date.year(), date.month(),
+                  date.day(), time.hour(), time.minute(), time.second());
+    return QString::fromLatin1(text);
 }
 
 Result<qint64> parseDuration(const QString &text)
@@ -98,7 +109,7 @@ QString formatDuration(qint64 seconds)
     static constexpr Unit units[] = {{kDay, "d"}, {kHour, "h"}, {kMinute, "min"}, {1, "s"}};
     constexpr int unitCount = int(std::size(units));
     const auto part = [](qint64 count, const Unit &unit) {
-        return QStringLiteral("%1 %2").arg(count).arg(QLatin1String(unit.name));
+        return QString::number(count) + QLatin1Char(' ') + QLatin1String(unit.name);
     };
     // The largest non-zero unit and, when non-zero, the next one: "1 d 12 h", not "… 3 s".
     for (int i = 0; i < unitCount; ++i) {
@@ -121,8 +132,8 @@ QString formatRelative(const QDateTime &now, const QDateTime &instant)
     const qint64 delta = now.secsTo(instant);
     if (delta == 0)
         return QStringLiteral("now");
-    return delta > 0 ? QStringLiteral("in %1").arg(formatDuration(delta))
-                     : QStringLiteral("%1 ago").arg(formatDuration(delta));
+    return delta > 0 ? QLatin1String("in ") + formatDuration(delta)
+                     : formatDuration(delta) + QLatin1String(" ago");
 }
 
 } // namespace baton
