@@ -632,11 +632,11 @@ Result<PublicKeyKind> inspectSubjectPublicKeyInfo(QByteArrayView der)
     return publicKeyKind(key->get());
 }
 
-Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key)
+Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key, std::optional<KeyType> keyType)
 {
     // Building the SPKI directly avoids i2d_PUBKEY's per-call encoder lookup, which costs as
     // much as generating the key.
-    const KeyType type = keyTypeOf(key);
+    const KeyType type = keyType ? *keyType : keyTypeOf(key);
     for (const FixedSpki &fixed : kFixedSpkis) {
         if (fixed.type != type)
             continue;

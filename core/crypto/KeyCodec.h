@@ -49,7 +49,9 @@ bool isEncryptedPrivateKey(QByteArrayView data);
 
 /// A DER SubjectPublicKeyInfo, strictly: every byte must belong to it.
 Result<EvpPkeyPtr> decodeSubjectPublicKeyInfo(QByteArrayView der);
-Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key);
+/// `keyType`, when the caller knows it, spares asking OpenSSL (microseconds for an EC key).
+Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key,
+                                              std::optional<KeyType> keyType = std::nullopt);
 
 /// What kind of public key an SPKI holds, as checks and messages need it.
 struct PublicKeyKind

@@ -150,7 +150,7 @@ QList<DcCheck> dcClientSupport(const Certificate &certificate)
                        QStringLiteral("rejects every DC under this certificate: Firefox accepts a "
                                       "DC only when it is signed with ECDSA, which needs an EC "
                                       "certificate, and this certificate's key is %1")
-                           .arg(keyName(certificate.publicKey())));
+                           .arg(keyName(certificate.publicKey(), type)));
     // BoringSSL has no Ed448 at all, so it cannot sign a DC with such a certificate key.
     const DcCheck boringssl =
         type == KeyType::Ed448
@@ -163,12 +163,17 @@ QList<DcCheck> dcClientSupport(const Certificate &certificate)
     return {firefox, boringssl};
 }
 
+QList<DcCheck> dcReadinessChecks(const Certificate &certificate, const QDateTime &now)
+{
+    return {delegationUsageCheck(certificate), keyUsageCheck(certificate),
+            endEntityCheck(certificate), signingKeyCheck(certificate),
+            certificateValidityCheck(certificate, now)};
+}
+
 DcReadiness assessDcReadiness(const Certificate &certificate, const QDateTime &now)
 {
     DcReadiness readiness;
-    readiness.checks = {delegationUsageCheck(certificate), keyUsageCheck(certificate),
-                        endEntityCheck(certificate), signingKeyCheck(certificate),
-                        certificateValidityCheck(certificate, now)};
+    readiness.checks = dcReadinessChecks(certificate, now);
     readiness.clients = dcClientSupport(certificate);
     readiness.algorithm = certificateSchemeForKey(certificate.keyType());
     readiness.maxLifetimeSeconds = qBound<qint64>(0, now.secsTo(certificate.notAfter()),
