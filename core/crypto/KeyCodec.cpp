@@ -4,6 +4,8 @@
 #include "common/Pem.h"
 
 #include <cstring>
+#include <iterator>
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
@@ -318,25 +320,42 @@ std::optional<QByteArray> unrestrictedRsaPssSpki(const EVP_PKEY *key)
 }
 
 /// An EC point (SEC1 encoding) on the curve: what OpenSSL's decoder demands of an SPKI's point.
-/// The groups are built once; EC_POINT_oct2point only reads them, from any thread.
 bool isPointOnCurve(int curve, const unsigned char *point, size_t length)
 {
-    static const OpenSslPtr<EC_GROUP, EC_GROUP_free> groups[] = {
-        OpenSslPtr<EC_GROUP, EC_GROUP_free>(
-            EC_GROUP_new_by_curve_name_ex(nullptr, nullptr, NID_X9_62_prime256v1)),
-        OpenSslPtr<EC_GROUP, EC_GROUP_free>(
-            EC_GROUP_new_by_curve_name_ex(nullptr, nullptr, NID_secp384r1)),
-        OpenSslPtr<EC_GROUP, EC_GROUP_free>(
-            EC_GROUP_new_by_curve_name_ex(nullptr, nullptr, NID_secp521r1)),
+    // The groups are built once and only read afterwards, from any thread. Each thread keeps a
+    // point per group and a BN_CTX to decode into: allocating them per call would cost as
+    // much as the check itself.
+    struct Curve
+    {
+        int nid;
+        OpenSslPtr<EC_GROUP, EC_GROUP_free> group;
     };
-    for (const auto &group : groups) {
-        if (!group || EC_GROUP_get_curve_name(group.get()) != curve)
+    static const Curve kCurves[] = {
+        {NID_X9_62_prime256v1, OpenSslPtr<EC_GROUP, EC_GROUP_free>(EC_GROUP_new_by_curve_name_ex(
+                                   nullptr, nullptr, NID_X9_62_prime256v1))},
+        {NID_secp384r1, OpenSslPtr<EC_GROUP, EC_GROUP_free>(
+                            EC_GROUP_new_by_curve_name_ex(nullptr, nullptr, NID_secp384r1))},
+        {NID_secp521r1, OpenSslPtr<EC_GROUP, EC_GROUP_free>(
+                            EC_GROUP_new_by_curve_name_ex(nullptr, nullptr, NID_secp521r1))},
+    };
+    struct Scratch
+    {
+        OpenSslPtr<BN_CTX, BN_CTX_free> numbers{BN_CTX_new()};
+        OpenSslPtr<EC_POINT, EC_POINT_free> points[std::size(kCurves)];
+    };
+    thread_local Scratch scratch;
+    for (size_t i = 0; i < std::size(kCurves); ++i) {
+        const EC_GROUP *group = kCurves[i].group.get();
+        if (kCurves[i].nid != curve || !group)
             continue;
-        const OpenSslPtr<EC_POINT, EC_POINT_free> decoded(EC_POINT_new(group.get()));
-        const bool onCurve =
-            decoded && EC_POINT_oct2point(group.get(), decoded.get(), point, length, nullptr) == 1;
+        auto &decoded = scratch.points[i];
+        if (!decoded)
+            decoded.reset(EC_POINT_new(group));
+        if (decoded && scratch.numbers &&
+            EC_POINT_oct2point(group, decoded.get(), point, length, scratch.numbers.get()) == 1)
+            return true;
         discardOpenSslErrors();
-        return onCurve;
+        return false;
     }
     return false;
 }
