@@ -2,7 +2,6 @@
 
 #include <QRegularExpression>
 #include <QTimeZone>
-#include <cstdio>
 #include <iterator>
 
 namespace baton {
@@ -42,17 +41,25 @@ QString formatRfc3339(const QDateTime &instant)
 
 QString formatUtc(const QDateTime &instant)
 {
-    if (!instant.isValid())
-        return {};
-    // Written out directly: QDateTime::toString parses its format on every call, and every DC
-    // issued or verified prints instants into its checks.
     const QDateTime utc = instant.toUTC();
     const QDate date = utc.date();
+    if (!date.isValid() || date.year() < 0 || date.year() > 9999)
+        return utc.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
+    // Written digit by digit: QDateTime::toString parses its format on every call (and
+    // snprintf its own), and every DC issued or verified prints instants into its checks.
     const QTime time = utc.time();
-    char text[64];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d UTC", date.year(), date.month(),
-                  date.day(), time.hour(), time.minute(), time.second());
-    return QString::fromLatin1(text);
+    QString text = QStringLiteral("0000-00-00 00:00:00 UTC");
+    const auto put = [&text](qsizetype at, int value, int digits) {
+        for (qsizetype i = at + digits - 1; i >= at; --i, value /= 10)
+            text[i] = QLatin1Char(char('0' + value % 10));
+    };
+    put(0, date.year(), 4);
+    put(5, date.month(), 2);
+    put(8, date.day(), 2);
+    put(11, time.hour(), 2);
+    put(14, time.minute(), 2);
+    put(17, time.second(), 2);
+    return text;
 }
 
 Result<qint64> parseDuration(const QString &text)
