@@ -2,7 +2,9 @@
 
 #include "crypto/OpenSsl.h"
 
+#include <array>
 #include <cstring>
+#include <iterator>
 #include <openssl/rsa.h>
 #include <utility>
 
@@ -88,7 +90,23 @@ Result<EvpMdCtxPtr> makeContext(EVP_PKEY *key, std::optional<KeyType> keyType,
 
 QString SignatureScheme::displayName() const
 {
-    return QStringLiteral("%1 (0x%2)").arg(QLatin1String(name)).arg(code, 4, 16, QLatin1Char('0'));
+    const auto format = [](const SignatureScheme &scheme) {
+        return QStringLiteral("%1 (0x%2)")
+            .arg(QLatin1String(scheme.name))
+            .arg(scheme.code, 4, 16, QLatin1Char('0'));
+    };
+    // The table's names are formatted once: every DC issued or verified names its schemes.
+    static const auto kNames = [&format] {
+        std::array<QString, std::size(kSchemes)> names;
+        for (size_t i = 0; i < std::size(kSchemes); ++i)
+            names[i] = format(kSchemes[i]);
+        return names;
+    }();
+    for (size_t i = 0; i < std::size(kSchemes); ++i) {
+        if (&kSchemes[i] == this)
+            return kNames[i];
+    }
+    return format(*this);
 }
 
 std::span<const SignatureScheme> signatureSchemes()
@@ -168,7 +186,8 @@ Result<bool> verifyWithScheme(EVP_PKEY *key, const SignatureScheme &scheme, QByt
         size_t(signature.size()), reinterpret_cast<const unsigned char *>(message.data()),
         size_t(message.size()));
     // A bad or malformed signature leaves reasons on the queue; they are the verdict, not news.
-    discardOpenSslErrors();
+    if (verdict != 1)
+        discardOpenSslErrors();
     return verdict == 1;
 }
 
