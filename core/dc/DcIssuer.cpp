@@ -76,15 +76,17 @@ Result<DcIssueResult> issueDelegatedCredential(const DcIssueRequest &request)
 
     DcIssueResult result;
     EVP_PKEY *dcKey = request.dcKey;
+    const KeySpec *spec = nullptr;
     if (!dcKey) {
-        const KeySpec *spec = request.dcKeySpec ? request.dcKeySpec : &generatableKeys()[0];
+        spec = request.dcKeySpec ? request.dcKeySpec : &generatableKeys()[0];
         auto generated = generateKey(*spec);
         if (!generated)
             return generated.error();
         result.generatedKey = std::move(generated).value();
         dcKey = result.generatedKey.get();
     }
-    const KeyType dcKeyType = keyTypeOf(dcKey);
+    // A key generated here has the type it was generated as; asking OpenSSL costs microseconds.
+    const KeyType dcKeyType = spec ? spec->type : keyTypeOf(dcKey);
     if (dcKeyType == KeyType::Rsa)
         return Error{QStringLiteral("the DC key is an rsaEncryption RSA key, which RFC 9345 "
                                     "forbids as a DC key; use an RSA-PSS key (--dc-alg "
