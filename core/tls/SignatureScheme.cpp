@@ -70,6 +70,10 @@ Result<EvpMdCtxPtr> makeContext(EVP_PKEY *key, std::optional<KeyType> keyType,
     if (scheme.digest && !digest)
         return openSslError(QStringLiteral("no %1 digest").arg(QLatin1String(scheme.digest)));
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    // One signature per context: without this flag, finishing one first copies the whole
+    // signature context so that it could go on (OpenSSL 3's EVP_PKEY_CTX_dup, per call).
+    if (ctx)
+        EVP_MD_CTX_set_flags(ctx.get(), EVP_MD_CTX_FLAG_FINALISE);
     EVP_PKEY_CTX *pctx = nullptr;
     const int initialized =
         ctx ? (forSigning ? EVP_DigestSignInit(ctx.get(), &pctx, digest, nullptr, key)
