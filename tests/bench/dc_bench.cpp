@@ -190,8 +190,7 @@ int main(int argc, char *argv[])
             });
 
         // With --dc-key: no key generation, so Baton's own overhead is not hidden behind it. The
-        // key is read back from PKCS#8, as batonctl reads it from its file (a key just generated
-        // keeps its EC point in projective form, and every encoding of it pays an inversion).
+        // key is read back from PKCS#8, as batonctl reads it from its file.
         auto pkcs8 = encodePrivateKeyPkcs8Der(sample->generatedKey.get());
         auto dcKey = pkcs8 ? decodePrivateKey(pkcs8->bytes()) : pkcs8.error();
         if (!dcKey)
