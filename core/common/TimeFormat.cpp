@@ -2,6 +2,7 @@
 
 #include <QRegularExpression>
 #include <QTimeZone>
+#include <charconv>
 #include <iterator>
 
 namespace baton {
@@ -115,19 +116,29 @@ QString formatDuration(qint64 seconds)
     };
     static constexpr Unit units[] = {{kDay, "d"}, {kHour, "h"}, {kMinute, "min"}, {1, "s"}};
     constexpr int unitCount = int(std::size(units));
-    const auto part = [](qint64 count, const Unit &unit) {
-        return QString::number(count) + QLatin1Char(' ') + QLatin1String(unit.name);
+    // Appended into one string: every DC check prints durations, and a temporary per piece
+    // showed in the verifier's profile.
+    QString text;
+    const auto append = [&text](qint64 count, const Unit &unit) {
+        char digits[24];
+        const char *end = std::to_chars(digits, digits + sizeof digits, count).ptr;
+        text += QLatin1String(digits, end);
+        text += QLatin1Char(' ');
+        text += QLatin1String(unit.name);
     };
     // The largest non-zero unit and, when non-zero, the next one: "1 d 12 h", not "… 3 s".
     for (int i = 0; i < unitCount; ++i) {
         const qint64 count = seconds / units[i].size;
         if (count == 0)
             continue;
-        QString text = part(count, units[i]);
+        text.reserve(16);
+        append(count, units[i]);
         if (i + 1 < unitCount) {
             const qint64 rest = (seconds % units[i].size) / units[i + 1].size;
-            if (rest > 0)
-                text += QLatin1Char(' ') + part(rest, units[i + 1]);
+            if (rest > 0) {
+                text += QLatin1Char(' ');
+                append(rest, units[i + 1]);
+            }
         }
         return text;
     }
