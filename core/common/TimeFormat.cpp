@@ -2,6 +2,7 @@
 
 #include <QRegularExpression>
 #include <QTimeZone>
+#include <charconv>
 #include <iterator>
 
 namespace baton {
@@ -41,7 +42,25 @@ QString formatRfc3339(const QDateTime &instant)
 
 QString formatUtc(const QDateTime &instant)
 {
-    return instant.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
+    const QDateTime utc = instant.toUTC();
+    const QDate date = utc.date();
+    if (!date.isValid() || date.year() < 0 || date.year() > 9999)
+        return utc.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
+    // Written digit by digit: QDateTime::toString parses its format on every call (and
+    // snprintf its own), and every DC issued or verified prints instants into its checks.
+    const QTime time = utc.time();
+    QString text = QStringLiteral("0000-00-00 00:00:00 UTC");
+    const auto put = [&text](qsizetype at, int value, int digits) {
+        for (qsizetype i = at + digits - 1; i >= at; --i, value /= 10)
+            text[i] = QLatin1Char(char('0' + value % 10));
+    };
+    put(0, date.year(), 4);
+    put(5, date.month(), 2);
+    put(8, date.day(), 2);
+    put(11, time.hour(), 2);
+    put(14, time.minute(), 2);
+    put(17, time.second(), 2);
+    return text;
 }
 
 Result<qint64> parseDuration(const QString &text)
@@ -97,19 +116,29 @@ QString formatDuration(qint64 seconds)
     };
     static constexpr Unit units[] = {{kDay, "d"}, {kHour, "h"}, {kMinute, "min"}, {1, "s"}};
     constexpr int unitCount = int(std::size(units));
-    const auto part = [](qint64 count, const Unit &unit) {
-        return QStringLiteral("%1 %2").arg(count).arg(QLatin1String(unit.name));
+    // Appended into one string: every DC check prints durations, and a temporary per piece
+    // showed in the verifier's profile.
+    QString text;
+    const auto append = [&text](qint64 count, const Unit &unit) {
+        char digits[24];
+        const char *end = std::to_chars(digits, digits + sizeof digits, count).ptr;
+        text += QLatin1String(digits, end);
+        text += QLatin1Char(' ');
+        text += QLatin1String(unit.name);
     };
     // The largest non-zero unit and, when non-zero, the next one: "1 d 12 h", not "… 3 s".
     for (int i = 0; i < unitCount; ++i) {
         const qint64 count = seconds / units[i].size;
         if (count == 0)
             continue;
-        QString text = part(count, units[i]);
+        text.reserve(16);
+        append(count, units[i]);
         if (i + 1 < unitCount) {
             const qint64 rest = (seconds % units[i].size) / units[i + 1].size;
-            if (rest > 0)
-                text += QLatin1Char(' ') + part(rest, units[i + 1]);
+            if (rest > 0) {
+                text += QLatin1Char(' ');
+                append(rest, units[i + 1]);
+            }
         }
         return text;
     }
@@ -121,8 +150,8 @@ QString formatRelative(const QDateTime &now, const QDateTime &instant)
     const qint64 delta = now.secsTo(instant);
     if (delta == 0)
         return QStringLiteral("now");
-    return delta > 0 ? QStringLiteral("in %1").arg(formatDuration(delta))
-                     : QStringLiteral("%1 ago").arg(formatDuration(delta));
+    return delta > 0 ? QLatin1String("in ") + formatDuration(delta)
+                     : formatDuration(delta) + QLatin1String(" ago");
 }
 
 } // namespace baton

@@ -4,8 +4,13 @@
 #include "common/Pem.h"
 
 #include <cstring>
+#include <iterator>
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/rsa.h>
@@ -84,6 +89,43 @@ const char *algorithmName(KeyType type)
         return nullptr;
     }
 }
+
+/// The SubjectPublicKeyInfo of a fixed-size key: a constant DER prefix (SEQUENCE,
+/// AlgorithmIdentifier with a named curve or no parameters, BIT STRING header) and the public
+/// key's bytes, in the one form TLS peers all read (an EC point uncompressed).
+struct FixedSpki
+{
+    KeyType type;
+    const char *parameter; ///< the public key as an octet-string parameter
+    std::string_view prefix;
+    qsizetype keyLength;
+    int curve; ///< the EC curve's NID; NID_undef for EdDSA
+};
+
+using namespace std::string_view_literals;
+constexpr FixedSpki kFixedSpkis[] = {
+    {KeyType::EcP256, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+     "\x30\x59\x30\x13\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x08\x2a\x86\x48\xce\x3d"
+     "\x03\x01\x07\x03\x42\x00"sv,
+     65, NID_X9_62_prime256v1},
+    {KeyType::EcP384, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+     "\x30\x76\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00\x22"
+     "\x03\x62\x00"sv,
+     97, NID_secp384r1},
+    {KeyType::EcP521, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+     "\x30\x81\x9b\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00"
+     "\x23\x03\x81\x86\x00"sv,
+     133, NID_secp521r1},
+    {KeyType::Ed25519, OSSL_PKEY_PARAM_PUB_KEY,
+     "\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00"sv, 32, NID_undef},
+    {KeyType::Ed448, OSSL_PKEY_PARAM_PUB_KEY, "\x30\x43\x30\x05\x06\x03\x2b\x65\x71\x03\x3a\x00"sv,
+     57, NID_undef},
+};
+
+/// The id-RSASSA-PSS AlgorithmIdentifier without parameters: an RSA-PSS key not restricted to
+/// one hash, as Baton generates it.
+constexpr std::string_view kRsaPssAlgorithm =
+    "\x30\x0b\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0a"sv;
 
 struct PassphraseState
 {
@@ -242,14 +284,10 @@ QByteArray derElement(char tag, const QByteArray &content)
 }
 
 /// A positive INTEGER: big-endian magnitude, with a leading zero when the top bit is set.
-std::optional<QByteArray> derInteger(const EVP_PKEY *key, const char *parameter)
+QByteArray derInteger(const BIGNUM *number)
 {
-    BIGNUM *raw = nullptr;
-    if (!EVP_PKEY_get_bn_param(key, parameter, &raw))
-        return std::nullopt;
-    OpenSslPtr<BIGNUM, BN_free> number(raw);
-    QByteArray magnitude(BN_num_bytes(number.get()), Qt::Uninitialized);
-    BN_bn2bin(number.get(), reinterpret_cast<unsigned char *>(magnitude.data()));
+    QByteArray magnitude(BN_num_bytes(number), Qt::Uninitialized);
+    BN_bn2bin(number, reinterpret_cast<unsigned char *>(magnitude.data()));
     if (magnitude.isEmpty() || (magnitude.front() & 0x80))
         magnitude.prepend('\0');
     return derElement(0x02, magnitude);
@@ -260,24 +298,167 @@ std::optional<QByteArray> derInteger(const EVP_PKEY *key, const char *parameter)
 /// Restricted keys (hash, MGF1, salt fixed in the SPKI) get nullopt and the generic encoder.
 std::optional<QByteArray> unrestrictedRsaPssSpki(const EVP_PKEY *key)
 {
-    char digest[64] = {};
-    const bool restricted = EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_RSA_DIGEST, digest,
-                                                           sizeof digest, nullptr) == 1 &&
-                            digest[0] != '\0';
+    // One export of the public half (about 2 us here): asked for as a parameter of its own,
+    // the modulus alone cost 12 us.
+    OSSL_PARAM *raw = nullptr;
+    const bool exported = EVP_PKEY_todata(key, EVP_PKEY_PUBLIC_KEY, &raw) == 1;
+    const OpenSslPtr<OSSL_PARAM, OSSL_PARAM_free> params(raw);
+    BIGNUM *modulus = nullptr;
+    BIGNUM *exponent = nullptr;
+    // An export names the restrictions only when the key has them.
+    const bool usable =
+        exported && !OSSL_PARAM_locate_const(params.get(), OSSL_PKEY_PARAM_RSA_DIGEST) &&
+        OSSL_PARAM_get_BN(OSSL_PARAM_locate_const(params.get(), OSSL_PKEY_PARAM_RSA_N), &modulus) ==
+            1 &&
+        OSSL_PARAM_get_BN(OSSL_PARAM_locate_const(params.get(), OSSL_PKEY_PARAM_RSA_E),
+                          &exponent) == 1;
+    const OpenSslPtr<BIGNUM, BN_free> ownedModulus(modulus);
+    const OpenSslPtr<BIGNUM, BN_free> ownedExponent(exponent);
     discardOpenSslErrors();
-    if (restricted)
+    if (!usable)
         return std::nullopt;
-    const auto modulus = derInteger(key, OSSL_PKEY_PARAM_RSA_N);
-    const auto exponent = derInteger(key, OSSL_PKEY_PARAM_RSA_E);
-    discardOpenSslErrors();
-    if (!modulus || !exponent)
-        return std::nullopt;
-    static const QByteArray kAlgorithm =
-        QByteArrayLiteral("\x30\x0b\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0a");
-    const QByteArray rsaPublicKey = derElement(0x30, *modulus + *exponent);
-    return derElement(0x30, kAlgorithm + derElement(0x03, QByteArray(1, '\0') + rsaPublicKey));
+    const QByteArray rsaPublicKey = derElement(0x30, derInteger(modulus) + derInteger(exponent));
+    return derElement(0x30,
+                      QByteArray(kRsaPssAlgorithm.data(), qsizetype(kRsaPssAlgorithm.size())) +
+                          derElement(0x03, QByteArray(1, '\0') + rsaPublicKey));
 }
 
+/// An EC point (SEC1 encoding) on the curve: what OpenSSL's decoder demands of an SPKI's point.
+bool isPointOnCurve(int curve, const unsigned char *point, size_t length)
+{
+    // The groups are built once and only read afterwards, from any thread. Each thread keeps a
+    // point per group and a BN_CTX to decode into: allocating them per call would cost as
+    // much as the check itself.
+    struct Curve
+    {
+        int nid;
+        OpenSslPtr<EC_GROUP, EC_GROUP_free> group;
+    };
+    static const Curve kCurves[] = {
+        {NID_X9_62_prime256v1, OpenSslPtr<EC_GROUP, EC_GROUP_free>(EC_GROUP_new_by_curve_name_ex(
+                                   nullptr, nullptr, NID_X9_62_prime256v1))},
+        {NID_secp384r1, OpenSslPtr<EC_GROUP, EC_GROUP_free>(
+                            EC_GROUP_new_by_curve_name_ex(nullptr, nullptr, NID_secp384r1))},
+        {NID_secp521r1, OpenSslPtr<EC_GROUP, EC_GROUP_free>(
+                            EC_GROUP_new_by_curve_name_ex(nullptr, nullptr, NID_secp521r1))},
+    };
+    struct Scratch
+    {
+        OpenSslPtr<BN_CTX, BN_CTX_free> numbers{BN_CTX_new()};
+        OpenSslPtr<EC_POINT, EC_POINT_free> points[std::size(kCurves)];
+    };
+    thread_local Scratch scratch;
+    for (size_t i = 0; i < std::size(kCurves); ++i) {
+        const EC_GROUP *group = kCurves[i].group.get();
+        if (kCurves[i].nid != curve || !group)
+            continue;
+        auto &decoded = scratch.points[i];
+        if (!decoded)
+            decoded.reset(EC_POINT_new(group));
+        if (decoded && scratch.numbers &&
+            EC_POINT_oct2point(group, decoded.get(), point, length, scratch.numbers.get()) == 1)
+            return true;
+        discardOpenSslErrors();
+        return false;
+    }
+    return false;
+}
+
+/// The content of the DER element at `p` if its tag is `tag` and its length is in the shortest
+/// form (up to two length octets, all an SPKI needs); advances `p` past the element.
+std::optional<std::span<const unsigned char>>
+derContent(const unsigned char *&p, const unsigned char *end, unsigned char tag)
+{
+    if (end - p < 2 || *p++ != tag)
+        return std::nullopt;
+    size_t length = *p++;
+    if (length == 0x81) {
+        if (end - p < 1 || *p < 0x80)
+            return std::nullopt;
+        length = *p++;
+    } else if (length == 0x82) {
+        if (end - p < 2 || *p == 0)
+            return std::nullopt;
+        length = size_t(p[0]) << 8 | p[1];
+        p += 2;
+    } else if (length & 0x80) {
+        return std::nullopt;
+    }
+    if (size_t(end - p) < length)
+        return std::nullopt;
+    const std::span<const unsigned char> content(p, length);
+    p += length;
+    return content;
+}
+
+/// A positive INTEGER in its shortest form, as the magnitude of a usable RSA modulus or
+/// exponent: odd, and not a leading zero too many.
+bool isCanonicalOddInteger(std::span<const unsigned char> content)
+{
+    if (content.empty() || (content[0] & 0x80))
+        return false;
+    if (content[0] == 0 && (content.size() < 2 || !(content[1] & 0x80)))
+        return false;
+    return content.back() & 1;
+}
+
+/// An unrestricted id-RSASSA-PSS SPKI as Baton writes it: the AlgorithmIdentifier without
+/// parameters, and RSAPublicKey {modulus, exponent} in DER, the modulus 1024 to 16384 bits and
+/// the exponent at least 3. OpenSSL's decoder reads every such SPKI (and some sloppier ones).
+bool isCanonicalRsaPssSpki(QByteArrayView der)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(der.data());
+    const auto *end = p + der.size();
+    const auto spki = derContent(p, end, 0x30);
+    if (!spki || p != end)
+        return false;
+    const auto *q = spki->data();
+    const auto *spkiEnd = q + spki->size();
+    if (size_t(spkiEnd - q) < kRsaPssAlgorithm.size() ||
+        std::memcmp(q, kRsaPssAlgorithm.data(), kRsaPssAlgorithm.size()) != 0)
+        return false;
+    q += kRsaPssAlgorithm.size();
+    const auto bits = derContent(q, spkiEnd, 0x03);
+    if (!bits || q != spkiEnd || bits->empty() || (*bits)[0] != 0)
+        return false;
+    const auto *r = bits->data() + 1;
+    const auto *bitsEnd = bits->data() + bits->size();
+    const auto rsaPublicKey = derContent(r, bitsEnd, 0x30);
+    if (!rsaPublicKey || r != bitsEnd)
+        return false;
+    const auto *s = rsaPublicKey->data();
+    const auto *keyEnd = s + rsaPublicKey->size();
+    const auto modulus = derContent(s, keyEnd, 0x02);
+    const auto exponent = modulus ? derContent(s, keyEnd, 0x02) : std::nullopt;
+    if (!exponent || s != keyEnd || !isCanonicalOddInteger(*modulus) ||
+        !isCanonicalOddInteger(*exponent))
+        return false;
+    const size_t modulusBytes = modulus->size() - ((*modulus)[0] == 0 ? 1 : 0);
+    const size_t exponentBytes = exponent->size() - ((*exponent)[0] == 0 ? 1 : 0);
+    return modulusBytes >= 128 && modulusBytes <= 2048 &&
+           (exponentBytes > 1 || (*exponent)[0] >= 3);
+}
+
+/// The key type of an SPKI in the canonical form of a TLS 1.3 signature key type, judged from
+/// its bytes (and, for EC, the point on its curve); nullopt for any other SPKI.
+std::optional<KeyType> canonicalSpkiKeyType(QByteArrayView der)
+{
+    for (const FixedSpki &fixed : kFixedSpkis) {
+        const size_t prefix = fixed.prefix.size();
+        if (size_t(der.size()) != prefix + size_t(fixed.keyLength) ||
+            std::memcmp(der.data(), fixed.prefix.data(), prefix) != 0)
+            continue;
+        const auto *key = reinterpret_cast<const unsigned char *>(der.data()) + prefix;
+        if (fixed.curve != NID_undef &&
+            (key[0] != POINT_CONVERSION_UNCOMPRESSED ||
+             !isPointOnCurve(fixed.curve, key, size_t(fixed.keyLength))))
+            return std::nullopt;
+        return fixed.type;
+    }
+    if (isCanonicalRsaPssSpki(der))
+        return KeyType::RsaPss;
+    return std::nullopt;
+}
 } // namespace
 
 std::span<const KeySpec> generatableKeys()
@@ -448,39 +629,38 @@ Result<EvpPkeyPtr> decodeSubjectPublicKeyInfo(QByteArrayView der)
     return key;
 }
 
-Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key)
+PublicKeyKind publicKeyKind(const EVP_PKEY *key)
 {
-    // For the fixed-size keys, the SPKI is a constant DER prefix (SEQUENCE, AlgorithmIdentifier,
-    // BIT STRING header) followed by the public key bytes. Building it directly avoids
-    // i2d_PUBKEY's per-call encoder lookup, which costs as much as generating the key.
-    using namespace std::string_view_literals;
-    struct FixedSpki
-    {
-        KeyType type;
-        const char *parameter; ///< the public key as an octet-string parameter
-        std::string_view prefix;
-        qsizetype keyLength;
-    };
-    static const FixedSpki kFixed[] = {
-        {KeyType::EcP256, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-         "\x30\x59\x30\x13\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x08\x2a\x86\x48\xce\x3d"
-         "\x03\x01\x07\x03\x42\x00"sv,
-         65},
-        {KeyType::EcP384, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-         "\x30\x76\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00\x22"
-         "\x03\x62\x00"sv,
-         97},
-        {KeyType::EcP521, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-         "\x30\x81\x9b\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00"
-         "\x23\x03\x81\x86\x00"sv,
-         133},
-        {KeyType::Ed25519, OSSL_PKEY_PARAM_PUB_KEY,
-         "\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00"sv, 32},
-        {KeyType::Ed448, OSSL_PKEY_PARAM_PUB_KEY,
-         "\x30\x43\x30\x05\x06\x03\x2b\x65\x71\x03\x3a\x00"sv, 57},
-    };
-    const KeyType type = keyTypeOf(key);
-    for (const FixedSpki &fixed : kFixed) {
+    PublicKeyKind kind{keyTypeOf(key), keyName(key), false};
+    if (kind.type == KeyType::EcP256 || kind.type == KeyType::EcP384 ||
+        kind.type == KeyType::EcP521 || kind.type == KeyType::EcOtherCurve) {
+        // A decoded key keeps the form its point was read in.
+        char form[32] = {};
+        kind.compressedPoint =
+            EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, form,
+                                           sizeof form, nullptr) == 1 &&
+            std::strcmp(form, "uncompressed") != 0;
+        discardOpenSslErrors();
+    }
+    return kind;
+}
+
+Result<PublicKeyKind> inspectSubjectPublicKeyInfo(QByteArrayView der)
+{
+    if (const auto type = canonicalSpkiKeyType(der))
+        return PublicKeyKind{*type, keyTypeName(*type), false};
+    auto key = decodeSubjectPublicKeyInfo(der);
+    if (!key)
+        return key.error();
+    return publicKeyKind(key->get());
+}
+
+Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key, std::optional<KeyType> keyType)
+{
+    // Building the SPKI directly avoids i2d_PUBKEY's per-call encoder lookup, which costs as
+    // much as generating the key.
+    const KeyType type = keyType ? *keyType : keyTypeOf(key);
+    for (const FixedSpki &fixed : kFixedSpkis) {
         if (fixed.type != type)
             continue;
         QByteArray spki(qsizetype(fixed.prefix.size()) + fixed.keyLength, Qt::Uninitialized);

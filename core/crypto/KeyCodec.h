@@ -49,7 +49,25 @@ bool isEncryptedPrivateKey(QByteArrayView data);
 
 /// A DER SubjectPublicKeyInfo, strictly: every byte must belong to it.
 Result<EvpPkeyPtr> decodeSubjectPublicKeyInfo(QByteArrayView der);
-Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key);
+/// `keyType`, when the caller knows it, spares asking OpenSSL (microseconds for an EC key).
+Result<QByteArray> encodeSubjectPublicKeyInfo(const EVP_PKEY *key,
+                                              std::optional<KeyType> keyType = std::nullopt);
+
+/// What kind of public key an SPKI holds, as checks and messages need it.
+struct PublicKeyKind
+{
+    KeyType type = KeyType::Unknown;
+    QString name;                 ///< keyName(): OpenSSL's name for kinds Baton does not know
+    bool compressedPoint = false; ///< an EC point in compressed (or hybrid) form
+};
+PublicKeyKind publicKeyKind(const EVP_PKEY *key);
+
+/// The kind of key a DER SubjectPublicKeyInfo holds, refusing exactly what
+/// decodeSubjectPublicKeyInfo refuses, with its messages. An SPKI in the canonical form of a
+/// TLS 1.3 signature key (a named-curve P-256/384/521 uncompressed point on its curve, Ed25519,
+/// Ed448, an unrestricted RSA-PSS key of 1024 to 16384 bits) is judged from its bytes: OpenSSL
+/// 3's decoder would cost as much as a signature verification. Any other goes to the decoder.
+Result<PublicKeyKind> inspectSubjectPublicKeyInfo(QByteArrayView der);
 
 /// Encrypted PKCS#8 PEM ("ENCRYPTED PRIVATE KEY"): PBES2 with AES-256-CBC and
 /// PBKDF2-HMAC-SHA256 at kPbkdf2Iterations, readable by OpenSSL and every PKCS#8 reader.

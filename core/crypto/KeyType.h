@@ -29,6 +29,8 @@ QString keyTypeName(KeyType type);
 /// keyTypeName(keyTypeOf(key)), except that a key of a kind Baton does not know gets OpenSSL's
 /// name for it ("DSA", "X25519") instead of "unknown key type".
 QString keyName(const EVP_PKEY *key);
+/// The same for a key whose type the caller already knows (a certificate's).
+QString keyName(const EVP_PKEY *key, KeyType type);
 
 /// "EC P-256 (256 bits)", "RSA-PSS (3072 bits)": type and size, never key material.
 QString describeKey(const EVP_PKEY *key);

@@ -6,7 +6,7 @@ namespace baton {
 
 Result<QByteArray> EvpSigner::sign(const SignatureScheme &scheme, QByteArrayView message) const
 {
-    return signWithScheme(m_key, scheme, message);
+    return signWithScheme(m_key, scheme, message, m_keyType);
 }
 
 } // namespace baton

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "common/Result.h"
+#include "crypto/KeyType.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
 #include <openssl/types.h>
+#include <optional>
 
 namespace baton {
 
@@ -27,17 +29,21 @@ public:
                                     QByteArrayView message) const = 0;
 };
 
-/// A key in memory, borrowed: OpenSSL signs (signWithScheme).
+/// A key in memory, borrowed: OpenSSL signs (signWithScheme). `keyType`, when known (the
+/// certificate's, once the key is checked against it), spares signWithScheme asking OpenSSL.
 class EvpSigner final : public CertificateSigner
 {
 public:
-    explicit EvpSigner(EVP_PKEY *key) : m_key(key) {}
+    explicit EvpSigner(EVP_PKEY *key, std::optional<KeyType> keyType = std::nullopt)
+        : m_key(key), m_keyType(keyType)
+    {}
 
     const EVP_PKEY *publicKey() const override { return m_key; }
     Result<QByteArray> sign(const SignatureScheme &scheme, QByteArrayView message) const override;
 
 private:
     EVP_PKEY *m_key;
+    std::optional<KeyType> m_keyType;
 };
 
 } // namespace baton

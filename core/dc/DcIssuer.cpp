@@ -52,8 +52,8 @@ Result<DcIssueResult> issueDelegatedCredential(const DcIssueRequest &request)
     if (!request.now.isValid())
         return Error{QStringLiteral("no issue time given")};
     const Certificate &certificate = request.certificate;
-    const DcReadiness readiness = assessDcReadiness(certificate, request.now);
-    for (const DcCheck &check : readiness.checks) {
+    const QList<DcCheck> readiness = dcReadinessChecks(certificate, request.now);
+    for (const DcCheck &check : readiness) {
         if (check.outcome == CheckOutcome::Fail)
             return Error{check.detail};
     }
@@ -64,25 +64,29 @@ Result<DcIssueResult> issueDelegatedCredential(const DcIssueRequest &request)
                          : QStringLiteral("the certificate's private key is needed to sign the "
                                           "DC")};
     // A key in memory goes through the same interface, wrapped on the stack: the EVP path
-    // gains no allocation, only a virtual call.
-    const EvpSigner keySigner(request.certificateKey);
+    // gains no allocation, only a virtual call. Its type is the certificate's: the key is
+    // checked against the certificate before it signs.
+    const EvpSigner keySigner(request.certificateKey, certificate.keyType());
     const CertificateSigner &signer =
         request.certificateSigner ? *request.certificateSigner : keySigner;
     if (auto keyOk = checkCertificateKey(certificate, signer); !keyOk)
         return keyOk.error();
-    const SignatureScheme *algorithm = readiness.algorithm;
+    // signingKeyCheck has refused a certificate key without one.
+    const SignatureScheme *algorithm = certificateSchemeForKey(certificate.keyType());
 
     DcIssueResult result;
     EVP_PKEY *dcKey = request.dcKey;
+    const KeySpec *spec = nullptr;
     if (!dcKey) {
-        const KeySpec *spec = request.dcKeySpec ? request.dcKeySpec : &generatableKeys()[0];
+        spec = request.dcKeySpec ? request.dcKeySpec : &generatableKeys()[0];
         auto generated = generateKey(*spec);
         if (!generated)
             return generated.error();
         result.generatedKey = std::move(generated).value();
         dcKey = result.generatedKey.get();
     }
-    const KeyType dcKeyType = keyTypeOf(dcKey);
+    // A key generated here has the type it was generated as; asking OpenSSL costs microseconds.
+    const KeyType dcKeyType = spec ? spec->type : keyTypeOf(dcKey);
     if (dcKeyType == KeyType::Rsa)
         return Error{QStringLiteral("the DC key is an rsaEncryption RSA key, which RFC 9345 "
                                     "forbids as a DC key; use an RSA-PSS key (--dc-alg "
@@ -118,7 +122,7 @@ Result<DcIssueResult> issueDelegatedCredential(const DcIssueRequest &request)
     result.expiry = expiry;
     result.lifetimeSeconds = request.now.secsTo(expiry);
 
-    auto spki = encodeSubjectPublicKeyInfo(dcKey);
+    auto spki = encodeSubjectPublicKeyInfo(dcKey, dcKeyType);
     if (!spki)
         return spki.error();
     DelegatedCredential &dc = result.credential;
@@ -133,7 +137,7 @@ Result<DcIssueResult> issueDelegatedCredential(const DcIssueRequest &request)
     result.bytes = dc.encode();
 
     result.warnings << dcIssueWarnings(dcKeyType, result.lifetimeSeconds);
-    for (const DcCheck &check : readiness.checks) {
+    for (const DcCheck &check : readiness) {
         if (check.outcome == CheckOutcome::Warn)
             result.warnings << check.detail;
     }

@@ -8,17 +8,20 @@ namespace baton {
 
 namespace {
 
-DcCheck makeCheck(const char *id, const char *title, CheckOutcome outcome, const QString &detail)
+/// Ids and titles are QStringLiterals: converting char * to QString for every check of every DC
+/// issued showed in its profile.
+DcCheck makeCheck(const QString &id, const QString &title, CheckOutcome outcome,
+                  const QString &detail)
 {
-    return DcCheck{QLatin1String(id), QLatin1String(title), outcome, detail};
+    return DcCheck{id, title, outcome, detail};
 }
 
 } // namespace
 
 DcCheck delegationUsageCheck(const Certificate &certificate)
 {
-    constexpr char id[] = "delegation-usage";
-    constexpr char title[] = "Certificate has DelegationUsage";
+    const QString id = QStringLiteral("delegation-usage");
+    const QString title = QStringLiteral("Certificate has DelegationUsage");
     const DelegationUsage usage = certificate.delegationUsage();
     switch (usage.value) {
     case DelegationUsage::Value::Absent:
@@ -54,8 +57,8 @@ DcCheck delegationUsageCheck(const Certificate &certificate)
 
 DcCheck keyUsageCheck(const Certificate &certificate)
 {
-    constexpr char id[] = "key-usage";
-    constexpr char title[] = "Certificate allows digitalSignature";
+    const QString id = QStringLiteral("key-usage");
+    const QString title = QStringLiteral("Certificate allows digitalSignature");
     if (certificate.allowsDigitalSignature())
         return makeCheck(id, title, CheckOutcome::Pass,
                          QStringLiteral("KeyUsage includes digitalSignature"));
@@ -70,18 +73,19 @@ DcCheck keyUsageCheck(const Certificate &certificate)
 DcCheck endEntityCheck(const Certificate &certificate)
 {
     if (certificate.isCa())
-        return makeCheck("end-entity", "End-entity certificate", CheckOutcome::Warn,
+        return makeCheck(QStringLiteral("end-entity"), QStringLiteral("End-entity certificate"),
+                         CheckOutcome::Warn,
                          QStringLiteral("the certificate is a CA (basicConstraints CA:TRUE); "
                                         "RFC 9345 does not forbid DCs under it, but they are "
                                         "meant for end-entity certificates"));
-    return makeCheck("end-entity", "End-entity certificate", CheckOutcome::Pass,
-                     QStringLiteral("not a CA certificate"));
+    return makeCheck(QStringLiteral("end-entity"), QStringLiteral("End-entity certificate"),
+                     CheckOutcome::Pass, QStringLiteral("not a CA certificate"));
 }
 
 DcCheck signingKeyCheck(const Certificate &certificate)
 {
-    constexpr char id[] = "signing-key";
-    constexpr char title[] = "Certificate key can sign DCs";
+    const QString id = QStringLiteral("signing-key");
+    const QString title = QStringLiteral("Certificate key can sign DCs");
     const KeyType type = certificate.keyType();
     const SignatureScheme *scheme = certificateSchemeForKey(type);
     if (!scheme)
@@ -105,8 +109,8 @@ DcCheck signingKeyCheck(const Certificate &certificate)
 
 DcCheck certificateValidityCheck(const Certificate &certificate, const QDateTime &now)
 {
-    constexpr char id[] = "certificate-validity";
-    constexpr char title[] = "Certificate valid now";
+    const QString id = QStringLiteral("certificate-validity");
+    const QString title = QStringLiteral("Certificate valid now");
     if (now < certificate.notBefore())
         return makeCheck(id, title, CheckOutcome::Fail,
                          QStringLiteral("the certificate is not valid yet (notBefore %1, %2); a "
@@ -143,32 +147,41 @@ QList<DcCheck> dcClientSupport(const Certificate &certificate)
     // Firefox offers only ECDSA schemes in its delegated_credential extension, and NSS demands
     // that both the DC key's scheme and the DC's own signature scheme come from that list.
     const DcCheck firefox =
-        ec ? makeCheck("client-firefox", "Firefox (NSS)", CheckOutcome::Pass,
+        ec ? makeCheck(QStringLiteral("client-firefox"), QStringLiteral("Firefox (NSS)"),
+                       CheckOutcome::Pass,
                        QStringLiteral("accepts DCs under this certificate with ECDSA DC keys "
                                       "(ecdsa-p256, ecdsa-p384, ecdsa-p521)"))
-           : makeCheck("client-firefox", "Firefox (NSS)", CheckOutcome::Warn,
+           : makeCheck(QStringLiteral("client-firefox"), QStringLiteral("Firefox (NSS)"),
+                       CheckOutcome::Warn,
                        QStringLiteral("rejects every DC under this certificate: Firefox accepts a "
                                       "DC only when it is signed with ECDSA, which needs an EC "
                                       "certificate, and this certificate's key is %1")
-                           .arg(keyName(certificate.publicKey())));
+                           .arg(keyName(certificate.publicKey(), type)));
     // BoringSSL has no Ed448 at all, so it cannot sign a DC with such a certificate key.
     const DcCheck boringssl =
         type == KeyType::Ed448
-            ? makeCheck("server-boringssl", "BoringSSL servers", CheckOutcome::Warn,
+            ? makeCheck(QStringLiteral("server-boringssl"), QStringLiteral("BoringSSL servers"),
+                        CheckOutcome::Warn,
                         QStringLiteral("cannot serve DCs under this certificate: BoringSSL has "
                                        "no Ed448"))
-            : makeCheck("server-boringssl", "BoringSSL servers", CheckOutcome::Pass,
+            : makeCheck(QStringLiteral("server-boringssl"), QStringLiteral("BoringSSL servers"),
+                        CheckOutcome::Pass,
                         QStringLiteral("can serve ECDSA and Ed25519 DCs under this certificate, "
                                        "never RSA DCs"));
     return {firefox, boringssl};
 }
 
+QList<DcCheck> dcReadinessChecks(const Certificate &certificate, const QDateTime &now)
+{
+    return {delegationUsageCheck(certificate), keyUsageCheck(certificate),
+            endEntityCheck(certificate), signingKeyCheck(certificate),
+            certificateValidityCheck(certificate, now)};
+}
+
 DcReadiness assessDcReadiness(const Certificate &certificate, const QDateTime &now)
 {
     DcReadiness readiness;
-    readiness.checks = {delegationUsageCheck(certificate), keyUsageCheck(certificate),
-                        endEntityCheck(certificate), signingKeyCheck(certificate),
-                        certificateValidityCheck(certificate, now)};
+    readiness.checks = dcReadinessChecks(certificate, now);
     readiness.clients = dcClientSupport(certificate);
     readiness.algorithm = certificateSchemeForKey(certificate.keyType());
     readiness.maxLifetimeSeconds = qBound<qint64>(0, now.secsTo(certificate.notAfter()),

@@ -35,5 +35,8 @@ struct DcReadiness
 };
 
 DcReadiness assessDcReadiness(const Certificate &certificate, const QDateTime &now);
+/// DcReadiness::checks alone, for the issuer: it refuses on a Fail and passes Warns on, and
+/// needs no client list.
+QList<DcCheck> dcReadinessChecks(const Certificate &certificate, const QDateTime &now);
 
 } // namespace baton

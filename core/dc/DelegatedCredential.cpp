@@ -67,6 +67,32 @@ void appendInteger(QByteArray &out, quint32 value, int width)
         out.append(char((value >> (8 * i)) & 0xff));
 }
 
+/// valid_time, dc_cert_verify_algorithm and the SPKI length: the Credential before its SPKI.
+constexpr qsizetype kCredentialHeader = 9;
+
+void appendCredential(QByteArray &out, const DelegatedCredential &dc)
+{
+    appendInteger(out, dc.validTime, 4);
+    appendInteger(out, dc.dcCertVerifyAlgorithm, 2);
+    appendInteger(out, quint32(qMin(dc.subjectPublicKeyInfo.size(), kSpkiLengthMax)), 3);
+    out.append(dc.subjectPublicKeyInfo);
+}
+
+/// 64 spaces | context string | 0x00 | DER(end-entity certificate), with room for `rest` more
+/// bytes: what every signed message starts with.
+QByteArray signedMessagePrefix(DcRole role, QByteArrayView certificateDer, qsizetype rest)
+{
+    static const QByteArray kServerContext = QByteArrayLiteral("TLS, server delegated credentials");
+    static const QByteArray kClientContext = QByteArrayLiteral("TLS, client delegated credentials");
+    const QByteArray &context = role == DcRole::Server ? kServerContext : kClientContext;
+    QByteArray message(64, ' ');
+    message.reserve(64 + context.size() + 1 + certificateDer.size() + rest);
+    message.append(context);
+    message.append('\0');
+    message.append(certificateDer);
+    return message;
+}
+
 /// Draft-02 and earlier put a protocol version (0x0303/0x0304) between the scheme and the SPKI
 /// length. Recognising that layout turns a baffling "length overruns" into a useful message.
 bool looksLikeDraftWithVersion(QByteArrayView bytes)
@@ -86,7 +112,8 @@ bool looksLikeDraftWithVersion(QByteArrayView bytes)
     return afterSpki + 4 + signatureLength == bytes.size();
 }
 
-Result<DelegatedCredential> decodeRfcLayout(QByteArrayView bytes, EvpPkeyPtr *dcPublicKey)
+Result<DelegatedCredential> decodeRfcLayout(QByteArrayView bytes, EvpPkeyPtr *dcPublicKey,
+                                            PublicKeyKind *dcKeyKind)
 {
     Reader in(bytes);
     DelegatedCredential dc;
@@ -130,13 +157,30 @@ Result<DelegatedCredential> decodeRfcLayout(QByteArrayView bytes, EvpPkeyPtr *dc
                                     "signature")
                          .arg(in.remaining())
                          .arg(in.offset())};
-    auto key = decodeSubjectPublicKeyInfo(dc.subjectPublicKeyInfo);
-    if (!key)
+    const auto spkiError = [&](const QString &reason) {
         return Error{QStringLiteral("field ASN1_subjectPublicKeyInfo at byte offset %1: %2")
                          .arg(spkiOffset + 3)
-                         .arg(key.errorMessage())};
-    if (dcPublicKey)
+                         .arg(reason)};
+    };
+    PublicKeyKind kind;
+    if (dcPublicKey) {
+        auto key = decodeSubjectPublicKeyInfo(dc.subjectPublicKeyInfo);
+        if (!key)
+            return spkiError(key.errorMessage());
+        kind = publicKeyKind(key->get());
         *dcPublicKey = std::move(key).value();
+    } else {
+        auto inspected = inspectSubjectPublicKeyInfo(dc.subjectPublicKeyInfo);
+        if (!inspected)
+            return spkiError(inspected.errorMessage());
+        kind = std::move(inspected).value();
+    }
+    if (kind.compressedPoint)
+        return spkiError(QStringLiteral("the %1 key's point is not in uncompressed form; NSS "
+                                        "and Go read only uncompressed points")
+                             .arg(kind.name));
+    if (dcKeyKind)
+        *dcKeyKind = std::move(kind);
     return dc;
 }
 
@@ -147,10 +191,10 @@ QString dcRoleName(DcRole role)
     return role == DcRole::Server ? QStringLiteral("server") : QStringLiteral("client");
 }
 
-Result<DelegatedCredential> DelegatedCredential::decode(QByteArrayView bytes,
-                                                        EvpPkeyPtr *dcPublicKey)
+Result<DelegatedCredential>
+DelegatedCredential::decode(QByteArrayView bytes, EvpPkeyPtr *dcPublicKey, PublicKeyKind *dcKeyKind)
 {
-    auto dc = decodeRfcLayout(bytes, dcPublicKey);
+    auto dc = decodeRfcLayout(bytes, dcPublicKey, dcKeyKind);
     if (!dc && looksLikeDraftWithVersion(bytes))
         return Error{QStringLiteral("pre-RFC draft format: this DC has a protocol version field "
                                     "(0x%1) after dc_cert_verify_algorithm, as in "
@@ -163,18 +207,16 @@ Result<DelegatedCredential> DelegatedCredential::decode(QByteArrayView bytes,
 QByteArray DelegatedCredential::encodeCredential() const
 {
     QByteArray out;
-    out.reserve(9 + subjectPublicKeyInfo.size());
-    appendInteger(out, validTime, 4);
-    appendInteger(out, dcCertVerifyAlgorithm, 2);
-    appendInteger(out, quint32(qMin(subjectPublicKeyInfo.size(), kSpkiLengthMax)), 3);
-    out.append(subjectPublicKeyInfo);
+    out.reserve(kCredentialHeader + subjectPublicKeyInfo.size());
+    appendCredential(out, *this);
     return out;
 }
 
 QByteArray DelegatedCredential::encode() const
 {
-    QByteArray out = encodeCredential();
-    out.reserve(out.size() + 4 + signature.size());
+    QByteArray out;
+    out.reserve(kCredentialHeader + subjectPublicKeyInfo.size() + 4 + signature.size());
+    appendCredential(out, *this);
     appendInteger(out, algorithm, 2);
     appendInteger(out, quint32(signature.size()), 2);
     out.append(signature);
@@ -184,14 +226,7 @@ QByteArray DelegatedCredential::encode() const
 QByteArray DelegatedCredential::signedMessage(DcRole role, QByteArrayView certificateDer,
                                               QByteArrayView credential, quint16 algorithm)
 {
-    static const QByteArray kServerContext = QByteArrayLiteral("TLS, server delegated credentials");
-    static const QByteArray kClientContext = QByteArrayLiteral("TLS, client delegated credentials");
-    const QByteArray &context = role == DcRole::Server ? kServerContext : kClientContext;
-    QByteArray message(64, ' ');
-    message.reserve(64 + context.size() + 1 + certificateDer.size() + credential.size() + 2);
-    message.append(context);
-    message.append('\0');
-    message.append(certificateDer);
+    QByteArray message = signedMessagePrefix(role, certificateDer, credential.size() + 2);
     message.append(credential);
     appendInteger(message, algorithm, 2);
     return message;
@@ -199,7 +234,12 @@ QByteArray DelegatedCredential::signedMessage(DcRole role, QByteArrayView certif
 
 QByteArray DelegatedCredential::signedMessage(DcRole role, QByteArrayView certificateDer) const
 {
-    return signedMessage(role, certificateDer, encodeCredential(), algorithm);
+    // The Credential is written straight into the message: no buffer of its own to copy.
+    QByteArray message = signedMessagePrefix(role, certificateDer,
+                                             kCredentialHeader + subjectPublicKeyInfo.size() + 2);
+    appendCredential(message, *this);
+    appendInteger(message, algorithm, 2);
+    return message;
 }
 
 QDateTime DelegatedCredential::expiry(const Certificate &certificate) const

@@ -9,6 +9,7 @@
 namespace baton {
 
 class Certificate;
+struct PublicKeyKind;
 
 /// Which side of a TLS connection a DC authenticates. The role is part of what is signed, so
 /// a server DC never verifies as a client DC.
@@ -38,14 +39,17 @@ struct DelegatedCredential
     quint16 algorithm = 0;             ///< the scheme the certificate key signed the DC with
     QByteArray signature;
 
-    /// Strict decoding: truncation, trailing bytes, an empty SPKI or signature, and an SPKI that
-    /// does not parse are errors naming the field and byte offset. A blob in a pre-RFC draft
-    /// layout is recognised and rejected as such.
+    /// Strict decoding: truncation, trailing bytes, an empty SPKI or signature, an SPKI that
+    /// does not parse and an EC point in compressed form (NSS and Go refuse it) are errors
+    /// naming the field and byte offset. A blob in a pre-RFC draft layout is recognised and
+    /// rejected as such.
     /// `dcPublicKey`, when given, receives the parsed DC public key, so a caller that needs it
-    /// does not parse the SPKI a second time (with OpenSSL 3 that costs as much as half a
-    /// signature verification).
+    /// does not parse the SPKI a second time. `dcKeyKind`, when given, receives what kind of key
+    /// it is: a caller that needs no more does not pay for building the key, which with
+    /// OpenSSL 3 costs as much as a signature verification (see inspectSubjectPublicKeyInfo).
     static Result<DelegatedCredential> decode(QByteArrayView bytes,
-                                              EvpPkeyPtr *dcPublicKey = nullptr);
+                                              EvpPkeyPtr *dcPublicKey = nullptr,
+                                              PublicKeyKind *dcKeyKind = nullptr);
 
     QByteArray encode() const;
     /// The Credential structure alone: the part the certificate key signs.

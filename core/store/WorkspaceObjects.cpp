@@ -112,7 +112,8 @@ bool signedBy(const DelegatedCredential &dc, DcRole role, const Certificate &cer
     if (!scheme)
         return false;
     auto verified = verifyWithScheme(certificate.publicKey(), *scheme,
-                                     dc.signedMessage(role, certificate.der()), dc.signature);
+                                     dc.signedMessage(role, certificate.der()), dc.signature,
+                                     certificate.keyType());
     discardOpenSslErrors(); // a key of another type is an expected mismatch, not a failure
     return verified && *verified;
 }

@@ -2,7 +2,11 @@
 
 #include "crypto/OpenSsl.h"
 
+#include <array>
+#include <cstring>
+#include <iterator>
 #include <openssl/rsa.h>
+#include <utility>
 
 namespace baton {
 
@@ -34,23 +38,48 @@ constexpr SignatureScheme kSchemes[] = {
 };
 // clang-format on
 
-Result<EvpMdCtxPtr> makeContext(EVP_PKEY *key, const SignatureScheme &scheme, bool forSigning)
+/// The scheme's digest, fetched once for the life of the process. Given by name instead, each
+/// EVP_DigestSignInit/EVP_DigestVerifyInit fetches it again (the provider's own fetch aside).
+const EVP_MD *fetchedDigest(const char *name)
+{
+    using EvpMdPtr = OpenSslPtr<EVP_MD, EVP_MD_free>;
+    static const std::pair<const char *, EvpMdPtr> kDigests[] = {
+        {"SHA256", EvpMdPtr(EVP_MD_fetch(nullptr, "SHA256", nullptr))},
+        {"SHA384", EvpMdPtr(EVP_MD_fetch(nullptr, "SHA384", nullptr))},
+        {"SHA512", EvpMdPtr(EVP_MD_fetch(nullptr, "SHA512", nullptr))},
+    };
+    for (const auto &[digestName, digest] : kDigests) {
+        if (std::strcmp(digestName, name) == 0)
+            return digest.get();
+    }
+    return nullptr;
+}
+
+Result<EvpMdCtxPtr> makeContext(EVP_PKEY *key, std::optional<KeyType> keyType,
+                                const SignatureScheme &scheme, bool forSigning)
 {
     const QString purpose = forSigning ? QStringLiteral("sign") : QStringLiteral("verify");
     if (scheme.padding == P::Pkcs1 || scheme.keyType == KeyType::Unknown)
         return Error{
             QStringLiteral("%1 is not a TLS 1.3 signature scheme").arg(scheme.displayName())};
-    if (keyTypeOf(key) != scheme.keyType)
+    if ((keyType ? *keyType : keyTypeOf(key)) != scheme.keyType)
         return Error{
             QStringLiteral("cannot %1 with %2: it needs key type %3, not %4")
                 .arg(purpose, scheme.displayName(), keyTypeName(scheme.keyType), describeKey(key))};
+    const EVP_MD *digest = scheme.digest ? fetchedDigest(scheme.digest) : nullptr;
+    if (scheme.digest && !digest)
+        return openSslError(QStringLiteral("no %1 digest").arg(QLatin1String(scheme.digest)));
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    // One signature per context: without this flag, finishing one first copies the whole
+    // signature context so that it could go on (OpenSSL 3's EVP_PKEY_CTX_dup, per call).
+    if (ctx)
+        EVP_MD_CTX_set_flags(ctx.get(), EVP_MD_CTX_FLAG_FINALISE);
     EVP_PKEY_CTX *pctx = nullptr;
-    const int initialized = forSigning ? EVP_DigestSignInit_ex(ctx.get(), &pctx, scheme.digest,
-                                                               nullptr, nullptr, key, nullptr)
-                                       : EVP_DigestVerifyInit_ex(ctx.get(), &pctx, scheme.digest,
-                                                                 nullptr, nullptr, key, nullptr);
-    if (!ctx || initialized != 1)
+    const int initialized =
+        ctx ? (forSigning ? EVP_DigestSignInit(ctx.get(), &pctx, digest, nullptr, key)
+                          : EVP_DigestVerifyInit(ctx.get(), &pctx, digest, nullptr, key))
+            : 0;
+    if (initialized != 1)
         return openSslError(QStringLiteral("cannot %1 with %2").arg(purpose, scheme.displayName()));
     if (scheme.padding == P::Pss &&
         (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
@@ -65,7 +94,23 @@ Result<EvpMdCtxPtr> makeContext(EVP_PKEY *key, const SignatureScheme &scheme, bo
 
 QString SignatureScheme::displayName() const
 {
-    return QStringLiteral("%1 (0x%2)").arg(QLatin1String(name)).arg(code, 4, 16, QLatin1Char('0'));
+    const auto format = [](const SignatureScheme &scheme) {
+        return QStringLiteral("%1 (0x%2)")
+            .arg(QLatin1String(scheme.name))
+            .arg(scheme.code, 4, 16, QLatin1Char('0'));
+    };
+    // The table's names are formatted once: every DC issued or verified names its schemes.
+    static const auto kNames = [&format] {
+        std::array<QString, std::size(kSchemes)> names;
+        for (size_t i = 0; i < std::size(kSchemes); ++i)
+            names[i] = format(kSchemes[i]);
+        return names;
+    }();
+    for (size_t i = 0; i < std::size(kSchemes); ++i) {
+        if (&kSchemes[i] == this)
+            return kNames[i];
+    }
+    return format(*this);
 }
 
 std::span<const SignatureScheme> signatureSchemes()
@@ -117,9 +162,9 @@ const SignatureScheme *certificateSchemeForKey(KeyType type)
 }
 
 Result<QByteArray> signWithScheme(EVP_PKEY *key, const SignatureScheme &scheme,
-                                  QByteArrayView message)
+                                  QByteArrayView message, std::optional<KeyType> keyType)
 {
-    auto ctx = makeContext(key, scheme, true);
+    auto ctx = makeContext(key, keyType, scheme, true);
     if (!ctx)
         return ctx.error();
     const auto *data = reinterpret_cast<const unsigned char *>(message.data());
@@ -135,9 +180,9 @@ Result<QByteArray> signWithScheme(EVP_PKEY *key, const SignatureScheme &scheme,
 }
 
 Result<bool> verifyWithScheme(EVP_PKEY *key, const SignatureScheme &scheme, QByteArrayView message,
-                              QByteArrayView signature)
+                              QByteArrayView signature, std::optional<KeyType> keyType)
 {
-    auto ctx = makeContext(key, scheme, false);
+    auto ctx = makeContext(key, keyType, scheme, false);
     if (!ctx)
         return ctx.error();
     const int verdict = EVP_DigestVerify(
@@ -145,7 +190,8 @@ Result<bool> verifyWithScheme(EVP_PKEY *key, const SignatureScheme &scheme, QByt
         size_t(signature.size()), reinterpret_cast<const unsigned char *>(message.data()),
         size_t(message.size()));
     // A bad or malformed signature leaves reasons on the queue; they are the verdict, not news.
-    discardOpenSslErrors();
+    if (verdict != 1)
+        discardOpenSslErrors();
     return verdict == 1;
 }
 

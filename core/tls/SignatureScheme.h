@@ -6,6 +6,7 @@
 #include <QByteArrayView>
 #include <QString>
 #include <openssl/types.h>
+#include <optional>
 #include <span>
 
 namespace baton {
@@ -48,13 +49,16 @@ const SignatureScheme *dcSchemeForKey(KeyType type);
 const SignatureScheme *certificateSchemeForKey(KeyType type);
 
 /// Signs exactly as a TLS 1.3 CertificateVerify: ECDSA signatures DER-encoded, RSA-PSS with
-/// salt length = hash length, EdDSA one-shot.
+/// salt length = hash length, EdDSA one-shot. `keyType`, when the caller knows it (a
+/// certificate's, read once), spares asking OpenSSL, which costs microseconds for an EC key.
 Result<QByteArray> signWithScheme(EVP_PKEY *key, const SignatureScheme &scheme,
-                                  QByteArrayView message);
+                                  QByteArrayView message,
+                                  std::optional<KeyType> keyType = std::nullopt);
 
 /// True for a good signature, false for a bad one; an Error only when the key cannot be used
-/// with the scheme at all.
+/// with the scheme at all. `keyType` as for signWithScheme.
 Result<bool> verifyWithScheme(EVP_PKEY *key, const SignatureScheme &scheme, QByteArrayView message,
-                              QByteArrayView signature);
+                              QByteArrayView signature,
+                              std::optional<KeyType> keyType = std::nullopt);
 
 } // namespace baton

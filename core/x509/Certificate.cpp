@@ -22,12 +22,20 @@ QDateTime fromAsn1Time(const ASN1_TIME *time)
                      QTime(tm.tm_hour, tm.tm_min, tm.tm_sec), Qt::UTC);
 }
 
+KeyType keyTypeOfCertificate(X509 *x509)
+{
+    const KeyType type = keyTypeOf(X509_get0_pubkey(x509));
+    discardOpenSslErrors(); // a key OpenSSL cannot read is KeyType::Unknown, not a failure here
+    return type;
+}
+
 } // namespace
 
 Certificate::Certificate(X509Ptr x509, QByteArray der)
     : m_x509(x509.release(), X509_free), m_der(std::move(der)),
       m_notBefore(fromAsn1Time(X509_get0_notBefore(m_x509.get()))),
-      m_notAfter(fromAsn1Time(X509_get0_notAfter(m_x509.get())))
+      m_notAfter(fromAsn1Time(X509_get0_notAfter(m_x509.get()))),
+      m_keyType(keyTypeOfCertificate(m_x509.get()))
 {}
 
 Result<Certificate> Certificate::fromDer(QByteArrayView der)

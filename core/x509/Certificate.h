@@ -70,7 +70,9 @@ public:
     bool isSelfIssued() const;
 
     EVP_PKEY *publicKey() const;
-    KeyType keyType() const { return keyTypeOf(publicKey()); }
+    /// Read once: asking OpenSSL for an EC key's curve costs microseconds, and every DC issued
+    /// or verified under the certificate needs it.
+    KeyType keyType() const { return m_keyType; }
 
     DelegationUsage delegationUsage() const;
     bool hasKeyUsage() const;
@@ -84,6 +86,7 @@ private:
     QByteArray m_der;
     QDateTime m_notBefore;
     QDateTime m_notAfter;
+    KeyType m_keyType;
 };
 
 /// "AB:CD:…", the way certificate tools print fingerprints.

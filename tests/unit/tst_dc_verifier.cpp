@@ -11,6 +11,7 @@
 
 #include <QTest>
 #include <map>
+#include <openssl/bn.h>
 
 using namespace baton;
 using namespace baton::test;
@@ -84,6 +85,53 @@ QStringList sorted(QStringList list)
     return list;
 }
 
+/// One DER element with a short or long form length, as the SPKI rows assemble them.
+QByteArray der(char tag, const QByteArray &content)
+{
+    QByteArray element(1, tag);
+    if (content.size() < 0x80) {
+        element.append(char(content.size()));
+    } else if (content.size() < 0x100) {
+        element.append('\x81').append(char(content.size()));
+    } else {
+        element.append('\x82').append(char(content.size() >> 8)).append(char(content.size()));
+    }
+    return element + content;
+}
+
+QByteArray spkiFrom(const QByteArray &algorithm, const QByteArray &key, char unusedBits = 0)
+{
+    return der(0x30, algorithm + der(0x03, QByteArray(1, unusedBits) + key));
+}
+
+/// The parts of a DER SubjectPublicKeyInfo with one-byte lengths: AlgorithmIdentifier, key.
+std::pair<QByteArray, QByteArray> splitSpki(const QByteArray &spki)
+{
+    const qsizetype algorithmLength = 2 + quint8(spki[3]);
+    const QByteArray algorithm = spki.mid(2, algorithmLength);
+    const qsizetype bitString = 2 + algorithmLength;
+    const qsizetype header = quint8(spki[bitString + 1]) == 0x81 ? 3 : 2;
+    return {algorithm, spki.mid(bitString + header + 1)};
+}
+
+/// An id-RSASSA-PSS SPKI without parameters around RSAPublicKey {modulus, exponent}, each an
+/// INTEGER's content octets as given (so malformed ones can be written).
+QByteArray rsaPssSpki(const QByteArray &modulus, const QByteArray &exponent)
+{
+    const QByteArray algorithm = QByteArray::fromHex("300b06092a864886f70d01010a");
+    return spkiFrom(algorithm, der(0x30, der(0x02, modulus) + der(0x02, exponent)));
+}
+
+/// What OpenSSL's own decoder makes of an SPKI when it must use every byte: the oracle.
+EvpPkeyPtr oracleKey(const QByteArray &spki)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(spki.constData());
+    EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, long(spki.size())));
+    const bool whole = p == reinterpret_cast<const unsigned char *>(spki.constData()) + spki.size();
+    discardOpenSslErrors();
+    return whole ? std::move(key) : nullptr;
+}
+
 const QStringList kDcChecks{
     QStringLiteral("rsae-ban"),           QStringLiteral("scheme-key"),
     QStringLiteral("not-expired"),        QStringLiteral("max-validity"),
@@ -107,6 +155,8 @@ private slots:
     void checks();
     void parseFailureSkipsDcChecks_data();
     void parseFailureSkipsDcChecks();
+    void dcKeySpki_data();
+    void dcKeySpki();
 
 private:
     const TestIdentity &identity(const QString &name) const;
@@ -146,7 +196,8 @@ void TestDcVerifier::initTestCase()
     options.keyAlgorithm = QStringLiteral("rsa-2048");
     add(QStringLiteral("rsa"), options);
     m_identities.merge(makeNonconformingIdentities());
-    for (const char *name : {"ecdsa-p256", "ed25519", "rsa-pss-2048"})
+    for (const char *name :
+         {"ecdsa-p256", "ecdsa-p384", "ecdsa-p521", "ed25519", "ed448", "rsa-pss-2048"})
         m_dcKeys.emplace(QLatin1String(name), makeKey(QLatin1String(name)));
 
     const TestIdentity &p256 = identity(QStringLiteral("p256"));
@@ -585,6 +636,163 @@ void TestDcVerifier::parseFailureSkipsDcChecks()
              qPrintable(report));
     QVERIFY2(verification.check(u"key-usage")->outcome == CheckOutcome::Pass, qPrintable(report));
     QVERIFY2(verification.check(u"end-entity")->outcome == endEntity, qPrintable(report));
+}
+
+// The DC key's SPKI is judged from its bytes when it has the canonical form of a DC key type,
+// and by OpenSSL's decoder otherwise. Either way the verifier must refuse exactly what
+// d2i_PUBKEY (using every byte) refuses, with the same message as the decoder path, and name
+// the key as OpenSSL does; it is stricter only where the TLS peers are (BER, compressed points).
+void TestDcVerifier::dcKeySpki_data()
+{
+    QTest::addColumn<QByteArray>("spki");
+    QTest::addColumn<int>("dcScheme");
+    QTest::addColumn<QString>("peerRefusal"); ///< a refusal d2i_PUBKEY does not share
+    const auto row = [](const char *name, const QByteArray &spki, int scheme,
+                        const QString &peerRefusal = {}) {
+        QTest::newRow(name) << spki << scheme << peerRefusal;
+    };
+    const auto spki = [this](const char *key) {
+        return spkiOf(dcKey(QLatin1String(key)));
+    };
+
+    row("P-256", spki("ecdsa-p256"), 0x0403);
+    row("P-384", spki("ecdsa-p384"), 0x0503);
+    row("P-521", spki("ecdsa-p521"), 0x0603);
+    row("Ed25519", spki("ed25519"), 0x0807);
+    row("Ed448", spki("ed448"), 0x0808);
+    row("RSA-PSS 2048", spki("rsa-pss-2048"), 0x0809);
+    row("RSA-PSS 2048 under rsa_pss_pss_sha512", spki("rsa-pss-2048"), 0x080b);
+
+    // Well-formed keys of the wrong type for the scheme.
+    row("P-256 under ecdsa_secp384r1_sha384", spki("ecdsa-p256"), 0x0503);
+    row("P-521 under ecdsa_secp256r1_sha256", spki("ecdsa-p521"), 0x0403);
+    row("Ed448 under ed25519", spki("ed448"), 0x0807);
+    row("RSA-PSS under ed25519", spki("rsa-pss-2048"), 0x0807);
+    row("rsaEncryption under rsa_pss_pss_sha256", spki("rsa-2048"), 0x0809);
+
+    // EC points.
+    const auto [p256Algorithm, p256Point] = splitSpki(spki("ecdsa-p256"));
+    QByteArray offCurve = p256Point;
+    offCurve[64] = char(offCurve[64] ^ 0x01);
+    row("P-256 point off the curve", spkiFrom(p256Algorithm, offCurve), 0x0403);
+    QByteArray xBeyondField = p256Point;
+    xBeyondField.replace(1, 32, QByteArray(32, '\xff'));
+    row("P-256 point with x beyond the field", spkiFrom(p256Algorithm, xBeyondField), 0x0403);
+    row("P-256 point at infinity", spkiFrom(p256Algorithm, QByteArray(1, '\0')), 0x0403);
+    row("P-256 point one byte short", spkiFrom(p256Algorithm, p256Point.chopped(1)), 0x0403);
+    const char yParity = char(0x02 | (p256Point[64] & 1));
+    const QString notUncompressed = QStringLiteral("uncompressed");
+    row("P-256 point compressed", spkiFrom(p256Algorithm, yParity + p256Point.mid(1, 32)), 0x0403,
+        notUncompressed);
+    QByteArray hybrid = p256Point;
+    hybrid[0] = char(0x04 | yParity);
+    row("P-256 point in hybrid form", spkiFrom(p256Algorithm, hybrid), 0x0403, notUncompressed);
+    const auto [p384Algorithm, p384Point] = splitSpki(spki("ecdsa-p384"));
+    row("P-256 point under the P-384 OID", spkiFrom(p384Algorithm, p256Point), 0x0503);
+    row("P-256 point, BIT STRING with unused bits", spkiFrom(p256Algorithm, p256Point, 1), 0x0403);
+
+    // The SPKI's own DER.
+    const QByteArray p256Spki = spki("ecdsa-p256");
+    row("P-256 with a byte after the SPKI", p256Spki + '\0', 0x0403);
+    row("P-256 cut short by one byte", p256Spki.chopped(1), 0x0403);
+    row("P-256 with a long-form (BER) length", "\x30\x81" + p256Spki.mid(1), 0x0403,
+        QStringLiteral("not DER"));
+    row("P-256 with the algorithm OID of another curve's parameters",
+        spkiFrom(QByteArray::fromHex("301306072a8648ce3d020106082a8648ce3d030102"), p256Point),
+        0x0403);
+
+    // EdDSA.
+    const auto [ed25519Algorithm, ed25519Key] = splitSpki(spki("ed25519"));
+    row("Ed25519 with NULL parameters",
+        spkiFrom(QByteArray::fromHex("300706032b65700500"), ed25519Key), 0x0807);
+    row("Ed25519 key one byte short", spkiFrom(ed25519Algorithm, ed25519Key.chopped(1)), 0x0807);
+    row("Ed25519 key one byte long", spkiFrom(ed25519Algorithm, ed25519Key + '\0'), 0x0807);
+    row("Ed25519 key, BIT STRING with unused bits", spkiFrom(ed25519Algorithm, ed25519Key, 1),
+        0x0807);
+    row("X25519 key under ed25519", spkiFrom(QByteArray::fromHex("300506032b656e"), ed25519Key),
+        0x0807);
+    const auto [ed448Algorithm, ed448Key] = splitSpki(spki("ed448"));
+    row("Ed448 key under the Ed25519 OID", spkiFrom(ed25519Algorithm, ed448Key), 0x0807);
+
+    // RSA-PSS: the RSAPublicKey's INTEGERs.
+    const EvpPkeyPtr rsaPss = oracleKey(spki("rsa-pss-2048"));
+    BIGNUM *raw = nullptr;
+    QVERIFY(EVP_PKEY_get_bn_param(rsaPss.get(), "n", &raw));
+    const OpenSslPtr<BIGNUM, BN_free> n(raw);
+    QByteArray modulus(BN_num_bytes(n.get()), Qt::Uninitialized);
+    BN_bn2bin(n.get(), reinterpret_cast<unsigned char *>(modulus.data()));
+    const QByteArray f4 = QByteArray::fromHex("010001");
+    row("RSA-PSS rebuilt from its modulus, as Baton writes it", rsaPssSpki('\0' + modulus, f4),
+        0x0809);
+    row("RSA-PSS modulus without its sign byte (negative)", rsaPssSpki(modulus, f4), 0x0809);
+    row("RSA-PSS modulus with a needless zero byte", rsaPssSpki(QByteArray(2, '\0') + modulus, f4),
+        0x0809);
+    QByteArray even = '\0' + modulus;
+    even[even.size() - 1] = char(even.back() & ~1);
+    row("RSA-PSS even modulus", rsaPssSpki(even, f4), 0x0809);
+    row("RSA-PSS 512-bit modulus", rsaPssSpki('\0' + modulus.left(64), f4), 0x0809);
+    row("RSA-PSS modulus 0", rsaPssSpki(QByteArray(1, '\0'), f4), 0x0809);
+    row("RSA-PSS exponent 1", rsaPssSpki('\0' + modulus, QByteArray(1, '\1')), 0x0809);
+    row("RSA-PSS exponent 2", rsaPssSpki('\0' + modulus, QByteArray(1, '\2')), 0x0809);
+    row("RSA-PSS exponent 3", rsaPssSpki('\0' + modulus, QByteArray(1, '\3')), 0x0809);
+    row("RSA-PSS with a byte after RSAPublicKey",
+        spkiFrom(QByteArray::fromHex("300b06092a864886f70d01010a"),
+                 der(0x30, der(0x02, '\0' + modulus) + der(0x02, f4)) + '\0'),
+        0x0809);
+    row("RSA-PSS with NULL parameters",
+        spkiFrom(QByteArray::fromHex("300d06092a864886f70d01010a0500"),
+                 der(0x30, der(0x02, '\0' + modulus) + der(0x02, f4))),
+        0x0809);
+}
+
+void TestDcVerifier::dcKeySpki()
+{
+    QFETCH(QByteArray, spki);
+    QFETCH(int, dcScheme);
+    QFETCH(QString, peerRefusal);
+
+    const TestIdentity &p256 = identity(QStringLiteral("p256"));
+    auto decoded = DelegatedCredential::decode(m_good);
+    QVERIFY(decoded.ok());
+    DelegatedCredential dc = *decoded;
+    dc.subjectPublicKeyInfo = spki;
+    dc.dcCertVerifyAlgorithm = quint16(dcScheme);
+    auto signature = signWithScheme(p256.key.get(), *signatureSchemeByCode(dc.algorithm),
+                                    dc.signedMessage(DcRole::Server, p256.certificate.der()));
+    QVERIFY(signature.ok());
+    dc.signature = *signature;
+    const DcVerification verification =
+        verifyDelegatedCredential(p256.certificate, dc.encode(), DcRole::Server, kAt);
+    const QString report = describeChecks(verification.checks);
+    const DcCheck *parse = verification.check(u"parse");
+    QVERIFY(parse);
+
+    const EvpPkeyPtr oracle = oracleKey(spki);
+    if (!oracle || !peerRefusal.isEmpty()) {
+        QVERIFY2(parse->outcome == CheckOutcome::Fail, qPrintable(report));
+        QVERIFY(!verification.valid());
+        if (!peerRefusal.isEmpty()) {
+            QVERIFY2(oracle, "d2i_PUBKEY refuses it too: not a row for peerRefusal");
+            QVERIFY2(parse->detail.contains(peerRefusal), qPrintable(parse->detail));
+        } else {
+            // The message the decoder path gives (the only path before the structural check).
+            const auto decoderVerdict = decodeSubjectPublicKeyInfo(spki);
+            QVERIFY(!decoderVerdict.ok());
+            QCOMPARE(parse->detail, QStringLiteral("field ASN1_subjectPublicKeyInfo at byte "
+                                                   "offset 9: ") +
+                                        decoderVerdict.errorMessage());
+        }
+        return;
+    }
+    QVERIFY2(parse->outcome == CheckOutcome::Pass, qPrintable(report));
+    const SignatureScheme *scheme = signatureSchemeByCode(quint16(dcScheme));
+    QVERIFY(scheme);
+    const bool fits = keyTypeOf(oracle.get()) == scheme->keyType;
+    const DcCheck *schemeKey = verification.check(u"scheme-key");
+    QVERIFY2(schemeKey->outcome == (fits ? CheckOutcome::Pass : CheckOutcome::Fail),
+             qPrintable(report));
+    QVERIFY2(schemeKey->detail.contains(keyName(oracle.get())), qPrintable(schemeKey->detail));
+    QCOMPARE(verification.valid(), fits);
 }
 
 QTEST_GUILESS_MAIN(TestDcVerifier)
