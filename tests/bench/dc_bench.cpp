@@ -12,8 +12,10 @@
 // and prints operations per second and the ratio baton/raw (above 1: Baton is faster).
 //
 //   baton-bench [--seconds S] [--only ALG]   (S per side and row, default 0.4; ALG a --dc-alg)
+//               [--fleet N] [--status-policies M] [--dir DIR]   (the fleet rows, FleetBench.h)
 
 #include "BuildType.h"
+#include "FleetBench.h"
 #include "TestPki.h"
 #include "dc/DcIssuer.h"
 #include "dc/DcVerifier.h"
@@ -179,5 +181,6 @@ int main(int argc, char *argv[])
                      seconds));
         printRow(spec.name, "verify (sig only)", compare(batonVerify, rawVerify, seconds));
     }
+    runFleetBench(arguments);
     return 0;
 }
