@@ -35,16 +35,39 @@ QString targetServingName(TargetServing::State state)
     return {};
 }
 
+WorkspaceDcs::WorkspaceDcs(const QList<DcRecord> &dcs) : m_dcs(dcs)
+{
+    m_bySha256.reserve(dcs.size());
+    for (qsizetype i = 0; i < dcs.size(); ++i) {
+        m_byCertificate[dcs[i].certificateId].append(i);
+        // The bytes are UNIQUE in the workspace; the first stays, as a search in order finds.
+        const QByteArray sha256 =
+            QCryptographicHash::hash(dcs[i].bytes, QCryptographicHash::Sha256);
+        if (!m_bySha256.contains(sha256))
+            m_bySha256.insert(sha256, i);
+    }
+}
+
+QList<DcRecord> WorkspaceDcs::ofCertificate(qint64 certificateId) const
+{
+    QList<DcRecord> own;
+    for (const qsizetype i : m_byCertificate.value(certificateId))
+        own.append(m_dcs[i]);
+    return own;
+}
+
+const DcRecord *WorkspaceDcs::bySha256(const QByteArray &sha256) const
+{
+    const auto found = m_bySha256.constFind(sha256);
+    return found == m_bySha256.cend() ? nullptr : &m_dcs[*found];
+}
+
 TargetServing checkServedDc(const TargetRecord &target, qint64 certificateId,
-                            const QList<DcRecord> &dcs, const QDateTime &now)
+                            const WorkspaceDcs &dcs, const QDateTime &now)
 {
     TargetServing serving;
-    QList<DcRecord> own;
-    for (const DcRecord &dc : dcs) {
-        if (dc.certificateId == certificateId)
-            own.append(dc);
-    }
-    const std::optional<DcRecord> current = servableDc(own, target.role, now);
+    const std::optional<DcRecord> current =
+        servableDc(dcs.ofCertificate(certificateId), target.role, now);
     serving.currentDcId = current ? current->id : 0;
     auto served = readServedBundle(target.directory);
     if (!served) {
@@ -53,16 +76,7 @@ TargetServing checkServedDc(const TargetRecord &target, qint64 certificateId,
     }
     serving.generation = served->generation;
     serving.servedExpiry = served->dcExpiry;
-    const DcRecord *known = nullptr;
-    if (!served->dcSha256.isEmpty()) {
-        for (const DcRecord &dc : dcs) {
-            if (QCryptographicHash::hash(dc.bytes, QCryptographicHash::Sha256) ==
-                served->dcSha256) {
-                known = &dc;
-                break;
-            }
-        }
-    }
+    const DcRecord *known = served->dcSha256.isEmpty() ? nullptr : dcs.bySha256(served->dcSha256);
     if (known) {
         // The workspace's record, not the manifest's word, for a DC it knows.
         serving.servedDcId = known->id;
@@ -105,11 +119,12 @@ Result<QList<PolicyServing>> servingStatus(const Workspace &workspace, const QDa
         return inputs.error();
     // What the targets serve, not what the workspace believes it delivered: an export that
     // failed, or a `current` changed behind Baton's back, shows here.
+    const WorkspaceDcs dcs(inputs->dcs);
     QList<PolicyServing> statuses;
     for (PolicyPlan &plan : planPolicies(*inputs, now)) {
         PolicyServing status{.plan = std::move(plan), .served = {}};
         for (const TargetRecord &target : status.plan.targets)
-            status.served << checkServedDc(target, status.plan.certificateId, inputs->dcs, now);
+            status.served << checkServedDc(target, status.plan.certificateId, dcs, now);
         statuses << std::move(status);
     }
     return statuses;

@@ -245,8 +245,17 @@ Result<QByteArray> spkiSha256(const EVP_PKEY *key)
 
 // --- Transaction ----------------------------------------------------------------------------
 
-Workspace::Transaction::Transaction(const Workspace &workspace) : m_workspace(workspace)
+Workspace::Transaction::Transaction(const Workspace &workspace, Sync sync)
+    : m_workspace(workspace), m_sync(sync)
 {
+    // SQLite refuses to change the level inside a transaction; the one in force when COMMIT
+    // runs is the one that commit gets. The connection's FULL is back once this one ends.
+    if (m_sync == Sync::Deferred) {
+        if (auto ok = m_workspace.sql(QStringLiteral("PRAGMA synchronous = NORMAL")); !ok) {
+            m_error = ok.error();
+            return;
+        }
+    }
     // IMMEDIATE takes the write lock up front, waiting through the busy timeout. A deferred
     // transaction that upgrades later fails at once with SQLITE_BUSY when another writer
     // holds the lock, which is no use to two processes sharing the file.
@@ -259,6 +268,8 @@ Workspace::Transaction::~Transaction()
 {
     if (!m_error && !m_committed)
         (void)m_workspace.sql(QStringLiteral("ROLLBACK"));
+    if (m_sync == Sync::Deferred)
+        (void)m_workspace.sql(QStringLiteral("PRAGMA synchronous = FULL"));
 }
 
 Status Workspace::Transaction::commit()
@@ -488,6 +499,14 @@ Status Workspace::prepare()
     }
     if (auto keys = sql(QStringLiteral("PRAGMA foreign_keys = ON")); !keys)
         return keys.error();
+    // FULL, whatever SQLite was built to default to: in WAL mode it syncs the WAL at every
+    // commit, so a commit survives a power loss, not only a crash of the process (NORMAL's
+    // promise). Rotation relies on it: a DC is on disk before any target is given it, or a
+    // power cut could leave targets serving a DC whose key the workspace never kept. The
+    // records a rotation makes after an export ask for less (Transaction::Sync::Deferred):
+    // losing one only makes the next run export again, and it saves a sync per target.
+    if (auto synchronous = sql(QStringLiteral("PRAGMA synchronous = FULL")); !synchronous)
+        return synchronous.error();
 
     // Read-only, nothing migrates; past the legacy vault, only unlock() goes on.
     for (int from = schema;

@@ -287,12 +287,22 @@ private:
     class Transaction
     {
     public:
-        explicit Transaction(const Workspace &workspace);
+        enum class Sync
+        {
+            /// On disk when commit() returns, power loss included: what the caller does next
+            /// relies on it (a DC exported after it is stored), or a person was told it is done.
+            Durable,
+            /// On disk with the next durable commit or checkpoint (closing the workspace makes
+            /// one): for a record whose loss to a power cut only makes the next run repeat work.
+            Deferred,
+        };
+        explicit Transaction(const Workspace &workspace, Sync sync = Sync::Durable);
         ~Transaction();
         Status commit();
 
     private:
         const Workspace &m_workspace;
+        Sync m_sync;
         std::optional<Error> m_error;
         bool m_committed = false;
     };

@@ -257,7 +257,10 @@ Result<QList<TargetRecord>> Workspace::targets(qint64 policyId) const
 Status Workspace::recordExport(qint64 targetId, qint64 dcId, bool ok, const QString &result,
                                const QDateTime &now, const QString &eventKind)
 {
-    Transaction transaction(*this);
+    // Deferred: the export or hook it records has happened and is on disk, so a power cut that
+    // loses the record only makes the next rotation export the DC again (and run the hook
+    // again), the same as a run killed just before this commit. One sync less per target.
+    Transaction transaction(*this, Transaction::Sync::Deferred);
     const bool hookRan = eventKind == QLatin1String("hook");
     // A successful export owes the target its hook until the hook succeeds: a server that
     // failed to reload still serves the previous DC, which runs out within days. A failed

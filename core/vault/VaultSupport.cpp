@@ -2,7 +2,10 @@
 
 #include "crypto/PkcsObjects.h"
 
+#include <openssl/core_dispatch.h>
 #include <openssl/crypto.h>
+#include <openssl/decoder.h>
+#include <utility>
 
 namespace baton {
 
@@ -55,8 +58,26 @@ Result<EvpPkeyPtr> decodeDecryptedPkcs8(const unsigned char *der, size_t length,
         discardOpenSslErrors();
         return malformed;
     }
-    EvpPkeyPtr key(EVP_PKCS82PKEY_ex(info.get(), nullptr, nullptr));
-    if (!key)
+    // EVP_PKCS82PKEY_ex builds a decoder context on every call, searching every provider's
+    // decoders, which costs more than the decoding (about a millisecond): one context per
+    // thread, reused, as decodeSubjectPublicKeyInfo does. Every rotation opens keys.
+    struct Pkcs8Decoder
+    {
+        EVP_PKEY *decoded = nullptr;
+        DecoderCtxPtr context;
+    };
+    thread_local Pkcs8Decoder decoder;
+    if (!decoder.context)
+        decoder.context.reset(
+            OSSL_DECODER_CTX_new_for_pkey(&decoder.decoded, "DER", "PrivateKeyInfo", nullptr,
+                                          OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr, nullptr));
+    cursor = der;
+    size_t left = length;
+    decoder.decoded = nullptr;
+    const bool decoded =
+        decoder.context && OSSL_DECODER_from_data(decoder.context.get(), &cursor, &left) == 1;
+    EvpPkeyPtr key(std::exchange(decoder.decoded, nullptr));
+    if (!decoded || !key)
         return openSslError(QStringLiteral("the sealed key decrypts to a PKCS#8 key OpenSSL "
                                            "cannot read"));
     return key;

@@ -19,8 +19,10 @@
 //
 //   baton-bench [--seconds S] [--only ALG]   (S of CPU time per side and row, default 0.4;
 //                                             ALG a --dc-alg)
+//               [--fleet N] [--status-policies M] [--dir DIR]   (the fleet rows, FleetBench.h)
 
 #include "BuildType.h"
+#include "FleetBench.h"
 #include "TestPki.h"
 #include "dc/DcIssuer.h"
 #include "dc/DcVerifier.h"
@@ -233,5 +235,6 @@ int main(int argc, char *argv[])
                         goal.lowest, goal.lowestKey, goal.target,
                         goal.lowest >= goal.target ? "met" : "NOT met");
     }
+    runFleetBench(arguments);
     return 0;
 }

@@ -68,6 +68,8 @@ private slots:
     void policiesAndTargets();
     void eventLogIsAppendOnly_data();
     void eventLogIsAppendOnly();
+    void commitsStayDurable_data();
+    void commitsStayDurable();
     void readOnlyAccess();
     void migratesAnOlderSchema();
     void upgradesALegacyVault_data();
@@ -513,6 +515,63 @@ void WorkspaceTest::policiesAndTargets()
     QCOMPARE(targets->size(), 1);
     QCOMPARE(targets->first().directory, directory);
     QCOMPARE(targets->first().exportedDcId, 0);
+}
+
+void WorkspaceTest::commitsStayDurable_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<bool>("ok");
+    QTest::newRow("export recorded") << u"exported"_qs << true;
+    QTest::newRow("failed export recorded") << u"exported"_qs << false;
+    QTest::newRow("hook recorded") << u"hook"_qs << true;
+}
+
+// recordExport's commit is the one that may wait for a later sync (Transaction::Sync::Deferred);
+// every commit after it, the next DC stored before its export first, must again be on disk
+// when it returns.
+void WorkspaceTest::commitsStayDurable()
+{
+    QFETCH(QString, kind);
+    QFETCH(bool, ok);
+    auto workspace = makeWorkspace();
+    const QStringList connections = QSqlDatabase::connectionNames().filter(u"baton-workspace-"_qs);
+    QCOMPARE(connections.size(), 1);
+    const auto synchronous = [&] {
+        QSqlQuery query(QSqlDatabase::database(connections.first(), false));
+        return query.exec(u"PRAGMA synchronous"_qs) && query.next() ? query.value(0).toInt() : -1;
+    };
+    constexpr int kFull = 2;
+    QCOMPARE(synchronous(), kFull);
+
+    const qint64 certificateId = importIdentity(*workspace);
+    auto policy = workspace->setPolicy(certificateId,
+                                       {.lifetimeSeconds = 24 * 3600,
+                                        .renewBeforeSeconds = 12 * 3600,
+                                        .dcAlgorithm = u"ecdsa-p256"_qs},
+                                       kNow);
+    QVERIFY2(policy, qPrintable(policy.errorMessage()));
+    auto target = workspace->addTarget(
+        {.policyId = *policy, .profile = u"baton"_qs, .directory = m_dir->filePath(u"bundle"_qs)},
+        kNow);
+    QVERIFY2(target, qPrintable(target.errorMessage()));
+    auto certificateKey = workspace->certificateKey(certificateId);
+    QVERIFY2(certificateKey, qPrintable(certificateKey.errorMessage()));
+    const EvpPkeyPtr dcKey = makeKey(u"ecdsa-p256"_qs);
+    auto issued =
+        issueDelegatedCredential({.certificate = workspace->certificate(certificateId)->certificate,
+                                  .certificateKey = certificateKey->get(),
+                                  .dcKey = dcKey.get(),
+                                  .now = kNow});
+    QVERIFY2(issued, qPrintable(issued.errorMessage()));
+    auto dc = workspace->addDc(certificateId, DcRole::Server, issued->bytes, dcKey.get(), kNow,
+                               issued->expiry, u"issued"_qs);
+    QVERIFY2(dc, qPrintable(dc.errorMessage()));
+
+    QVERIFY(workspace->recordExport(*target, *dc, ok, u"line"_qs, kNow, kind));
+    QCOMPARE(synchronous(), kFull);
+    QCOMPARE(workspace->events()->last().kind, kind);
+    QCOMPARE(workspace->targets(*policy)->first().exportedDcId,
+             ok && kind == u"exported"_qs ? *dc : 0);
 }
 
 void WorkspaceTest::eventLogIsAppendOnly_data()
