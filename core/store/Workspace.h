@@ -292,8 +292,10 @@ private:
             /// On disk when commit() returns, power loss included: what the caller does next
             /// relies on it (a DC exported after it is stored), or a person was told it is done.
             Durable,
-            /// On disk with the next durable commit or checkpoint (closing the workspace makes
-            /// one): for a record whose loss to a power cut only makes the next run repeat work.
+            /// On disk with the next durable commit or checkpoint (the last connection to close
+            /// makes one; while the desktop app holds the workspace open, the next durable
+            /// commit or automatic checkpoint does): for a record whose loss to a power cut
+            /// only makes the next run repeat work.
             Deferred,
         };
         explicit Transaction(const Workspace &workspace, Sync sync = Sync::Durable);
