@@ -339,12 +339,14 @@ int runWsImport(const QStringList &arguments)
 
     // The token key is proved to be the certificate's before anything is written.
     std::optional<TokenKey> tokenKey;
-    std::optional<SecretBytes> usedPin; // for --keyring
+    const Certificate *tokenCertificate = nullptr; // in `objects`
+    std::optional<SecretBytes> usedPin;            // for --keyring
     const TokenKey::PinSource pinSource = tokenPinSource(parser.value(pin));
     if (onToken) {
         auto leaf = tokenKeyCertificate(objects, files.first());
         if (!leaf)
             return fail(leaf.errorMessage());
+        tokenCertificate = *leaf;
         auto opened = TokenKey::open(
             parser.value(keyUri),
             [&](const QString &token) {
@@ -372,10 +374,9 @@ int runWsImport(const QStringList &arguments)
                         .arg(files.join(QStringLiteral(", ")), report.errorMessage()));
     // Before a renewal's rotation below, which signs with it.
     if (tokenKey) {
-        auto leaf = tokenKeyCertificate(objects, files.first());
-        auto record =
-            (*workspace)
-                ->resolveCertificate(QString::fromLatin1((*leaf)->sha256Fingerprint().toHex()));
+        auto record = (*workspace)
+                          ->resolveCertificate(
+                              QString::fromLatin1(tokenCertificate->sha256Fingerprint().toHex()));
         if (!record)
             return fail(record.errorMessage());
         if (auto added =
