@@ -65,10 +65,14 @@ Result<Pkcs11Modules> Pkcs11Modules::forUri(const Pkcs11Uri &uri)
                                                        TrustedOwner::CallerOrRoot);
                 !trusted)
                 return trusted.error();
-        } else if (path.contains(QLatin1Char('/'))) {
+            // The file checked is the one loaded: a symlink on the way, in a directory another
+            // user can write, could otherwise be pointed elsewhere between the check and the
+            // load. Nobody else can change the canonical path's directories (just checked).
+            return load(QFileInfo(path).canonicalFilePath());
+        }
+        if (path.contains(QLatin1Char('/')))
             return Error{QStringLiteral("module-path must be absolute, or a bare file name "
                                         "p11-kit finds in its module directory")};
-        }
         return load(path);
     }
     Pkcs11Modules loaded;
